@@ -1,0 +1,236 @@
+//! The lowered, validated bundle: what emission and the interpreter consume.
+//!
+//! Only [`crate::lower`] builds these, after validation found no error, so every
+//! reference here resolves: targets exist (or are [`Target::Missing`], CT04 at run time),
+//! node parts are resolved (no `NodePart::Other`), patterns and expressions are parsed,
+//! allowlists are blocks. Everything is sorted by stable keys so emission is deterministic.
+
+use flowc_lang::calc::Expr;
+use flowc_lang::net::IpNet;
+use flowc_lang::pattern::Pattern;
+use flowc_lang::template::{Template, ValueTemplate};
+
+/// A whole bundle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    /// Where it came from (for the `@generated` header).
+    pub origin: String,
+    /// Flows sorted by id; [`StepRef::flow`] indexes this.
+    pub flows: Vec<Flow>,
+    /// Routes sorted by id.
+    pub routes: Vec<Route>,
+    /// Every session variable any flow writes, sorted: the fields of the session.
+    pub variables: Vec<String>,
+    /// Every result-node name in the bundle, sorted: the node-output fields of the session.
+    pub nodes: Vec<String>,
+}
+
+/// One workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    /// The flow id.
+    pub id: String,
+    /// The source file name.
+    pub file: String,
+    /// The `start` node's step number.
+    pub start: u64,
+    /// Steps sorted by number.
+    pub steps: Vec<Step>,
+}
+
+impl Flow {
+    /// The step with this number.
+    pub fn step(&self, number: u64) -> Option<&Step> {
+        self.steps.binary_search_by_key(&number, |s| s.number).ok().map(|i| &self.steps[i])
+    }
+}
+
+/// One node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Its step number.
+    pub number: u64,
+    /// Its reporting label (§9), if any.
+    pub label: Option<String>,
+    /// What it does.
+    pub kind: StepKind,
+}
+
+/// Where a branch goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A step, in this flow or another ("trigger another workflow").
+    Step(StepRef),
+    /// The branch was left out (a build warning): CT04 if a session takes it.
+    Missing,
+}
+
+/// A step of a flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StepRef {
+    /// Index into [`Bundle::flows`].
+    pub flow: usize,
+    /// The step number in that flow.
+    pub step: u64,
+}
+
+/// A `switch_case` case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// The case value rendered per §3 (`1.50` → `1.5`).
+    pub value: String,
+    /// Where it goes.
+    pub next: Target,
+}
+
+/// What an `api_end` answers with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndBody {
+    /// Neither `body` nor `body_text`: an empty body, no content type.
+    Empty,
+    /// `body`: rendered as JSON.
+    Json(ValueTemplate),
+    /// `body_text` with its content type (default `text/plain; charset=utf-8`).
+    Text {
+        /// The text template.
+        template: Template,
+        /// The `Content-Type`.
+        content_type: String,
+    },
+}
+
+/// The node kinds in scope, with everything parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    /// `start`.
+    Start {
+        /// The next step.
+        next: Target,
+    },
+    /// `set_variable`: evaluate every value, then assign all.
+    SetVariable {
+        /// Variable name → value, in source order.
+        assign: Vec<(String, ValueTemplate)>,
+        /// The next step.
+        next: Target,
+    },
+    /// `calculate` (§4.1).
+    Calculate {
+        /// The node name (its output field).
+        name: String,
+        /// The parsed expression, node parts resolved.
+        expr: Expr,
+        /// On a number or a true comparison.
+        yes: Target,
+        /// On an error or a false comparison.
+        no: Target,
+    },
+    /// `switch_case`.
+    SwitchCase {
+        /// The input template.
+        input: Template,
+        /// Cases in order.
+        cases: Vec<Case>,
+        /// When nothing matched ([`Target::Missing`] when left out: CT04).
+        default: Target,
+        /// Case-insensitive comparison.
+        ignore_case: bool,
+    },
+    /// `is_empty`.
+    IsEmpty {
+        /// The input.
+        input: Template,
+        /// When empty.
+        yes: Target,
+        /// Otherwise.
+        no: Target,
+    },
+    /// `is_null`.
+    IsNull {
+        /// The input.
+        input: Template,
+        /// When absent or null.
+        yes: Target,
+        /// Otherwise.
+        no: Target,
+    },
+    /// `regex` (§4.2).
+    Regex {
+        /// The node name.
+        name: String,
+        /// The input.
+        input: Template,
+        /// The checked pattern, flags and anchoring folded in.
+        pattern: Pattern,
+        /// On a match.
+        yes: Target,
+        /// No match or absent input.
+        no: Target,
+    },
+    /// `remap`.
+    Remap {
+        /// The node name.
+        name: String,
+        /// The mapping.
+        mapping: ValueTemplate,
+        /// The next step.
+        next: Target,
+    },
+    /// `api_end`.
+    ApiEnd {
+        /// The status code.
+        status: u16,
+        /// Headers (names as written) and value templates, in source order.
+        headers: Vec<(String, Template)>,
+        /// The body.
+        body: EndBody,
+    },
+}
+
+/// An HTTP method a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A Dynamic API route (§5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The id: the URL is `/dynamic/<id>`.
+    pub id: String,
+    /// The unique name.
+    pub name: String,
+    /// The accepted method.
+    pub method: Method,
+    /// The allowlist, parsed.
+    pub allowed: Vec<IpNet>,
+    /// Whether the route only acknowledges (asynchronous).
+    pub is_async: bool,
+    /// Where sessions start.
+    pub entry: StepRef,
+    /// Hex SHA-256 hashes of the valid tokens (lower case).
+    pub token_sha256: Vec<String>,
+    /// The synchronous session time limit.
+    pub timeout_ms: u64,
+    /// The msisdn template, if any.
+    pub msisdn: Option<Template>,
+}

@@ -1,0 +1,98 @@
+//! What references read: the request, the session, variables and node outputs.
+//!
+//! The compiled backend reads these through generated struct fields; the interpreter
+//! through the [`Scope`] trait. Both share [`RequestData`], [`SessionData`] and
+//! [`NodeOutput`] so a reference means the same thing on both sides.
+
+use crate::template::NodePart;
+use crate::value::{Map, Value};
+
+/// The incoming request as flows see it (§3.1, §13 rule 9).
+#[derive(Debug, Clone, Default)]
+pub struct RequestData {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path without the query string.
+    pub path: String,
+    /// The caller's address after §6.3, IPv4-mapped written as IPv4.
+    pub ip: String,
+    /// Query parameters, first value of each, in order.
+    pub query: Map,
+    /// Headers by lower-case name; repeated headers joined with `, `.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body; `None` when the body was empty.
+    pub body: Option<Value>,
+}
+
+impl RequestData {
+    /// A header by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Facts about the running session (§3.1 `[[session:...]]`).
+#[derive(Debug, Clone, Default)]
+pub struct SessionData {
+    /// The execution id (also `X-Request-Id`).
+    pub id: String,
+    /// The route's name.
+    pub route: String,
+    /// The current flow id (changes on a trigger into another flow).
+    pub flow: String,
+    /// Start time, ISO-8601 UTC with milliseconds.
+    pub started_at: String,
+    /// The route's msisdn template evaluated at start and normalised, if any.
+    pub msisdn: Option<String>,
+}
+
+/// Everything a node leaves behind for `[[node:...]]` (§13 rules 12–13).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeOutput {
+    /// `[[node:result]]`.
+    pub result: Option<Value>,
+    /// `[[node:error]]`.
+    pub error: Option<Value>,
+    /// `[[node:count]]` (display_list).
+    pub count: Option<Value>,
+    /// `[[node:message_id]]` (send_template).
+    pub message_id: Option<Value>,
+    /// `[[node:HTTP_RESPONSE_CODE]]` (api_integration).
+    pub status_code: Option<Value>,
+    /// Response headers by lower-case name (api_integration).
+    pub headers: Vec<(String, String)>,
+    /// Regex groups: 0 is the whole match; `None` for a group that took no part.
+    pub groups: Vec<Option<Value>>,
+}
+
+impl NodeOutput {
+    /// Reads a resolved part. `NodePart::Other` is read as a path under `result`.
+    pub fn part(&self, part: &NodePart, pos: Option<usize>) -> Option<&Value> {
+        match part {
+            NodePart::Result(path) | NodePart::Other(path) => path.get(self.result.as_ref()?, pos),
+            NodePart::Error => self.error.as_ref(),
+            NodePart::Count => self.count.as_ref(),
+            NodePart::MessageId => self.message_id.as_ref(),
+            NodePart::StatusCode => self.status_code.as_ref(),
+            NodePart::Header(_) => None,
+            NodePart::Group(i) => self.groups.get(*i).and_then(|g| g.as_ref()),
+        }
+    }
+
+    /// A response header by lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The interpreter's view of a session; the compiled backend does not use it.
+pub trait Scope {
+    /// A session variable by name.
+    fn var(&self, name: &str) -> Option<&Value>;
+    /// A node's output by name.
+    fn node(&self, name: &str) -> Option<&NodeOutput>;
+    /// The request.
+    fn request(&self) -> &RequestData;
+    /// The session facts.
+    fn session(&self) -> &SessionData;
+}

@@ -1,0 +1,371 @@
+//! Templates: literal text with `[[...]]` references and functions (§3, §13 rules 1–13).
+//!
+//! [`parse`] turns the source text into a [`Template`] once, at build time. Node parts are
+//! classified syntactically here ([`NodePart::Other`] for anything not reserved); `codegen`'s
+//! lowering resolves `Other` into a regex group or a result path (§13 rule 13).
+
+use crate::path::Path;
+
+/// A parsed template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Template {
+    /// Literal text and references, in order. Adjacent texts are merged.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Literal text (escapes already resolved).
+    Text(String),
+    /// A reference or function call.
+    Ref(Ref),
+}
+
+/// What a `[[...]]` names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ref {
+    /// `[[name]]` or `[[name.path]]`: a session variable, optionally followed by a path.
+    Var {
+        /// The variable's name.
+        name: String,
+        /// A path into the variable's value (empty for the whole value).
+        path: Path,
+    },
+    /// `[[node:part]]`: a part of a named node's output.
+    Node {
+        /// The node's name.
+        node: String,
+        /// Which part.
+        part: NodePart,
+    },
+    /// `[[request:...]]`.
+    Request(RequestRef),
+    /// `[[session:...]]`.
+    Session(SessionRef),
+    /// A function call such as `[[left:3:[[x]]]]`.
+    Call(Box<Call>),
+}
+
+/// A part of a node's output (§3.1, §13 rule 13).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodePart {
+    /// `result` or `result.path`.
+    Result(Path),
+    /// `error`.
+    Error,
+    /// `count` (display_list).
+    Count,
+    /// `message_id` (send_template).
+    MessageId,
+    /// `HTTP_RESPONSE_CODE` (api_integration).
+    StatusCode,
+    /// `header.x` (api_integration), name in lower case.
+    Header(String),
+    /// A regex group: 0 is the whole match, then groups in order (named groups too).
+    Group(usize),
+    /// Not yet resolved: a group number or name, or a short form of `result.path`.
+    Other(Path),
+}
+
+/// `[[request:...]]` references.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestRef {
+    /// `body` or `body.path`.
+    Body(Path),
+    /// `query` (an object of first values) or `query.k`.
+    Query(Option<String>),
+    /// `header.x-name`, name in lower case.
+    Header(String),
+    /// `method`.
+    Method,
+    /// `ip`: the caller after §6.3.
+    Ip,
+    /// `path`, without the query string.
+    Path,
+}
+
+/// `[[session:...]]` references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRef {
+    /// `id`: the execution id.
+    Id,
+    /// `route`: the route's name.
+    Route,
+    /// `flow`: the current flow.
+    Flow,
+    /// `started_at`: ISO-8601 UTC with milliseconds.
+    StartedAt,
+    /// `msisdn`: the route's msisdn template, normalised (§13 rule 10).
+    Msisdn,
+}
+
+/// A function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Which function.
+    pub func: Func,
+    /// Its arguments, each a template; the last one is X where the function takes one.
+    pub args: Vec<Template>,
+}
+
+/// The functions of §3.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Func {
+    /// `lower:X`
+    Lower,
+    /// `upper:X`
+    Upper,
+    /// `left:N:X`
+    Left,
+    /// `right:N:X`
+    Right,
+    /// `substr:S:E:X`
+    Substr,
+    /// `trim:X`
+    Trim,
+    /// `length:X`
+    Length,
+    /// `default:D:X`
+    Default,
+    /// `json:X`
+    Json,
+    /// `urlencode:X`
+    Urlencode,
+    /// `uuid`
+    Uuid,
+    /// `now`
+    Now,
+}
+
+impl Func {
+    /// Every function, for lookups and docs.
+    pub const ALL: [Func; 12] = [
+        Func::Lower,
+        Func::Upper,
+        Func::Left,
+        Func::Right,
+        Func::Substr,
+        Func::Trim,
+        Func::Length,
+        Func::Default,
+        Func::Json,
+        Func::Urlencode,
+        Func::Uuid,
+        Func::Now,
+    ];
+
+    /// The name used in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Lower => "lower",
+            Func::Upper => "upper",
+            Func::Left => "left",
+            Func::Right => "right",
+            Func::Substr => "substr",
+            Func::Trim => "trim",
+            Func::Length => "length",
+            Func::Default => "default",
+            Func::Json => "json",
+            Func::Urlencode => "urlencode",
+            Func::Uuid => "uuid",
+            Func::Now => "now",
+        }
+    }
+
+    /// How many arguments it takes (X included).
+    pub fn arity(self) -> usize {
+        match self {
+            Func::Uuid | Func::Now => 0,
+            Func::Lower | Func::Upper | Func::Trim | Func::Length | Func::Json | Func::Urlencode => 1,
+            Func::Left | Func::Right | Func::Default => 2,
+            Func::Substr => 3,
+        }
+    }
+
+    /// The function with this name.
+    pub fn from_name(name: &str) -> Option<Func> {
+        Func::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Words no node or variable may be named (§13 rule 11).
+pub const RESERVED_WORDS: [&str; 14] = [
+    "lower", "upper", "left", "right", "substr", "trim", "length", "default", "json", "urlencode",
+    "uuid", "now", "request", "session",
+];
+
+/// Whether `name` is a valid node or variable name: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A template syntax error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Character offset (0-based, in Unicode scalar values) where the problem starts.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Template {
+    /// A template of literal text only.
+    pub fn text(s: impl Into<String>) -> Template {
+        Template { parts: vec![Part::Text(s.into())] }
+    }
+
+    /// The single reference, when the template is exactly one reference (§3: typed).
+    pub fn single_ref(&self) -> Option<&Ref> {
+        match self.parts.as_slice() {
+            [Part::Ref(r)] => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The literal text, when the template has no reference.
+    pub fn as_literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Ref(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// Visits every reference, nested ones inside function arguments included.
+    pub fn visit_refs<'a>(&'a self, f: &mut dyn FnMut(&'a Ref)) {
+        for p in &self.parts {
+            if let Part::Ref(r) = p {
+                f(r);
+                if let Ref::Call(call) = r {
+                    for arg in &call.args {
+                        arg.visit_refs(f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Visits every reference mutably (used by lowering to resolve node parts).
+    pub fn visit_refs_mut(&mut self, f: &mut dyn FnMut(&mut Ref)) {
+        for p in &mut self.parts {
+            if let Part::Ref(r) = p {
+                f(r);
+                if let Ref::Call(call) = r {
+                    for arg in &mut call.args {
+                        arg.visit_refs_mut(f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parses a template (§3): `[[...]]` references, nested function arguments, `\[[` escapes
+/// and `\\[[` (a backslash, then a reference).
+pub fn parse(source: &str) -> Result<Template, TemplateError> {
+    crate::template_parse::parse(source)
+}
+
+/// A JSON value whose strings are templates (`assign` values, `api_end` and
+/// `api_integration` bodies, `remap` mappings), with §3 "lists from positions".
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueTemplate {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number literal.
+    Number(crate::number::Number),
+    /// A string: a template (typed when it is exactly one reference).
+    Str(Template),
+    /// An array (kept as is).
+    Array(Vec<ValueTemplate>),
+    /// An array of exactly one element that contains `#` references: one element per
+    /// position, `#` = 1, 2, … until a `#` reference is absent.
+    Positions(Box<ValueTemplate>),
+    /// An object; keys are literal (§13 rule 17).
+    Object(Vec<(String, ValueTemplate)>),
+}
+
+/// A template error inside a value template, with the JSON pointer (relative to the
+/// value) of the string that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueTemplateError {
+    /// Pointer relative to the value, e.g. `/items/0/sku`; empty for the value itself.
+    pub pointer: String,
+    /// The template error.
+    pub error: TemplateError,
+}
+
+impl ValueTemplate {
+    /// Parses every string of `value` as a template and marks position lists. Returns all
+    /// errors, not just the first.
+    pub fn from_value(value: &crate::value::Value) -> Result<ValueTemplate, Vec<ValueTemplateError>> {
+        crate::template_parse::value_template(value)
+    }
+
+    /// Visits every template inside, with its pointer relative to the value.
+    pub fn visit_templates<'a>(&'a self, pointer: &mut String, f: &mut dyn FnMut(&str, &'a Template)) {
+        match self {
+            ValueTemplate::Str(t) => f(pointer, t),
+            ValueTemplate::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    item.visit_templates(pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            ValueTemplate::Positions(item) => {
+                let len = pointer.len();
+                pointer.push_str("/0");
+                item.visit_templates(pointer, f);
+                pointer.truncate(len);
+            }
+            ValueTemplate::Object(members) => {
+                for (k, v) in members {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    v.visit_templates(pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => {}
+        }
+    }
+
+    /// Mutable visit of every template (lowering resolves node parts with it).
+    pub fn visit_templates_mut(&mut self, f: &mut dyn FnMut(&mut Template)) {
+        match self {
+            ValueTemplate::Str(t) => f(t),
+            ValueTemplate::Array(items) => items.iter_mut().for_each(|i| i.visit_templates_mut(f)),
+            ValueTemplate::Positions(item) => item.visit_templates_mut(f),
+            ValueTemplate::Object(members) => members.iter_mut().for_each(|(_, v)| v.visit_templates_mut(f)),
+            ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => {}
+        }
+    }
+}
+
+impl Ref {
+    /// Whether this reference (or a nested argument) contains a `#` segment.
+    pub fn has_hash(&self) -> bool {
+        match self {
+            Ref::Var { path, .. } => path.has_hash(),
+            Ref::Node { part: NodePart::Result(p) | NodePart::Other(p), .. } => p.has_hash(),
+            Ref::Request(RequestRef::Body(p)) => p.has_hash(),
+            Ref::Call(call) => call.args.iter().any(|a| {
+                let mut found = false;
+                a.visit_refs(&mut |r| found |= r.has_hash());
+                found
+            }),
+            _ => false,
+        }
+    }
+}
