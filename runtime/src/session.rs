@@ -1,0 +1,86 @@
+//! How a session ends: an [`Answer`] from `api_end`, or a [`SessionError`] (§7).
+
+use bytes::Bytes;
+
+/// The answer an `api_end` gives (§6.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// Headers in order (a `content-type` here wins over `content_type`).
+    pub headers: Vec<(String, String)>,
+    /// The body's content type, if it has a body.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Bytes,
+}
+
+/// The session error codes of §7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A branch without a target, no matching case, or no `api_end`.
+    Ct04,
+    /// An integration could not connect or timed out and has no `other`.
+    Ct11,
+    /// The route's `timeout_ms` passed.
+    Ct12,
+    /// An unhandled error: the step budget ran out, the store failed.
+    Ct21,
+    /// A callback named a closed or unknown session.
+    Ct40,
+    /// An integration got an unhandled response and has no `other`.
+    Ct51,
+}
+
+impl ErrorCode {
+    /// `CT04`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Ct04 => "CT04",
+            ErrorCode::Ct11 => "CT11",
+            ErrorCode::Ct12 => "CT12",
+            ErrorCode::Ct21 => "CT21",
+            ErrorCode::Ct40 => "CT40",
+            ErrorCode::Ct51 => "CT51",
+        }
+    }
+
+    /// The HTTP status it answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::Ct04 | ErrorCode::Ct21 => 500,
+            ErrorCode::Ct11 | ErrorCode::Ct51 => 502,
+            ErrorCode::Ct12 => 504,
+            ErrorCode::Ct40 => 404,
+        }
+    }
+}
+
+/// A session that failed (§7): it answers with the code's status and the error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionError {
+    /// The code.
+    pub code: ErrorCode,
+    /// A message for the caller (never a credential).
+    pub message: String,
+}
+
+impl SessionError {
+    /// A new error.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> SessionError {
+        SessionError { code, message: message.into() }
+    }
+
+    /// CT04 for a branch left out at `flow`:`step`.
+    pub fn no_target(flow: &str, step: u64, branch: &str) -> SessionError {
+        SessionError::new(ErrorCode::Ct04, format!("step {step} of flow {flow} has no `{branch}` target"))
+    }
+
+    /// CT21 when the step budget is spent.
+    pub fn step_budget(max_steps: u64) -> SessionError {
+        SessionError::new(ErrorCode::Ct21, format!("the session ran more than {max_steps} steps"))
+    }
+}
+
+/// The result of running a session.
+pub type SessionResult = Result<Answer, SessionError>;
