@@ -1,1 +1,12 @@
-fn main() {}
+//! The server built from a flow bundle: `cargo run --release` serves `flows/`.
+//!
+//! `build.rs` turns the bundle into `flows.rs`; this file only mounts it.
+
+/// The bundle's generated flows.
+mod flows {
+    include!(concat!(env!("OUT_DIR"), "/flows.rs"));
+}
+
+fn main() -> std::process::ExitCode {
+    flowc_runtime::serve::main(flows::routes)
+}

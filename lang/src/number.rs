@@ -1,11 +1,36 @@
 //! Exact decimal numbers (§3, §13 rules 3 and 19).
+//!
+//! Every operation that can produce more digits than a `Decimal` holds (parsing, `*`, `/`)
+//! goes through one rounding rule, [`from_digits`]: keep the value exactly when it fits,
+//! otherwise keep 28 significant digits (and at most 28 decimal places), rounded half-even.
+//! Doing the digit work here, instead of relying on `rust_decimal`'s own rescaling, makes
+//! `10 / 3` and `2 / 3` come out the same on every path.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
 /// An exact decimal with 28 significant digits, written in its shortest form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Number(pub Decimal);
+
+/// Why a text is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumberError {
+    /// Not JSON number syntax.
+    Syntax,
+    /// A magnitude beyond the decimal range.
+    Range,
+}
+
+/// Significant digits kept when a result must be rounded (§13 rule 3).
+const SIG_DIGITS: usize = 28;
+/// The largest scale a `Decimal` has.
+const MAX_SCALE: i64 = 28;
+/// The largest mantissa a `Decimal` holds (2^96 - 1).
+const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
+/// Exponents are clamped to this: far beyond anything that can still be in range, and far
+/// from overflowing any arithmetic on them.
+const EXP_CLAMP: i64 = 1_000_000;
 
 impl Number {
     /// Zero.
@@ -19,19 +44,32 @@ impl Number {
 
     /// The raw parts `(lo, mid, hi, negative, scale)` for [`Number::from_parts`].
     pub fn to_parts(self) -> (u32, u32, u32, bool, u32) {
-        todo!()
+        let u = self.0.unpack();
+        (u.lo, u.mid, u.hi, u.negative, u.scale)
     }
 
     /// Parses JSON number syntax (`-12.5e3`). Values beyond 28 significant digits are rounded
     /// half-even; magnitudes beyond the decimal range are `None`.
     pub fn parse_json(text: &str) -> Option<Number> {
-        todo!("{text}")
+        Number::parse_json_checked(text).ok()
+    }
+
+    /// [`Number::parse_json`] telling a syntax error from a value out of range, so the JSON
+    /// reader can say which.
+    pub(crate) fn parse_json_checked(text: &str) -> Result<Number, NumberError> {
+        let syntax = JsonNumber::scan(text.as_bytes()).ok_or(NumberError::Syntax)?;
+        syntax.to_decimal().map(Number).ok_or(NumberError::Range)
     }
 
     /// Parses a numeric string for `calculate` (§13 rule 19): JSON number syntax with an
     /// optional leading `+`, nothing else.
     pub fn parse_numeric_string(text: &str) -> Option<Number> {
-        todo!("{text}")
+        match text.strip_prefix('+') {
+            // `+-5` is not a number: the `+` replaces the sign, it does not precede one.
+            Some(rest) if rest.starts_with('-') => None,
+            Some(rest) => Number::parse_json(rest),
+            None => Number::parse_json(text),
+        }
     }
 
     /// An integer.
@@ -41,7 +79,11 @@ impl Number {
 
     /// The value as an integer when it is one and fits.
     pub fn to_i64(self) -> Option<i64> {
-        todo!()
+        let d = self.0.normalize();
+        if d.scale() != 0 {
+            return None;
+        }
+        i64::try_from(d.mantissa()).ok()
     }
 
     /// Whether it has no fractional part.
@@ -61,18 +103,35 @@ impl Number {
 
     /// `self * rhs`, `None` on overflow.
     pub fn mul(self, rhs: Number) -> Option<Number> {
-        todo!("{rhs}")
+        let (a, b) = (self.0, rhs.0);
+        let negative = a.is_sign_negative() != b.is_sign_negative();
+        let exp = -(i64::from(a.scale()) + i64::from(b.scale()));
+        let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+        let digits = match ma.checked_mul(mb) {
+            Some(product) => to_digits(product),
+            None => mul_digits(&to_digits(ma), &to_digits(mb)),
+        };
+        from_digits(negative, &digits, exp, false).map(Number)
     }
 
     /// `self / rhs` keeping 28 significant digits, rounded half-even; `None` when `rhs` is
     /// zero or on overflow.
     pub fn div(self, rhs: Number) -> Option<Number> {
-        todo!("{rhs}")
+        if rhs.0.is_zero() {
+            return None;
+        }
+        let (a, b) = (self.0, rhs.0);
+        let negative = a.is_sign_negative() != b.is_sign_negative();
+        // a / b = (ma / mb) * 10^shift
+        let shift = i64::from(b.scale()) - i64::from(a.scale());
+        let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+        let (digits, frac, sticky) = long_division(ma, mb, shift);
+        from_digits(negative, &digits, shift - frac, sticky).map(Number)
     }
 
     /// Rounds half-even to `dp` decimal places (0..=28).
     pub fn round_dp(self, dp: u32) -> Number {
-        todo!("{dp}")
+        Number(self.0.round_dp_with_strategy(dp.min(28), RoundingStrategy::MidpointNearestEven))
     }
 
     /// Rounds toward negative infinity.
@@ -95,7 +154,431 @@ impl fmt::Display for Number {
     /// The shortest form (§3): no exponent from 1e-6 to below 1e21, no trailing zeros,
     /// integers without a point; outside that range as JavaScript writes it (`1e-7`, `1e+21`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = f;
-        todo!()
+        let d = self.0.normalize();
+        let mantissa = d.mantissa().unsigned_abs();
+        if mantissa == 0 {
+            // `-0` has no place in JSON output or in a rendered template.
+            return f.write_str("0");
+        }
+        let mut buf = [0u8; 40];
+        let digits = ascii_digits(mantissa, &mut buf);
+        if d.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        // JavaScript's Number::toString: value = 0.digits × 10^n, digits without trailing
+        // zeros (an integer such as 1e28 keeps them in its mantissa).
+        let n = digits.len() as i64 - i64::from(d.scale());
+        write_js_style(f, digits.trim_end_matches('0'), n)
+    }
+}
+
+/// Writes `0.<digits> × 10^n` (digits without trailing zeros) as ECMA-262's
+/// Number::toString does.
+fn write_js_style(f: &mut fmt::Formatter<'_>, digits: &str, n: i64) -> fmt::Result {
+    let k = digits.len() as i64;
+    if k <= n && n <= 21 {
+        f.write_str(digits)?;
+        write_zeros(f, n - k)
+    } else if 0 < n && n <= 21 {
+        let (int, frac) = digits.split_at(n as usize);
+        write!(f, "{int}.{frac}")
+    } else if -6 < n && n <= 0 {
+        f.write_str("0.")?;
+        write_zeros(f, -n)?;
+        f.write_str(digits)
+    } else {
+        let e = n - 1;
+        let sign = if e < 0 { '-' } else { '+' };
+        let (first, rest) = digits.split_at(1);
+        if rest.is_empty() {
+            write!(f, "{first}e{sign}{}", e.abs())
+        } else {
+            write!(f, "{first}.{rest}e{sign}{}", e.abs())
+        }
+    }
+}
+
+fn write_zeros(f: &mut fmt::Formatter<'_>, count: i64) -> fmt::Result {
+    for _ in 0..count {
+        f.write_str("0")?;
+    }
+    Ok(())
+}
+
+/// The decimal digits of `m` (> 0) as ASCII, written at the end of `buf`.
+fn ascii_digits(mut m: u128, buf: &mut [u8; 40]) -> &str {
+    let mut i = buf.len();
+    while m > 0 {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+/// The pieces of a JSON number, located in its text.
+struct JsonNumber<'a> {
+    negative: bool,
+    int: &'a [u8],
+    frac: &'a [u8],
+    exp: i64,
+}
+
+impl<'a> JsonNumber<'a> {
+    /// Checks the JSON grammar `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` over
+    /// the whole text.
+    fn scan(b: &'a [u8]) -> Option<JsonNumber<'a>> {
+        let mut i = 0;
+        let negative = b.first() == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let int_start = i;
+        i += count_digits(&b[i..]);
+        let int = &b[int_start..i];
+        if int.is_empty() || (int.len() > 1 && int[0] == b'0') {
+            return None;
+        }
+        let mut frac: &[u8] = &[];
+        if b.get(i) == Some(&b'.') {
+            let n = count_digits(&b[i + 1..]);
+            if n == 0 {
+                return None;
+            }
+            frac = &b[i + 1..i + 1 + n];
+            i += 1 + n;
+        }
+        let mut exp = 0i64;
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            let exp_negative = b.get(i) == Some(&b'-');
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let n = count_digits(&b[i..]);
+            if n == 0 {
+                return None;
+            }
+            exp = b[i..i + n].iter().fold(0i64, |acc, d| (acc * 10 + i64::from(d - b'0')).min(EXP_CLAMP));
+            if exp_negative {
+                exp = -exp;
+            }
+            i += n;
+        }
+        (i == b.len()).then_some(JsonNumber { negative, int, frac, exp })
+    }
+
+    /// The value, exact when it fits, else rounded by [`from_digits`].
+    fn to_decimal(&self) -> Option<Decimal> {
+        let exp = self.exp - self.frac.len() as i64;
+        let all = self.int.iter().chain(self.frac).map(|d| d - b'0');
+        let significant = self.int.len() + self.frac.len();
+        // The common case (`42`, `1.50`, `-0.1`): one u128, no allocation.
+        if significant <= SIG_DIGITS && (-MAX_SCALE..=0).contains(&exp) {
+            let m = all.fold(0i128, |acc, d| acc * 10 + i128::from(d));
+            let m = if self.negative { -m } else { m };
+            return Decimal::try_from_i128_with_scale(m, (-exp) as u32).ok();
+        }
+        let digits: Vec<u8> = all.collect();
+        from_digits(self.negative, &digits, exp, false)
+    }
+}
+
+fn count_digits(b: &[u8]) -> usize {
+    b.iter().take_while(|c| c.is_ascii_digit()).count()
+}
+
+/// The decimal digits (values 0–9, most significant first) of `m`; empty for 0.
+fn to_digits(mut m: u128) -> Vec<u8> {
+    let mut out = Vec::with_capacity(40);
+    while m > 0 {
+        out.push((m % 10) as u8);
+        m /= 10;
+    }
+    out.reverse();
+    out
+}
+
+/// Schoolbook product of two digit strings (most significant first).
+fn mul_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut acc = vec![0u32; a.len() + b.len()];
+    for (i, &x) in a.iter().enumerate().rev() {
+        for (j, &y) in b.iter().enumerate().rev() {
+            acc[i + j + 1] += u32::from(x) * u32::from(y);
+        }
+    }
+    for k in (1..acc.len()).rev() {
+        let carry = acc[k] / 10;
+        acc[k] %= 10;
+        acc[k - 1] += carry;
+    }
+    acc.into_iter().map(|d| d as u8).collect()
+}
+
+/// Divides `ma` by `mb` (both below 2^96) digit by digit, far enough for [`from_digits`] to
+/// round the result `ma / mb × 10^shift` to 28 significant digits and 28 decimal places.
+/// Returns the digits, how many of them are after the point of `ma / mb`, and whether a
+/// non-zero remainder is left.
+fn long_division(ma: u128, mb: u128, shift: i64) -> (Vec<u8>, i64, bool) {
+    let mut digits = to_digits(ma / mb);
+    let mut rem = ma % mb;
+    let mut frac = 0i64;
+    // One guard digit past both limits, so rounding sees it; the rest is the sticky bit.
+    while rem != 0 && digits.len() <= SIG_DIGITS && frac - shift <= MAX_SCALE {
+        rem *= 10;
+        let d = (rem / mb) as u8;
+        rem %= mb;
+        frac += 1;
+        if !(digits.is_empty() && d == 0) {
+            digits.push(d);
+        }
+    }
+    (digits, frac, rem != 0)
+}
+
+/// The decimal `±digits × 10^exp`, exact when it fits a `Decimal`, otherwise rounded
+/// half-even to 28 significant digits and at most 28 decimal places. `sticky` says a
+/// non-zero tail follows the digits (the value is a little larger in magnitude than they
+/// say). `None` when the magnitude is beyond the decimal range.
+fn from_digits(negative: bool, digits: &[u8], exp: i64, sticky: bool) -> Option<Decimal> {
+    let lead = digits.iter().take_while(|&&d| d == 0).count();
+    let digits = &digits[lead..];
+    let trail = digits.iter().rev().take_while(|&&d| d == 0).count();
+    // Trailing zeros only move the exponent, unless a sticky tail hangs below them.
+    let (digits, exp) = if sticky { (digits, exp) } else { (&digits[..digits.len() - trail], exp + trail as i64) };
+    if digits.is_empty() {
+        return Some(Decimal::ZERO);
+    }
+    let exp = exp.clamp(-EXP_CLAMP, EXP_CLAMP);
+    if !sticky {
+        if let Some(d) = exact(negative, digits, exp) {
+            return Some(d);
+        }
+    }
+    let len = digits.len() as i64;
+    // Keep at most 28 significant digits, and none below the 28th decimal place.
+    let keep = (SIG_DIGITS as i64).min(len + exp + MAX_SCALE);
+    if keep < 0 {
+        return Some(Decimal::ZERO);
+    }
+    let keep = keep.min(len) as usize;
+    let mut m = digits[..keep].iter().fold(0u128, |acc, &d| acc * 10 + u128::from(d));
+    if let Some(&guard) = digits.get(keep) {
+        let tail = sticky || digits[keep + 1..].iter().any(|&d| d != 0);
+        if guard > 5 || (guard == 5 && (tail || m % 2 == 1)) {
+            m += 1;
+        }
+    }
+    scaled(negative, m, exp + (len - keep as i64))
+}
+
+/// `±digits × 10^exp` when it is representable without rounding.
+fn exact(negative: bool, digits: &[u8], exp: i64) -> Option<Decimal> {
+    if digits.len() > 29 || exp < -MAX_SCALE {
+        return None;
+    }
+    let m = digits.iter().fold(0u128, |acc, &d| acc * 10 + u128::from(d));
+    scaled(negative, m, exp)
+}
+
+/// `±m × 10^exp` with `exp >= -28`, `None` when beyond the decimal range.
+fn scaled(negative: bool, mut m: u128, exp: i64) -> Option<Decimal> {
+    if exp > 0 {
+        for _ in 0..exp {
+            m = m.checked_mul(10).filter(|&v| v <= MAX_MANTISSA)?;
+        }
+    }
+    if m > MAX_MANTISSA {
+        return None;
+    }
+    let scale = if exp < 0 { (-exp) as u32 } else { 0 };
+    let signed = if negative { -(m as i128) } else { m as i128 };
+    Decimal::try_from_i128_with_scale(signed, scale).ok().map(|d| d.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Number {
+        match Number::parse_json(s) {
+            Some(v) => v,
+            None => panic!("{s} should parse"),
+        }
+    }
+
+    /// `parse_json(input)` displayed, or "None".
+    fn check_parse(input: &str, expected: &str) {
+        let got = Number::parse_json(input).map_or("None".to_owned(), |v| v.to_string());
+        assert_eq!(got, expected, "parse_json({input:?})");
+    }
+
+    #[test]
+    fn parse_json_grammar_and_rounding() {
+        for (input, expected) in [
+            ("0", "0"),
+            ("-0", "0"),
+            ("5", "5"),
+            ("-12.5", "-12.5"),
+            ("1.50", "1.5"),
+            ("2.0", "2"),
+            ("-12.5e3", "-12500"),
+            ("1E2", "100"),
+            ("1e+2", "100"),
+            ("125e-2", "1.25"),
+            ("0.1", "0.1"),
+            ("0e999999999999999", "0"),
+            ("1e28", "1e+28"),
+            ("79228162514264337593543950335", "7.9228162514264337593543950335e+28"),
+            ("1e29", "None"),
+            ("-1e29", "None"),
+            ("79228162514264337593543950336", "None"),
+            ("1e999999999999999999999", "None"),
+            // 29 significant digits that do not fit: rounded half-even to 28.
+            ("0.12345678901234567890123456785", "0.1234567890123456789012345678"),
+            ("0.12345678901234567890123456795", "0.123456789012345678901234568"),
+            ("0.123456789012345678901234567851", "0.1234567890123456789012345679"),
+            ("9.9999999999999999999999999999", "10"),
+            ("99999999999999999999999999999.5", "None"),
+            // Below the 28th decimal place.
+            ("1e-28", "1e-28"),
+            ("1e-29", "0"),
+            ("6e-29", "1e-28"),
+            ("5e-29", "0"),
+            ("1.5e-28", "2e-28"),
+            ("1e-99999999999999", "0"),
+            ("", "None"),
+            ("-", "None"),
+            ("01", "None"),
+            ("-01", "None"),
+            ("1.", "None"),
+            (".5", "None"),
+            ("1e", "None"),
+            ("1e+", "None"),
+            ("+1", "None"),
+            ("1 ", "None"),
+            (" 1", "None"),
+            ("0x1", "None"),
+            ("1,000", "None"),
+            ("NaN", "None"),
+            ("Infinity", "None"),
+            ("1.5.5", "None"),
+        ] {
+            check_parse(input, expected);
+        }
+    }
+
+    #[test]
+    fn parse_numeric_string_is_json_with_optional_plus() {
+        for (input, expected) in [
+            ("+5", Some("5")),
+            ("5", Some("5")),
+            ("-5.5", Some("-5.5")),
+            ("+1e3", Some("1000")),
+            ("+-5", None),
+            ("++5", None),
+            ("+", None),
+            ("1,000", None),
+            (" 5", None),
+            ("5 ", None),
+            ("0x1", None),
+            ("", None),
+            ("true", None),
+        ] {
+            let got = Number::parse_numeric_string(input).map(|v| v.to_string());
+            assert_eq!(got.as_deref(), expected, "parse_numeric_string({input:?})");
+        }
+    }
+
+    #[test]
+    fn display_is_shortest_and_javascript_like() {
+        for (input, expected) in [
+            ("1.50", "1.5"),
+            ("100", "100"),
+            ("0.000001", "0.000001"),
+            ("0.0000015", "0.0000015"),
+            ("0.0000001", "1e-7"),
+            ("0.00000015", "1.5e-7"),
+            ("-0.00000015", "-1.5e-7"),
+            ("123456789012345678901", "123456789012345678901"),
+            ("999999999999999999999.5", "999999999999999999999.5"),
+            ("1e21", "1e+21"),
+            ("12340000000000000000000", "1.234e+22"),
+            ("-1e21", "-1e+21"),
+            ("0.1234", "0.1234"),
+            ("1234.5678", "1234.5678"),
+        ] {
+            assert_eq!(n(input).to_string(), expected, "display of {input}");
+        }
+        let negative_zero = Number(Decimal::from_parts(0, 0, 0, true, 3));
+        assert_eq!(negative_zero.to_string(), "0");
+        assert_eq!(Number::from_parts(150, 0, 0, false, 2).to_string(), "1.5");
+    }
+
+    #[test]
+    fn division_keeps_28_significant_digits_half_even() {
+        for (a, b, expected) in [
+            ("10", "3", Some("3.333333333333333333333333333")),
+            ("2", "3", Some("0.6666666666666666666666666667")),
+            ("1", "7", Some("0.1428571428571428571428571429")),
+            ("-2", "3", Some("-0.6666666666666666666666666667")),
+            ("1", "4", Some("0.25")),
+            ("7.5", "2.5", Some("3")),
+            ("1", "0.001", Some("1000")),
+            ("0", "5", Some("0")),
+            ("5", "0", None),
+            ("79228162514264337593543950335", "1", Some("7.9228162514264337593543950335e+28")),
+            ("79228162514264337593543950335", "0.1", None),
+            ("1e-28", "3", Some("0")),
+            ("2e-28", "3", Some("1e-28")),
+            ("1", "3e-10", Some("3333333333.333333333333333333")),
+            ("100000000000000000000", "3", Some("33333333333333333333.33333333")), ("1e26", "3", Some("3.333333333333333333333333333e+25")),
+        ] {
+            let got = n(a).div(n(b)).map(|v| v.to_string());
+            assert_eq!(got.as_deref(), expected, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn multiplication_is_exact_when_it_fits_else_rounded() {
+        for (a, b, expected) in [
+            ("1.5", "2", Some("3")),
+            ("0.1", "0.2", Some("0.02")),
+            ("-3", "4", Some("-12")),
+            ("1e14", "1e14", Some("1e+28")),
+            ("1e15", "1e14", None),
+            ("0.00000000000001", "0.00000000000001", Some("1e-28")),
+            ("0.00000000000001", "0.000000000000001", Some("0")),
+            ("1.0000000000000000000000000001", "1.0000000000000000000000000001", Some("1")),
+            ("3.333333333333333333333333333", "3", Some("9.999999999999999999999999999")),
+            ("123456789012345.678", "987654321.012345", Some("1.219326311263526052827320454e+23")),
+        ] {
+            let got = n(a).mul(n(b)).map(|v| v.to_string());
+            assert_eq!(got.as_deref(), expected, "{a} * {b}");
+        }
+    }
+
+    #[test]
+    fn round_dp_is_half_even() {
+        for (input, dp, expected) in
+            [("2.5", 0, "2"), ("3.5", 0, "4"), ("-2.5", 0, "-2"), ("2.675", 2, "2.68"), ("2.665", 2, "2.66"), ("1.23", 40, "1.23")]
+        {
+            assert_eq!(n(input).round_dp(dp).to_string(), expected, "round_dp({input}, {dp})");
+        }
+    }
+
+    #[test]
+    fn integers_and_parts() {
+        assert_eq!(n("42").to_i64(), Some(42));
+        assert_eq!(n("42.0").to_i64(), Some(42));
+        assert_eq!(n("-7").to_i64(), Some(-7));
+        assert_eq!(n("4.5").to_i64(), None);
+        assert_eq!(n("1e20").to_i64(), None);
+        let x = n("-12.345");
+        let (lo, mid, hi, neg, scale) = x.to_parts();
+        assert_eq!(Number::from_parts(lo, mid, hi, neg, scale), x);
+        assert!(neg);
+        assert_eq!(scale, 3);
     }
 }

@@ -1,13 +1,82 @@
 //! Wall-clock helpers without a date library: ISO-8601 UTC with milliseconds (§13 rule 8).
 
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `SystemTime` as `2026-11-25T17:26:42.123Z`.
 pub fn format_iso_millis(t: SystemTime) -> String {
-    todo!("{t:?}")
+    let millis = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        // Before 1970: count backwards, rounding toward the past like the clock does.
+        Err(e) => {
+            let d = e.duration();
+            let whole = i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+            let partial = i64::from(d.subsec_nanos() % 1_000_000 != 0);
+            -whole - partial
+        }
+    };
+    format_epoch_millis(millis)
 }
 
 /// Now, as [`format_iso_millis`].
 pub fn now_iso() -> String {
     format_iso_millis(SystemTime::now())
+}
+
+/// Milliseconds since the Unix epoch (negative before it) as ISO-8601 UTC.
+pub fn format_epoch_millis(millis: i64) -> String {
+    let days = millis.div_euclid(86_400_000);
+    let in_day = millis.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
+    let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`): shifting the year to start in March puts the leap day last.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March = 0
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn known_epoch_values() {
+        for (millis, expected) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (1, "1970-01-01T00:00:00.001Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+            (951_868_799_999, "2000-02-29T23:59:59.999Z"),
+            (1_709_210_096_789, "2024-02-29T12:34:56.789Z"),
+            (1_795_627_602_123, "2026-11-25T17:26:42.123Z"),
+            (4_107_542_400_000, "2100-03-01T00:00:00.000Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (-86_400_000, "1969-12-31T00:00:00.000Z"),
+            (-2_208_988_800_000, "1900-01-01T00:00:00.000Z"),
+        ] {
+            assert_eq!(format_epoch_millis(millis), expected, "{millis}");
+        }
+    }
+
+    #[test]
+    fn system_time_both_sides_of_the_epoch() {
+        let after = UNIX_EPOCH + Duration::from_millis(1_795_627_602_123) + Duration::from_micros(999);
+        assert_eq!(format_iso_millis(after), "2026-11-25T17:26:42.123Z");
+        let before = UNIX_EPOCH - Duration::from_micros(1500);
+        assert_eq!(format_iso_millis(before), "1969-12-31T23:59:59.998Z");
+        assert_eq!(now_iso().len(), 24);
+    }
 }

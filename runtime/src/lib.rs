@@ -11,6 +11,7 @@
 //! generated code.
 #![deny(missing_docs)]
 
+pub mod compiled;
 pub mod config;
 pub mod http;
 pub mod interp;

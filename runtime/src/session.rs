@@ -15,6 +15,25 @@ pub struct Answer {
     pub body: Bytes,
 }
 
+impl Answer {
+    /// A JSON answer (`Content-Type: application/json`).
+    pub fn json(status: u16, headers: Vec<(String, String)>, body: &flowc_lang::Value) -> Answer {
+        let mut text = String::with_capacity(64);
+        body.write_json(&mut text);
+        Answer { status, headers, content_type: Some("application/json".to_owned()), body: Bytes::from(text) }
+    }
+
+    /// A text answer with its content type.
+    pub fn text(status: u16, headers: Vec<(String, String)>, content_type: &str, body: String) -> Answer {
+        Answer { status, headers, content_type: Some(content_type.to_owned()), body: Bytes::from(body) }
+    }
+
+    /// An answer without a body or content type (§13 rule 17).
+    pub fn empty(status: u16, headers: Vec<(String, String)>) -> Answer {
+        Answer { status, headers, content_type: None, body: Bytes::new() }
+    }
+}
+
 /// The session error codes of §7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {

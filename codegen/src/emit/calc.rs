@@ -1,0 +1,106 @@
+//! `calculate` expressions as Rust over the runtime's decimal type (§4.1).
+//!
+//! Each operator becomes a call of the same `flowc_lang::calc` function the interpreter
+//! uses, so both backends agree by construction; what the compiled form saves is the tree
+//! walk, the reference lookups and the literal parsing.
+
+use super::number_tokens;
+use super::refs::{hash_refs_present, reference, Env};
+use flowc_lang::calc::{BinOp, CalcFn, Expr};
+use flowc_lang::template::Ref;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// A `CalcResult<Operand>` expression evaluating `expr` (`?` inside a closure).
+pub fn expression(expr: &Expr, env: &Env) -> TokenStream {
+    let body = operand(expr, env);
+    quote! {
+        (|| -> __lang::calc::CalcResult<__lang::calc::Operand> { Ok(#body) })()
+    }
+}
+
+/// An `Operand` expression; errors leave through `?`.
+fn operand(expr: &Expr, env: &Env) -> TokenStream {
+    match expr {
+        Expr::Num(n) => {
+            let n = number_tokens(*n);
+            quote! { __lang::calc::Operand::Num(#n) }
+        }
+        Expr::Str(s) => quote! { __lang::calc::Operand::Str(::std::string::String::from(#s)) },
+        Expr::Ref(r) => {
+            let cow = reference(r, env).cow();
+            quote! {{ let v = #cow; __lang::calc::operand(v.as_deref()) }}
+        }
+        Expr::Neg(e) => {
+            let e = operand(e, env);
+            quote! { __lang::calc::neg(#e)? }
+        }
+        Expr::Bin(op, a, b) => {
+            let (op, a, b) = (bin_op(*op), operand(a, env), operand(b, env));
+            quote! { __lang::calc::binary(#op, #a, #b)? }
+        }
+        Expr::Call(f, args) => {
+            let f = calc_fn(*f);
+            let args = args.iter().map(|a| operand(a, env));
+            quote! { __lang::calc::call(#f, vec![#(#args),*])? }
+        }
+        Expr::Sum(e) => positions(e, env, true),
+        Expr::Count(e) => positions(e, env, false),
+    }
+}
+
+/// `sum(e)` / `count(e)`: `#` = 1, 2, … until a `#` reference in `e` is absent.
+fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
+    let inner = Env { flow: env.flow, has_pos: true };
+    let mut refs: Vec<&Ref> = Vec::new();
+    e.visit_refs(&mut |r| refs.push(r));
+    let present = hash_refs_present(&refs, &inner);
+    if sum {
+        let body = operand(e, &inner);
+        quote! {{
+            let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
+            let mut pos: usize = 1;
+            while #present {
+                acc = __lang::calc::binary(__lang::calc::BinOp::Add, acc, #body)?;
+                pos += 1;
+            }
+            acc
+        }}
+    } else {
+        quote! {{
+            let mut pos: usize = 1;
+            while #present {
+                pos += 1;
+            }
+            __lang::calc::Operand::Num(__lang::Number::from_i64(pos as i64 - 1))
+        }}
+    }
+}
+
+fn bin_op(op: BinOp) -> TokenStream {
+    let name = match op {
+        BinOp::Add => quote! { Add },
+        BinOp::Sub => quote! { Sub },
+        BinOp::Mul => quote! { Mul },
+        BinOp::Div => quote! { Div },
+        BinOp::Eq => quote! { Eq },
+        BinOp::Ne => quote! { Ne },
+        BinOp::Gt => quote! { Gt },
+        BinOp::Lt => quote! { Lt },
+        BinOp::Ge => quote! { Ge },
+        BinOp::Le => quote! { Le },
+    };
+    quote! { __lang::calc::BinOp::#name }
+}
+
+fn calc_fn(f: CalcFn) -> TokenStream {
+    let name = match f {
+        CalcFn::Round => quote! { Round },
+        CalcFn::Floor => quote! { Floor },
+        CalcFn::Ceil => quote! { Ceil },
+        CalcFn::Abs => quote! { Abs },
+        CalcFn::Min => quote! { Min },
+        CalcFn::Max => quote! { Max },
+    };
+    quote! { __lang::calc::CalcFn::#name }
+}

@@ -1,0 +1,310 @@
+//! References, templates and value templates as Rust expressions.
+//!
+//! Every reference is resolved at build time to a direct read: a session field, a request
+//! part, a literal. A reference becomes a [`RefExpr`] whose variant says the Rust type the
+//! expression has, so each use site (render into a string, take a typed value, test for
+//! presence) adapts it without a detour through a generic lookup.
+
+use super::names::{node_field, var_field};
+use super::number_tokens;
+use flowc_lang::path::{Path, Seg};
+use flowc_lang::template::{Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What the emitted code can see while a step runs.
+pub struct Env<'a> {
+    /// The id of the flow the step belongs to (`[[session:flow]]` is this literal).
+    pub flow: &'a str,
+    /// Whether a `#` position `pos: usize` is in scope.
+    pub has_pos: bool,
+}
+
+/// A reference as an expression, by the Rust type it has.
+pub enum RefExpr {
+    /// `Option<&Value>`.
+    Val(TokenStream),
+    /// `Option<&str>`.
+    Str(TokenStream),
+    /// `Option<Value>`.
+    Owned(TokenStream),
+    /// `String` (always present).
+    Text(TokenStream),
+}
+
+impl RefExpr {
+    /// As `Option<Cow<'_, Value>>`.
+    pub fn cow(&self) -> TokenStream {
+        match self {
+            RefExpr::Val(e) => quote! { #e.map(::std::borrow::Cow::Borrowed) },
+            RefExpr::Str(e) => quote! { #e.map(|x| ::std::borrow::Cow::Owned(__lang::Value::from(x))) },
+            RefExpr::Owned(e) => quote! { #e.map(::std::borrow::Cow::Owned) },
+            RefExpr::Text(e) => quote! { Some(::std::borrow::Cow::Owned(__lang::Value::String(#e))) },
+        }
+    }
+
+    /// As an owned `Value` (absent → null, §13 rule 1).
+    pub fn value(&self) -> TokenStream {
+        match self {
+            RefExpr::Val(e) => quote! { #e.cloned().unwrap_or_default() },
+            RefExpr::Str(e) => quote! { #e.map(__lang::Value::from).unwrap_or_default() },
+            RefExpr::Owned(e) => quote! { #e.unwrap_or_default() },
+            RefExpr::Text(e) => quote! { __lang::Value::String(#e) },
+        }
+    }
+
+    /// A statement appending the §3 rendering to `out`.
+    pub fn render_into(&self, out: &TokenStream) -> TokenStream {
+        match self {
+            RefExpr::Val(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
+            RefExpr::Owned(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
+            RefExpr::Str(e) => quote! { if let Some(x) = #e { #out.push_str(x); } },
+            RefExpr::Text(e) => quote! { #out.push_str(&#e); },
+        }
+    }
+
+    /// A `bool` expression: whether the reference is present.
+    pub fn is_present(&self) -> TokenStream {
+        match self {
+            RefExpr::Val(e) | RefExpr::Str(e) | RefExpr::Owned(e) => quote! { #e.is_some() },
+            RefExpr::Text(_) => quote! { true },
+        }
+    }
+}
+
+/// Emits a reference.
+pub fn reference(r: &Ref, env: &Env) -> RefExpr {
+    match r {
+        Ref::Var { name, path } => {
+            let field = var_field(name);
+            RefExpr::Val(path_chain(quote! { s.#field.as_ref() }, path, env))
+        }
+        Ref::Node { node, part } => node_part(node, part, env),
+        Ref::Request(req) => request(req, env),
+        Ref::Session(sess) => session(*sess, env),
+        Ref::Call(call) => self::call(call, env),
+    }
+}
+
+fn node_part(node: &str, part: &NodePart, env: &Env) -> RefExpr {
+    let field = node_field(node);
+    let out = quote! { s.#field };
+    match part {
+        NodePart::Result(path) | NodePart::Other(path) => {
+            RefExpr::Val(path_chain(quote! { #out.result.as_ref() }, path, env))
+        }
+        NodePart::Error => RefExpr::Val(quote! { #out.error.as_ref() }),
+        NodePart::Count => RefExpr::Val(quote! { #out.count.as_ref() }),
+        NodePart::MessageId => RefExpr::Val(quote! { #out.message_id.as_ref() }),
+        NodePart::StatusCode => RefExpr::Val(quote! { #out.status_code.as_ref() }),
+        NodePart::Header(name) => RefExpr::Str(quote! { #out.header(#name) }),
+        NodePart::Group(i) => RefExpr::Val(quote! { #out.groups.get(#i).and_then(|g| g.as_ref()) }),
+    }
+}
+
+fn request(req: &RequestRef, env: &Env) -> RefExpr {
+    match req {
+        RequestRef::Body(path) => RefExpr::Val(path_chain(quote! { call.request.body.as_ref() }, path, env)),
+        RequestRef::Query(Some(key)) => RefExpr::Val(quote! { call.request.query.get(#key) }),
+        RequestRef::Query(None) => {
+            RefExpr::Owned(quote! { Some(__lang::Value::Object(call.request.query.clone())) })
+        }
+        RequestRef::Header(name) => RefExpr::Str(quote! { call.request.header(#name) }),
+        RequestRef::Method => RefExpr::Str(quote! { Some(call.request.method.as_str()) }),
+        RequestRef::Ip => RefExpr::Str(quote! { Some(call.request.ip.as_str()) }),
+        RequestRef::Path => RefExpr::Str(quote! { Some(call.request.path.as_str()) }),
+    }
+}
+
+fn session(field: SessionRef, env: &Env) -> RefExpr {
+    match field {
+        SessionRef::Id => RefExpr::Str(quote! { Some(call.session.id.as_str()) }),
+        SessionRef::Route => RefExpr::Str(quote! { Some(call.session.route.as_str()) }),
+        SessionRef::Flow => {
+            let flow = env.flow;
+            RefExpr::Str(quote! { Some(#flow) })
+        }
+        SessionRef::StartedAt => RefExpr::Str(quote! { Some(call.session.started_at.as_str()) }),
+        SessionRef::Msisdn => RefExpr::Str(quote! { call.session.msisdn.as_deref() }),
+    }
+}
+
+/// Follows a path from an `Option<&Value>` expression; segments are resolved at build time.
+fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
+    let mut expr = root;
+    for seg in &path.segs {
+        expr = match seg {
+            Seg::Key { key, index: Some(i) } => quote! { #expr.and_then(|v| v.segment(#key, Some(#i))) },
+            Seg::Key { key, index: None } => quote! { #expr.and_then(|v| v.segment(#key, None)) },
+            // Validation rejects `#` where no position is in scope; an absent read is the
+            // safe meaning should one slip through.
+            Seg::Hash if env.has_pos => quote! { #expr.and_then(|v| v.position(pos)) },
+            Seg::Hash => quote! { None::<&__lang::Value> },
+        };
+    }
+    expr
+}
+
+fn call(call: &Call, env: &Env) -> RefExpr {
+    let arg_text = |i: usize| render(&call.args[i], env);
+    let arg_int = |i: usize| {
+        let v = template_cow(&call.args[i], env);
+        quote! { __lang::func::int_arg(#v.as_deref()) }
+    };
+    match call.func {
+        Func::Lower => text(quote! { __lang::func::lower }, arg_text(0)),
+        Func::Upper => text(quote! { __lang::func::upper }, arg_text(0)),
+        Func::Trim => text(quote! { __lang::func::trim }, arg_text(0)),
+        Func::Urlencode => text(quote! { __lang::func::urlencode }, arg_text(0)),
+        Func::Left | Func::Right => {
+            let f = if call.func == Func::Left { quote! { left } } else { quote! { right } };
+            let (n, x) = (arg_int(0), arg_text(1));
+            RefExpr::Text(quote! { __lang::func::#f(#n, &#x) })
+        }
+        Func::Substr => {
+            let (a, b, x) = (arg_int(0), arg_int(1), arg_text(2));
+            RefExpr::Text(quote! { __lang::func::substr(#a, #b, &#x) })
+        }
+        Func::Length => {
+            let x = template_cow(&call.args[0], env);
+            RefExpr::Owned(quote! { Some(__lang::Value::Number(__lang::func::length(#x.as_deref()))) })
+        }
+        Func::Json => {
+            let x = template_cow(&call.args[0], env);
+            RefExpr::Text(quote! { __lang::func::json(#x.as_deref()) })
+        }
+        Func::Default => {
+            let (d, x) = (arg_text(0), template_cow(&call.args[1], env));
+            RefExpr::Owned(quote! { Some(__lang::func::default(#d, #x.map(::std::borrow::Cow::into_owned))) })
+        }
+        Func::Uuid => RefExpr::Text(quote! { __lang::func::uuid() }),
+        Func::Now => RefExpr::Text(quote! { __lang::func::now() }),
+    }
+}
+
+fn text(f: TokenStream, x: TokenStream) -> RefExpr {
+    RefExpr::Text(quote! { #f(&#x) })
+}
+
+/// A `String` expression: the template rendered per §3. Literal text is a constant.
+pub fn render(t: &Template, env: &Env) -> TokenStream {
+    if let Some(lit) = t.as_literal() {
+        return quote! { ::std::string::String::from(#lit) };
+    }
+    let literal_len: usize = t.parts.iter().map(|p| if let Part::Text(s) = p { s.len() } else { 0 }).sum();
+    let capacity = literal_len + 16;
+    let out = quote! { out };
+    let pushes = t.parts.iter().map(|p| match p {
+        Part::Text(s) => quote! { #out.push_str(#s); },
+        Part::Ref(r) => reference(r, env).render_into(&out),
+    });
+    quote! {{
+        let mut #out = ::std::string::String::with_capacity(#capacity);
+        #(#pushes)*
+        #out
+    }}
+}
+
+/// An `Option<Cow<'_, Value>>` expression: a single reference keeps its type and absence;
+/// anything else is its rendered string.
+pub fn template_cow(t: &Template, env: &Env) -> TokenStream {
+    match t.single_ref() {
+        Some(r) => reference(r, env).cow(),
+        None => {
+            let s = render(t, env);
+            quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#s))) }
+        }
+    }
+}
+
+/// A `Value` expression: the template evaluated per §3 (typed single reference, absent →
+/// null; otherwise a string).
+pub fn template_value(t: &Template, env: &Env) -> TokenStream {
+    match t.single_ref() {
+        Some(r) => reference(r, env).value(),
+        None => {
+            let s = render(t, env);
+            quote! { __lang::Value::String(#s) }
+        }
+    }
+}
+
+/// A `Value` expression for a value template, position lists expanded (§3).
+pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
+    match vt {
+        ValueTemplate::Null => quote! { __lang::Value::Null },
+        ValueTemplate::Bool(b) => quote! { __lang::Value::Bool(#b) },
+        ValueTemplate::Number(n) => {
+            let n = number_tokens(*n);
+            quote! { __lang::Value::Number(#n) }
+        }
+        ValueTemplate::Str(t) => template_value(t, env),
+        ValueTemplate::Array(items) => {
+            let items = items.iter().map(|i| value(i, env));
+            quote! { __lang::Value::Array(vec![#(#items),*]) }
+        }
+        ValueTemplate::Object(members) => {
+            let n = members.len();
+            let inserts = members.iter().map(|(k, v)| {
+                let v = value(v, env);
+                quote! { m.insert(::std::string::String::from(#k), #v); }
+            });
+            quote! {{
+                let mut m = __lang::Map::with_capacity(#n);
+                #(#inserts)*
+                __lang::Value::Object(m)
+            }}
+        }
+        ValueTemplate::Positions(item) => positions(item, env),
+    }
+}
+
+/// `[elem]` with `#` references: one element per position until a `#` reference is absent.
+fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
+    let inner = Env { flow: env.flow, has_pos: true };
+    let present = hash_refs_present_vt(item, &inner);
+    let elem = value(item, &inner);
+    quote! {{
+        let mut items = ::std::vec::Vec::new();
+        let mut pos: usize = 1;
+        while #present {
+            items.push(#elem);
+            pos += 1;
+        }
+        __lang::Value::Array(items)
+    }}
+}
+
+/// A `bool` expression: every `#` reference in the value template is present at `pos`.
+fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
+    let mut checks = Vec::new();
+    let mut ptr = String::new();
+    vt.visit_templates(&mut ptr, &mut |_, t| {
+        t.visit_refs(&mut |r| {
+            if ref_has_own_hash(r) {
+                checks.push(reference(r, env).is_present());
+            }
+        })
+    });
+    and_all(checks)
+}
+
+/// A `bool` expression: every `#` reference among `refs` is present at `pos`.
+pub fn hash_refs_present(refs: &[&Ref], env: &Env) -> TokenStream {
+    and_all(refs.iter().filter(|r| ref_has_own_hash(r)).map(|r| reference(r, env).is_present()).collect())
+}
+
+/// A `#` in the reference's own path (a call's arguments are visited on their own).
+fn ref_has_own_hash(r: &Ref) -> bool {
+    !matches!(r, Ref::Call(_)) && r.has_hash()
+}
+
+fn and_all(checks: Vec<TokenStream>) -> TokenStream {
+    if checks.is_empty() {
+        // Validation guarantees a `#` reference in every position list; without one the
+        // list would never end, so it is empty instead.
+        quote! { false }
+    } else {
+        quote! { #(#checks)&&* }
+    }
+}

@@ -1,0 +1,116 @@
+//! `routes()` and `router()`: each route's fixed facts as a `RouteSpec` and its entry
+//! function, handed to the runtime's router which owns the HTTP contract.
+
+use super::names::{regex_static, route_fn, step_variant};
+use super::refs::{render, Env};
+use crate::ir::{Bundle, Route, StepKind, StepRef};
+use flowc_lang::net::IpNet;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// The entry function of every route and the public `routes()` / `router()`.
+pub fn routes(bundle: &Bundle) -> TokenStream {
+    let entries = bundle.routes.iter().enumerate().map(|(i, r)| entry_fn(bundle, i, r));
+    let specs = bundle.routes.iter().enumerate().map(|(i, r)| {
+        let spec = route_spec(bundle, r);
+        let f = route_fn(i);
+        quote! { (#spec, ::std::sync::Arc::new(#f) as ::flowc_runtime::FlowFn) }
+    });
+    let force = regex_statics(bundle).map(|(name, _)| quote! { ::std::sync::LazyLock::force(&#name); });
+    quote! {
+        #(#entries)*
+
+        /// Every route of the bundle with its entry function.
+        pub fn routes() -> ::std::vec::Vec<(::flowc_runtime::RouteSpec, ::flowc_runtime::FlowFn)> {
+            // Compile every pattern now, so a server never meets one first on a request.
+            #(#force)*
+            vec![#(#specs),*]
+        }
+
+        /// The axum router serving the bundle's routes under the HTTP contract.
+        pub fn router(config: ::std::sync::Arc<::flowc_runtime::Config>) -> ::flowc_runtime::deps::axum::Router {
+            ::flowc_runtime::router(routes(), config)
+        }
+    }
+}
+
+/// One `static RE_…: LazyLock<Regex>` per regex step.
+pub fn regex_decls(bundle: &Bundle) -> TokenStream {
+    let decls = regex_statics(bundle).map(|(name, pattern)| {
+        quote! {
+            static #name: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> =
+                ::std::sync::LazyLock::new(|| ::flowc_runtime::compiled::compile_regex(#pattern));
+        }
+    });
+    quote! { #(#decls)* }
+}
+
+fn regex_statics(bundle: &Bundle) -> impl Iterator<Item = (proc_macro2::Ident, String)> + '_ {
+    bundle.flows.iter().enumerate().flat_map(move |(fi, flow)| {
+        flow.steps.iter().filter_map(move |step| match &step.kind {
+            StepKind::Regex { pattern, .. } => {
+                let at = StepRef { flow: fi, step: step.number };
+                Some((regex_static(bundle, at), pattern.translated.clone()))
+            }
+            _ => None,
+        })
+    })
+}
+
+fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
+    let f = route_fn(index);
+    let start = step_variant(bundle, route.entry);
+    let flow = &bundle.flows[route.entry.flow].id;
+    let doc = format!(" Route `{}`: `{} /dynamic/{}`.", route.name, route.method.as_str(), route.id);
+    let msisdn = route.msisdn.as_ref().map(|t| {
+        // The msisdn template sees the request only: no variable is set yet.
+        let text = render(t, &Env { flow, has_pos: false });
+        quote! {
+            let s = Session::default();
+            let raw = #text;
+            call.session.msisdn = __lang::nodes::normalize_msisdn(&raw);
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+            call.session.flow = ::std::string::String::from(#flow);
+            #msisdn
+            Box::pin(run(call, Step::#start))
+        }
+    }
+}
+
+fn route_spec(bundle: &Bundle, r: &Route) -> TokenStream {
+    let (id, name, method) = (&r.id, &r.name, r.method.as_str());
+    let allowed = r.allowed.iter().map(ip_net);
+    let hashes = r.token_sha256.iter();
+    let (is_async, timeout) = (r.is_async, Literal::u64_unsuffixed(r.timeout_ms));
+    let entry = format!("{} → {}:{}", r.name, bundle.flows[r.entry.flow].id, r.entry.step);
+    quote! {
+        ::flowc_runtime::RouteSpec {
+            id: ::std::string::String::from(#id),
+            name: ::std::string::String::from(#name),
+            method: #method,
+            allowed: vec![#(#allowed),*],
+            token_sha256: vec![#(::std::string::String::from(#hashes)),*],
+            is_async: #is_async,
+            timeout_ms: #timeout,
+            entry: ::std::string::String::from(#entry),
+        }
+    }
+}
+
+/// A block as a `const fn` call: parsed at build time, never at run time.
+fn ip_net(net: &IpNet) -> TokenStream {
+    match *net {
+        IpNet::V4(addr, prefix) => {
+            let addr = Literal::u32_unsuffixed(addr);
+            quote! { __lang::net::IpNet::v4(#addr, #prefix) }
+        }
+        IpNet::V6(addr, prefix) => {
+            let addr = Literal::u128_unsuffixed(addr);
+            quote! { __lang::net::IpNet::v6(#addr, #prefix) }
+        }
+    }
+}

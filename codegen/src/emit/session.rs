@@ -1,0 +1,83 @@
+//! The session: a struct with one typed field per variable and per result node, the
+//! `Step` enum, and the `run` loop that dispatches on it.
+
+use super::names::{node_field, step_variant, var_field};
+use super::steps::arm;
+use crate::ir::{Bundle, StepRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
+/// are `NodeOutput`. No map of names is consulted at run time.
+pub fn session_struct(bundle: &Bundle) -> TokenStream {
+    let vars = bundle.variables.iter().map(|name| {
+        let field = var_field(name);
+        let doc = format!(" `[[{name}]]`");
+        quote! { #[doc = #doc] #field: Option<__lang::Value>, }
+    });
+    let nodes = bundle.nodes.iter().map(|name| {
+        let field = node_field(name);
+        let doc = format!(" `[[{name}:…]]`");
+        quote! { #[doc = #doc] #field: __lang::scope::NodeOutput, }
+    });
+    quote! {
+        /// The state of one session: every variable and node output of the bundle.
+        #[derive(Debug, Default)]
+        #[allow(non_snake_case)]
+        struct Session {
+            #(#vars)*
+            #(#nodes)*
+        }
+    }
+}
+
+/// `enum Step { … }`: one variant per step of every flow.
+pub fn step_enum(bundle: &Bundle) -> TokenStream {
+    let variants = all_steps(bundle).map(|at| {
+        let variant = step_variant(bundle, at);
+        let doc = format!(" `{}` step {}", bundle.flows[at.flow].id, at.step);
+        quote! { #[doc = #doc] #variant, }
+    });
+    quote! {
+        /// Where a session is: a step of a flow.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(non_camel_case_types)]
+        enum Step {
+            #(#variants)*
+        }
+    }
+}
+
+/// `async fn run(call, at)`: the step loop. Every executed step counts against the budget.
+pub fn run_fn(bundle: &Bundle) -> TokenStream {
+    let arms = bundle
+        .flows
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, flow)| flow.steps.iter().map(move |step| arm(bundle, fi, step)));
+    quote! {
+        /// Runs a session from `at` until an `api_end` answers or an error ends it.
+        #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+        async fn run(call: ::flowc_runtime::Call, mut at: Step) -> ::flowc_runtime::session::SessionResult {
+            let mut s = Session::default();
+            let mut budget = call.max_steps;
+            loop {
+                if budget == 0 {
+                    return Err(::flowc_runtime::SessionError::step_budget(call.max_steps));
+                }
+                budget -= 1;
+                at = match at {
+                    #(#arms)*
+                };
+            }
+        }
+    }
+}
+
+fn all_steps(bundle: &Bundle) -> impl Iterator<Item = StepRef> + '_ {
+    bundle
+        .flows
+        .iter()
+        .enumerate()
+        .flat_map(|(flow, f)| f.steps.iter().map(move |s| StepRef { flow, step: s.number }))
+}

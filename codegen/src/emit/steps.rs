@@ -1,0 +1,160 @@
+//! One `match` arm per step: the node's behaviour as calls into the runtime, and the
+//! branch it takes as the next `Step` variant.
+
+use super::calc::expression;
+use super::names::{node_field, regex_static, step_variant, var_field};
+use super::refs::{reference, render, template_cow, value, Env, RefExpr};
+use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
+use flowc_lang::template::Template;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The arm `Step::X => { … }` of one step.
+pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
+    let at = StepRef { flow: flow_index, step: step.number };
+    let flow = &bundle.flows[flow_index];
+    let variant = step_variant(bundle, at);
+    let ctx = StepCtx { bundle, flow, at, env: Env { flow: &flow.id, has_pos: false } };
+    let body = ctx.body(&step.kind);
+    quote! { Step::#variant => { #body } }
+}
+
+struct StepCtx<'a> {
+    bundle: &'a Bundle,
+    flow: &'a Flow,
+    at: StepRef,
+    env: Env<'a>,
+}
+
+impl StepCtx<'_> {
+    fn body(&self, kind: &StepKind) -> TokenStream {
+        match kind {
+            StepKind::Start { next } => self.goto(next, "next"),
+            StepKind::SetVariable { assign, next } => self.set_variable(assign, next),
+            StepKind::Calculate { name, expr, yes, no } => {
+                let field = node_field(name);
+                let eval = expression(expr, &self.env);
+                let branch = self.branch(quote! { ok }, yes, no);
+                quote! {
+                    let outcome = __lang::calc::finish(#eval);
+                    let ok = ::flowc_runtime::compiled::calc_node(&mut s.#field, outcome);
+                    #branch
+                }
+            }
+            StepKind::SwitchCase { input, cases, default, ignore_case } => {
+                let input = render(input, &self.env);
+                let default = self.goto(default, "default");
+                let arms = cases.iter().map(|c| {
+                    let value = &c.value;
+                    let next = self.goto(&c.next, "next");
+                    quote! { if __lang::nodes::switch_matches(&input, #value, #ignore_case) { #next } else }
+                });
+                quote! {
+                    let input = #input;
+                    #(#arms)* { #default }
+                }
+            }
+            StepKind::IsEmpty { input, yes, no } => self.test(input, quote! { __lang::nodes::is_empty }, yes, no),
+            StepKind::IsNull { input, yes, no } => self.test(input, quote! { __lang::nodes::is_null }, yes, no),
+            StepKind::Regex { name, input, yes, no, .. } => {
+                let field = node_field(name);
+                let re = regex_static(self.bundle, self.at);
+                let text = optional_text(input, &self.env);
+                let branch = self.branch(quote! { matched }, yes, no);
+                quote! {
+                    let input: Option<::std::string::String> = #text;
+                    let matched = ::flowc_runtime::compiled::regex_node(&mut s.#field, &#re, input.as_deref());
+                    #branch
+                }
+            }
+            StepKind::Remap { name, mapping, next } => {
+                let field = node_field(name);
+                let mapping = value(mapping, &self.env);
+                let next = self.goto(next, "next");
+                quote! {
+                    let result = #mapping;
+                    s.#field = __lang::scope::NodeOutput { result: Some(result), ..Default::default() };
+                    #next
+                }
+            }
+            StepKind::ApiEnd { status, headers, body } => self.api_end(*status, headers, body),
+        }
+    }
+
+    fn set_variable(&self, assign: &[(String, flowc_lang::template::ValueTemplate)], next: &Target) -> TokenStream {
+        let temps: Vec<_> = (0..assign.len()).map(|i| quote::format_ident!("value_{}", i)).collect();
+        let evals = assign.iter().zip(&temps).map(|((_, vt), tmp)| {
+            let v = value(vt, &self.env);
+            quote! { let #tmp = #v; }
+        });
+        let stores = assign.iter().zip(&temps).map(|((name, _), tmp)| {
+            let field = var_field(name);
+            quote! { s.#field = Some(#tmp); }
+        });
+        let next = self.goto(next, "next");
+        // Every value is evaluated before any is assigned (§4: `a = [[b]], b = [[a]]` swaps).
+        quote! { #(#evals)* #(#stores)* #next }
+    }
+
+    fn test(&self, input: &Template, predicate: TokenStream, yes: &Target, no: &Target) -> TokenStream {
+        let cow = template_cow(input, &self.env);
+        let branch = self.branch(quote! { hit }, yes, no);
+        quote! {
+            let hit = { let v = #cow; #predicate(v.as_deref()) };
+            #branch
+        }
+    }
+
+    fn api_end(&self, status: u16, headers: &[(String, Template)], body: &EndBody) -> TokenStream {
+        let headers = headers.iter().map(|(name, t)| {
+            let v = render(t, &self.env);
+            quote! { (::std::string::String::from(#name), #v) }
+        });
+        let headers = quote! { vec![#(#headers),*] };
+        let answer = match body {
+            EndBody::Empty => quote! { ::flowc_runtime::Answer::empty(#status, #headers) },
+            EndBody::Json(vt) => {
+                let v = value(vt, &self.env);
+                quote! { ::flowc_runtime::Answer::json(#status, #headers, &#v) }
+            }
+            EndBody::Text { template, content_type } => {
+                let text = render(template, &self.env);
+                quote! { ::flowc_runtime::Answer::text(#status, #headers, #content_type, #text) }
+            }
+        };
+        quote! { return Ok(#answer); }
+    }
+
+    fn branch(&self, cond: TokenStream, yes: &Target, no: &Target) -> TokenStream {
+        let (yes, no) = (self.goto(yes, "yes"), self.goto(no, "no"));
+        quote! { if #cond { #yes } else { #no } }
+    }
+
+    /// The next step's variant, or CT04 for a branch left out.
+    fn goto(&self, target: &Target, branch: &str) -> TokenStream {
+        match target {
+            Target::Step(to) => {
+                let variant = step_variant(self.bundle, *to);
+                quote! { Step::#variant }
+            }
+            Target::Missing => {
+                let (flow, step) = (&self.flow.id, self.at.step);
+                quote! { return Err(::flowc_runtime::SessionError::no_target(#flow, #step, #branch)) }
+            }
+        }
+    }
+}
+
+/// An `Option<String>` expression: a single reference's rendering, `None` when absent;
+/// any other template's rendering.
+fn optional_text(t: &Template, env: &Env) -> TokenStream {
+    match t.single_ref().map(|r| reference(r, env)) {
+        Some(RefExpr::Val(e) | RefExpr::Owned(e)) => quote! { #e.map(|v| v.render()) },
+        Some(RefExpr::Str(e)) => quote! { #e.map(::std::string::String::from) },
+        Some(RefExpr::Text(e)) => quote! { Some(#e) },
+        None => {
+            let s = render(t, env);
+            quote! { Some(#s) }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The [`Call`] a session starts with: the request as flows see it (§3.1, §13 rule 9).
+
+use super::table::Entry;
+use super::Call;
+use crate::config::Config;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use flowc_lang::scope::{RequestData, SessionData};
+use flowc_lang::value::{Map, Value};
+use std::net::IpAddr;
+
+/// Makes the call for a request that passed every check.
+pub(super) fn call(parts: &Parts, ip: IpAddr, body: Option<Value>, route: &Entry, id: &str, config: &Config) -> Call {
+    let request = RequestData {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        ip: ip.to_string(),
+        query: parts.uri.query().map(parse_query).unwrap_or_default(),
+        headers: flow_headers(&parts.headers),
+        body,
+    };
+    let session = SessionData {
+        id: id.to_owned(),
+        route: route.spec.name.clone(),
+        flow: String::new(),
+        started_at: flowc_lang::time::now_iso(),
+        msisdn: None,
+    };
+    Call { request, session, max_steps: config.max_steps }
+}
+
+/// Headers by lower-case name in order, repeated ones joined with `, `. `Authorization`
+/// is left out: no flow can then echo the presented token (§13 rule 31).
+pub(super) fn flow_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .keys()
+        .filter(|name| **name != AUTHORIZATION)
+        .map(|name| {
+            let values: Vec<_> = headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
+            (name.as_str().to_owned(), values.join(", "))
+        })
+        .collect()
+}
+
+/// Query parameters, form-decoded (`+` is a space), first value of each, in order.
+pub(super) fn parse_query(query: &str) -> Map {
+    let mut map = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        map.entry(decode_component(key)).or_insert_with(|| Value::String(decode_component(value)));
+    }
+    map
+}
+
+/// Percent-decoding with `+` as a space; a `%` not followed by two hex digits stays as
+/// is, and invalid UTF-8 becomes U+FFFD.
+pub(super) fn decode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).and_then(hex), bytes.get(i + 2).and_then(hex)) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: &u8) -> Option<u8> {
+    (*b as char).to_digit(16).map(|d| d as u8)
+}

@@ -1,0 +1,83 @@
+//! A session's state as the interpreter keeps it: variables and node outputs by name, the
+//! request and the session facts, read by `flowc_lang::eval` through [`Scope`].
+
+use crate::http::Call;
+use flowc_lang::eval;
+use flowc_lang::scope::{NodeOutput, RequestData, Scope, SessionData};
+use flowc_lang::template::Template;
+use flowc_lang::value::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Everything a session has read and written so far.
+pub(super) struct State {
+    /// Session variables.
+    pub vars: HashMap<String, Value>,
+    /// The latest output of each node name (§13 rule 12).
+    pub nodes: HashMap<String, NodeOutput>,
+    /// The request.
+    pub request: RequestData,
+    /// The session facts.
+    pub session: SessionData,
+}
+
+impl State {
+    /// The state at the start of a call, before the flow fills `flow` and `msisdn`.
+    pub fn new(call: Call) -> State {
+        State { vars: HashMap::new(), nodes: HashMap::new(), request: call.request, session: call.session }
+    }
+
+    /// A template rendered as a string (§3).
+    pub fn render(&self, t: &Template) -> String {
+        let mut out = String::new();
+        eval::render_into(t, self, None, &mut out);
+        out
+    }
+
+    /// A node's input value: a single reference keeps its type and may be absent (`None`);
+    /// anything else is the rendered string.
+    pub fn input(&self, t: &Template) -> Option<Cow<'_, Value>> {
+        match t.single_ref() {
+            Some(r) => eval::eval_ref(r, self, None),
+            None => Some(Cow::Owned(eval::eval_template(t, self, None))),
+        }
+    }
+
+    /// Assigns a variable, reusing its slot when it exists.
+    pub fn set_var(&mut self, name: &str, value: Value) {
+        match self.vars.get_mut(name) {
+            Some(slot) => *slot = value,
+            None => {
+                self.vars.insert(name.to_owned(), value);
+            }
+        }
+    }
+
+    /// Replaces a node's output (a node's output is replaced each time it runs).
+    pub fn set_node(&mut self, name: &str, output: NodeOutput) {
+        match self.nodes.get_mut(name) {
+            Some(slot) => *slot = output,
+            None => {
+                self.nodes.insert(name.to_owned(), output);
+            }
+        }
+    }
+}
+
+impl Scope for State {
+    fn var(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name)
+    }
+
+    fn node(&self, name: &str) -> Option<&NodeOutput> {
+        self.nodes.get(name)
+    }
+
+    fn request(&self) -> &RequestData {
+        &self.request
+    }
+
+    fn session(&self) -> &SessionData {
+        &self.session
+    }
+}

@@ -1,0 +1,242 @@
+//! The step loop and one function per node kind (§4, §4.1, §4.2, §7, §13 rules 12–20).
+
+use super::state::State;
+use super::{Regexes, TraceStep};
+use crate::http::Call;
+use crate::session::{Answer, ErrorCode, SessionError, SessionResult};
+use bytes::Bytes;
+use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
+use flowc_lang::calc::{self, Expr, Outcome};
+use flowc_lang::eval;
+use flowc_lang::scope::NodeOutput;
+use flowc_lang::template::{Template, ValueTemplate};
+use flowc_lang::value::Value;
+use flowc_lang::{nodes, pattern};
+use std::borrow::Cow;
+
+/// A bundle and its compiled regexes, borrowed for one session.
+pub(super) struct Machine<'a> {
+    pub bundle: &'a ir::Bundle,
+    pub regexes: &'a Regexes,
+}
+
+/// How a step ended.
+enum Next {
+    /// Take a branch: its name for traces and CT04 (`yes`, `case 2`, …) and its target.
+    Go(Cow<'static, str>, Target),
+    /// The session answered.
+    End(Answer),
+}
+
+/// What a step wrote, kept only when tracing.
+struct Writes {
+    on: bool,
+    items: Vec<(String, String)>,
+}
+
+impl Writes {
+    fn note(&mut self, name: impl FnOnce() -> String, value: &Value) {
+        if self.on {
+            self.items.push((name(), value.to_json()));
+        }
+    }
+
+    /// Notes the parts a node output holds after a step.
+    fn node(&mut self, node: &str, out: &NodeOutput) {
+        if !self.on {
+            return;
+        }
+        if let Some(v) = &out.result {
+            self.note(|| format!("{node}:result"), v);
+        }
+        if let Some(v) = &out.error {
+            self.note(|| format!("{node}:error"), v);
+        }
+        for (i, g) in out.groups.iter().enumerate().skip(1) {
+            if let Some(v) = g {
+                self.note(|| format!("{node}:{i}"), v);
+            }
+        }
+    }
+}
+
+impl Machine<'_> {
+    /// Runs a session from `entry` until an `api_end`, an error, or the step budget.
+    pub fn run(
+        &self,
+        entry: StepRef,
+        route: &ir::Route,
+        call: Call,
+        mut trace: Option<&mut Vec<TraceStep>>,
+    ) -> SessionResult {
+        let max_steps = call.max_steps;
+        let mut state = State::new(call);
+        state.session.flow = self.flow(entry)?.id.clone();
+        state.session.msisdn = route.msisdn.as_ref().and_then(|t| nodes::normalize_msisdn(&state.render(t)));
+        let mut at = entry;
+        // Every executed node counts, `start` and `api_end` included (§13 rule 15).
+        for _ in 0..max_steps {
+            let flow = self.flow(at)?;
+            let step = flow.step(at.step).ok_or_else(|| internal(format!("flow {} has no step {}", flow.id, at.step)))?;
+            let mut writes = Writes { on: trace.is_some(), items: Vec::new() };
+            let next = self.exec(at, &step.kind, &mut state, &mut writes)?;
+            let outcome = match &next {
+                Next::Go(branch, _) => branch.to_string(),
+                Next::End(answer) => format!("end {}", answer.status),
+            };
+            if let Some(t) = trace.as_deref_mut() {
+                let kind = kind_name(&step.kind);
+                t.push(TraceStep { flow: flow.id.clone(), step: step.number, kind, outcome, wrote: writes.items });
+            }
+            match next {
+                Next::End(answer) => return Ok(answer),
+                Next::Go(branch, Target::Missing) => return Err(SessionError::no_target(&flow.id, step.number, &branch)),
+                Next::Go(_, Target::Step(to)) => {
+                    if to.flow != at.flow {
+                        // "Trigger another workflow": the session and its variables carry over.
+                        state.session.flow = self.flow(to)?.id.clone();
+                    }
+                    at = to;
+                }
+            }
+        }
+        Err(SessionError::step_budget(max_steps))
+    }
+
+    fn flow(&self, at: StepRef) -> Result<&ir::Flow, SessionError> {
+        self.bundle.flows.get(at.flow).ok_or_else(|| internal(format!("no flow #{}", at.flow)))
+    }
+
+    /// Executes one node.
+    fn exec(&self, at: StepRef, kind: &StepKind, state: &mut State, w: &mut Writes) -> Result<Next, SessionError> {
+        Ok(match kind {
+            StepKind::Start { next } => go("next", *next),
+            StepKind::SetVariable { assign, next } => set_variable(assign, *next, state, w),
+            StepKind::Calculate { name, expr, yes, no } => calculate(name, expr, (*yes, *no), state, w),
+            StepKind::SwitchCase { input, cases, default, ignore_case } => {
+                switch_case(input, cases, *default, *ignore_case, state)
+            }
+            StepKind::IsEmpty { input, yes, no } => yes_no(nodes::is_empty(state.input(input).as_deref()), *yes, *no),
+            StepKind::IsNull { input, yes, no } => yes_no(nodes::is_null(state.input(input).as_deref()), *yes, *no),
+            StepKind::Regex { name, input, yes, no, .. } => {
+                let re = self.regexes.get(at).ok_or_else(|| internal(format!("the pattern of step {} is invalid", at.step)))?;
+                regex(name, input, re, (*yes, *no), state, w)
+            }
+            StepKind::Remap { name, mapping, next } => remap(name, mapping, *next, state, w),
+            StepKind::ApiEnd { status, headers, body } => Next::End(api_end(*status, headers, body, state)),
+        })
+    }
+}
+
+fn go(branch: &'static str, target: Target) -> Next {
+    Next::Go(Cow::Borrowed(branch), target)
+}
+
+fn yes_no(yes: bool, yes_target: Target, no_target: Target) -> Next {
+    if yes {
+        go("yes", yes_target)
+    } else {
+        go("no", no_target)
+    }
+}
+
+/// A CT21 for what a checked bundle cannot contain.
+fn internal(message: String) -> SessionError {
+    SessionError::new(ErrorCode::Ct21, message)
+}
+
+/// `set_variable`: every value is evaluated before any is assigned, so `{"a": "[[b]]",
+/// "b": "[[a]]"}` swaps.
+fn set_variable(assign: &[(String, ValueTemplate)], next: Target, state: &mut State, w: &mut Writes) -> Next {
+    let values: Vec<Value> = assign.iter().map(|(_, vt)| eval::eval_value(vt, state, None)).collect();
+    for ((name, _), value) in assign.iter().zip(values) {
+        w.note(|| name.clone(), &value);
+        state.set_var(name, value);
+    }
+    go("next", next)
+}
+
+/// `calculate` (§4.1): a number or a true comparison goes `yes`; an error or a false
+/// comparison `no`. On an error the result is absent and `error` holds the message.
+fn calculate(name: &str, expr: &Expr, (yes, no): (Target, Target), state: &mut State, w: &mut Writes) -> Next {
+    let outcome = calc::eval(expr, &mut |r, pos| eval::eval_ref(r, &*state, pos).map(Cow::into_owned));
+    let (out, ok) = match outcome {
+        Outcome::Number(n) => (NodeOutput { result: Some(Value::Number(n)), ..NodeOutput::default() }, true),
+        Outcome::Bool(b) => (NodeOutput { result: Some(Value::Bool(b)), ..NodeOutput::default() }, b),
+        Outcome::Error(m) => (NodeOutput { error: Some(Value::String(m)), ..NodeOutput::default() }, false),
+    };
+    w.node(name, &out);
+    state.set_node(name, out);
+    yes_no(ok, yes, no)
+}
+
+/// `switch_case`: the first case equal to the rendered input (absent renders `""`), else
+/// `default`.
+fn switch_case(input: &Template, cases: &[Case], default: Target, ignore_case: bool, state: &State) -> Next {
+    let input = state.render(input);
+    match cases.iter().position(|c| nodes::switch_matches(&input, &c.value, ignore_case)) {
+        Some(i) => Next::Go(Cow::Owned(format!("case {}", i + 1)), cases[i].next),
+        None => go("default", default),
+    }
+}
+
+/// `regex` (§4.2): an absent input goes `no`; otherwise the input rendered per §3 is
+/// searched. The node's output is replaced either way (cleared on no match).
+fn regex(
+    name: &str,
+    input: &Template,
+    re: &regex::Regex,
+    (yes, no): (Target, Target),
+    state: &mut State,
+    w: &mut Writes,
+) -> Next {
+    let found = state.input(input).and_then(|v| match v.as_ref() {
+        Value::String(s) => pattern::exec(re, s),
+        other => pattern::exec(re, &other.render()),
+    });
+    let out = match &found {
+        Some(groups) => NodeOutput {
+            result: groups.first().cloned().flatten().map(Value::String),
+            groups: groups.iter().map(|g| g.clone().map(Value::String)).collect(),
+            ..NodeOutput::default()
+        },
+        None => NodeOutput::default(),
+    };
+    w.node(name, &out);
+    state.set_node(name, out);
+    yes_no(found.is_some(), yes, no)
+}
+
+/// `remap`: builds the mapping's value as the node's result.
+fn remap(name: &str, mapping: &ValueTemplate, next: Target, state: &mut State, w: &mut Writes) -> Next {
+    let out = NodeOutput { result: Some(eval::eval_value(mapping, state, None)), ..NodeOutput::default() };
+    w.node(name, &out);
+    state.set_node(name, out);
+    go("next", next)
+}
+
+/// `api_end` (§6.2, §13 rule 17).
+fn api_end(status: u16, headers: &[(String, Template)], body: &EndBody, state: &State) -> Answer {
+    let headers = headers.iter().map(|(name, t)| (name.clone(), state.render(t))).collect();
+    let (content_type, body) = match body {
+        EndBody::Empty => (None, Bytes::new()),
+        EndBody::Json(vt) => (Some("application/json".to_owned()), Bytes::from(eval::eval_value(vt, state, None).to_json())),
+        EndBody::Text { template, content_type } => (Some(content_type.clone()), Bytes::from(state.render(template))),
+    };
+    Answer { status, headers, content_type, body }
+}
+
+/// The node type's name in bundles.
+fn kind_name(kind: &StepKind) -> &'static str {
+    match kind {
+        StepKind::Start { .. } => "start",
+        StepKind::SetVariable { .. } => "set_variable",
+        StepKind::Calculate { .. } => "calculate",
+        StepKind::SwitchCase { .. } => "switch_case",
+        StepKind::IsEmpty { .. } => "is_empty",
+        StepKind::IsNull { .. } => "is_null",
+        StepKind::Regex { .. } => "regex",
+        StepKind::Remap { .. } => "remap",
+        StepKind::ApiEnd { .. } => "api_end",
+    }
+}
