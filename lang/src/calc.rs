@@ -5,6 +5,11 @@ use crate::number::Number;
 use crate::template::Ref;
 use crate::value::Value;
 
+mod lex;
+mod parse;
+#[cfg(test)]
+mod tests;
+
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -87,7 +92,7 @@ pub struct CalcError {
 /// Parses an expression. Rejects `#` outside `sum`/`count`, `sum`/`count` nested in
 /// `sum`/`count`, a literal `n` of `round` outside 0..=28, and wrong argument counts.
 pub fn parse(source: &str) -> Result<Expr, CalcError> {
-    todo!("{source}")
+    parse::parse(source)
 }
 
 impl Expr {
@@ -157,35 +162,232 @@ pub type CalcResult<T> = Result<T, String>;
 
 /// A referenced value as an operand (absent stays [`Operand::Absent`]).
 pub fn operand(v: Option<&Value>) -> Operand {
-    todo!("{v:?}")
+    match v {
+        None => Operand::Absent,
+        Some(Value::Number(n)) => Operand::Num(*n),
+        Some(Value::String(s)) => Operand::Str(s.clone()),
+        Some(other) => Operand::Str(other.render()),
+    }
 }
 
 /// The operand as a number: numbers, numeric strings (§13 rule 19); else an error.
 pub fn to_number(a: &Operand) -> CalcResult<Number> {
-    todo!("{a:?}")
+    match a {
+        Operand::Num(n) => Ok(*n),
+        Operand::Str(s) => {
+            Number::parse_numeric_string(s).ok_or_else(|| format!("{} is not a number", quoted(s)))
+        }
+        Operand::Bool(b) => Err(format!("{b} (a comparison's result) is not a number")),
+        Operand::Absent => Err("a referenced value is absent".to_owned()),
+    }
 }
 
 /// Applies a binary operator.
 pub fn binary(op: BinOp, a: Operand, b: Operand) -> CalcResult<Operand> {
-    todo!("{op:?}{a:?}{b:?}")
+    match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+            arithmetic(op, to_number(&a)?, to_number(&b)?).map(Operand::Num)
+        }
+        BinOp::Eq | BinOp::Ne => Ok(Operand::Bool(equal(&a, &b)? == (op == BinOp::Eq))),
+        BinOp::Gt | BinOp::Lt | BinOp::Ge | BinOp::Le => {
+            let ordering = to_number(&a)?.cmp(&to_number(&b)?);
+            let holds = match op {
+                BinOp::Gt => ordering.is_gt(),
+                BinOp::Lt => ordering.is_lt(),
+                BinOp::Ge => ordering.is_ge(),
+                _ => ordering.is_le(),
+            };
+            Ok(Operand::Bool(holds))
+        }
+    }
+}
+
+fn arithmetic(op: BinOp, a: Number, b: Number) -> CalcResult<Number> {
+    let result = match op {
+        BinOp::Add => a.add(b),
+        BinOp::Sub => a.sub(b),
+        BinOp::Mul => a.mul(b),
+        _ if b.0.is_zero() => return Err("division by zero".to_owned()),
+        _ => a.div(b),
+    };
+    result.ok_or_else(|| "the result is too large".to_owned())
+}
+
+/// `=`: numerically when both sides are numbers or numeric strings, else as rendered
+/// strings (absent renders `""`). A comparison's result cannot be compared: `a = b = c`
+/// is almost certainly a mistake, not a question about booleans.
+fn equal(a: &Operand, b: &Operand) -> CalcResult<bool> {
+    if matches!(a, Operand::Bool(_)) || matches!(b, Operand::Bool(_)) {
+        return Err("a comparison's result cannot be compared again".to_owned());
+    }
+    match (numeric(a), numeric(b)) {
+        (Some(x), Some(y)) => Ok(x == y),
+        _ => Ok(rendered(a) == rendered(b)),
+    }
+}
+
+fn numeric(a: &Operand) -> Option<Number> {
+    match a {
+        Operand::Num(n) => Some(*n),
+        Operand::Str(s) => Number::parse_numeric_string(s),
+        Operand::Bool(_) | Operand::Absent => None,
+    }
+}
+
+fn rendered(a: &Operand) -> std::borrow::Cow<'_, str> {
+    match a {
+        Operand::Num(n) => n.to_string().into(),
+        Operand::Str(s) => s.as_str().into(),
+        Operand::Bool(b) => b.to_string().into(),
+        Operand::Absent => "".into(),
+    }
+}
+
+/// A string for an error message: quoted, and cut short so a large body does not end up
+/// in `[[name:error]]` whole.
+fn quoted(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        format!("'{s}'")
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("'{head}…'")
+    }
 }
 
 /// Unary minus.
 pub fn neg(a: Operand) -> CalcResult<Operand> {
-    todo!("{a:?}")
+    let n = to_number(&a)?;
+    // Zero stays zero: a `-0` has no place in a result.
+    Ok(Operand::Num(if n.0.is_zero() { n } else { Number(-n.0) }))
 }
 
 /// Applies a function to already evaluated arguments.
 pub fn call(f: CalcFn, args: Vec<Operand>) -> CalcResult<Operand> {
-    todo!("{f:?}{args:?}")
+    let nums = args
+        .iter()
+        .map(to_number)
+        .collect::<CalcResult<Vec<Number>>>()?;
+    let result = match (f, nums.as_slice()) {
+        (CalcFn::Round, [x]) => x.round_dp(0),
+        (CalcFn::Round, [x, n]) => x.round_dp(round_places(*n)?),
+        (CalcFn::Floor, [x]) => x.floor(),
+        (CalcFn::Ceil, [x]) => x.ceil(),
+        (CalcFn::Abs, [x]) => x.abs(),
+        // The first of equal values wins, so `min(1.0, 1)` keeps what was written first.
+        (CalcFn::Min, [first, rest @ ..]) => {
+            rest.iter().fold(*first, |m, x| if *x < m { *x } else { m })
+        }
+        (CalcFn::Max, [first, rest @ ..]) => {
+            rest.iter().fold(*first, |m, x| if *x > m { *x } else { m })
+        }
+        _ => return Err(format!("{f:?} cannot take {} arguments", nums.len())),
+    };
+    Ok(Operand::Num(result))
 }
 
-/// Turns the final operand into the node's outcome.
+/// The `n` of `round(x, n)`: an integer from 0 to 28 (§13 rule 19).
+pub(crate) fn round_places(n: Number) -> CalcResult<u32> {
+    n.to_i64()
+        .and_then(|i| u32::try_from(i).ok())
+        .filter(|places| *places <= 28)
+        .ok_or_else(|| format!("round: the places must be an integer from 0 to 28, not {n}"))
+}
+
+/// One step of `sum(e)`: the running total plus the value at the next position. The
+/// compiled backend folds with this too, starting from `Operand::Num(Number::ZERO)`.
+pub fn sum_step(total: Operand, item: Operand) -> CalcResult<Operand> {
+    binary(BinOp::Add, total, item)
+}
+
+/// The result of `count(e)` over `positions` positions.
+pub fn count_result(positions: usize) -> Operand {
+    Operand::Num(Number::from_i64(
+        i64::try_from(positions).unwrap_or(i64::MAX),
+    ))
+}
+
+/// Turns the final operand into the node's outcome. A numeric string is a number here as
+/// it is for every operator (`[[request:body.price]]` alone stores the number).
 pub fn finish(result: CalcResult<Operand>) -> Outcome {
-    todo!("{result:?}")
+    match result {
+        Ok(Operand::Num(n)) => Outcome::Number(n),
+        Ok(Operand::Bool(b)) => Outcome::Bool(b),
+        Ok(Operand::Str(s)) => match Number::parse_numeric_string(&s) {
+            Some(n) => Outcome::Number(n),
+            None => Outcome::Error(format!("the result {} is not a number", quoted(&s))),
+        },
+        Ok(Operand::Absent) => Outcome::Error("the result is absent".to_owned()),
+        Err(message) => Outcome::Error(message),
+    }
 }
 
 /// Evaluates an expression; `lookup` reads a reference at a `#` position.
+///
+/// A tree walk over [`operand`], [`binary`], [`neg`], [`call`], [`sum_step`],
+/// [`count_result`] and [`finish`], the same functions generated code calls, so both
+/// backends agree. Operands are evaluated left to right; the first error wins.
 pub fn eval(e: &Expr, lookup: &mut dyn FnMut(&Ref, Option<usize>) -> Option<Value>) -> Outcome {
-    todo!("{e:?}{:?}", lookup as *const _)
+    finish(eval_at(e, lookup, None))
+}
+
+fn eval_at(
+    e: &Expr,
+    lookup: &mut dyn FnMut(&Ref, Option<usize>) -> Option<Value>,
+    pos: Option<usize>,
+) -> CalcResult<Operand> {
+    match e {
+        Expr::Num(n) => Ok(Operand::Num(*n)),
+        Expr::Str(s) => Ok(Operand::Str(s.clone())),
+        Expr::Ref(r) => Ok(operand(lookup(r, pos).as_ref())),
+        Expr::Neg(inner) => neg(eval_at(inner, lookup, pos)?),
+        Expr::Bin(op, a, b) => {
+            let a = eval_at(a, lookup, pos)?;
+            let b = eval_at(b, lookup, pos)?;
+            binary(*op, a, b)
+        }
+        Expr::Call(f, args) => {
+            let args = args
+                .iter()
+                .map(|a| eval_at(a, lookup, pos))
+                .collect::<CalcResult<Vec<_>>>()?;
+            call(*f, args)
+        }
+        Expr::Sum(inner) => {
+            let hash_refs = hash_refs(inner);
+            let mut total = Operand::Num(Number::ZERO);
+            let mut pos = 1;
+            while present(&hash_refs, lookup, pos) {
+                total = sum_step(total, eval_at(inner, lookup, Some(pos))?)?;
+                pos += 1;
+            }
+            Ok(total)
+        }
+        Expr::Count(inner) => {
+            let hash_refs = hash_refs(inner);
+            let mut count = 0;
+            while present(&hash_refs, lookup, count + 1) {
+                count += 1;
+            }
+            Ok(count_result(count))
+        }
+    }
+}
+
+/// The `#` references inside `e`: the iteration of `sum`/`count` stops at the first
+/// position at which any of them is absent (§4.1).
+fn hash_refs(e: &Expr) -> Vec<&Ref> {
+    let mut refs = Vec::new();
+    e.visit_refs(&mut |r| r.visit_hash_refs(&mut |h| refs.push(h)));
+    refs
+}
+
+/// Whether every `#` reference is present at `pos`. Without any there is no position at
+/// all (the parser refuses such an argument; this keeps the loop finite regardless).
+fn present(
+    hash_refs: &[&Ref],
+    lookup: &mut dyn FnMut(&Ref, Option<usize>) -> Option<Value>,
+    pos: usize,
+) -> bool {
+    !hash_refs.is_empty() && hash_refs.iter().all(|r| lookup(r, Some(pos)).is_some())
 }

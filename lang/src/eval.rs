@@ -1,34 +1,248 @@
 //! Evaluation of templates and value templates over a [`Scope`] (the interpreter's path;
 //! generated code calls the same leaf functions with references resolved at build time).
 
-use crate::scope::Scope;
-use crate::template::{Ref, Template, ValueTemplate};
-use crate::value::Value;
+use crate::func;
+use crate::scope::{NodeOutput, RequestData, Scope, SessionData};
+use crate::template::{
+    Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate,
+};
+use crate::value::{Map, Value};
 use std::borrow::Cow;
+
+/// A safety net for position lists: no list grows past this many elements, whatever the
+/// scope answers.
+const MAX_POSITIONS: usize = 1_000_000;
 
 /// The value a reference names, or `None` when absent. `pos` is the `#` position, if any.
 pub fn eval_ref<'a>(r: &Ref, scope: &'a dyn Scope, pos: Option<usize>) -> Option<Cow<'a, Value>> {
-    todo!("{r:?}{:?}{pos:?}", scope.session())
+    match r {
+        Ref::Var { name, path } => path.get(scope.var(name)?, pos).map(Cow::Borrowed),
+        Ref::Node { node, part } => node_part(scope.node(node)?, part, pos),
+        Ref::Request(req) => request_part(scope.request(), req, pos),
+        Ref::Session(s) => session_part(scope.session(), *s).map(Cow::Owned),
+        Ref::Call(call) => Some(Cow::Owned(eval_call(call, scope, pos))),
+    }
 }
 
 /// Appends the string rendering of a template (§3).
 pub fn render_into(t: &Template, scope: &dyn Scope, pos: Option<usize>, out: &mut String) {
-    todo!("{t:?}{:?}{pos:?}{out}", scope.session())
+    for part in &t.parts {
+        match part {
+            Part::Text(text) => out.push_str(text),
+            Part::Ref(r) => {
+                if let Some(v) = eval_ref(r, scope, pos) {
+                    v.render_into(out);
+                }
+            }
+        }
+    }
 }
 
 /// Evaluates a template: exactly one reference keeps its type (absent → null, §13 rule 1),
 /// anything else is a string.
 pub fn eval_template(t: &Template, scope: &dyn Scope, pos: Option<usize>) -> Value {
-    todo!("{t:?}{:?}{pos:?}", scope.session())
+    match t.single_ref() {
+        Some(r) => eval_ref(r, scope, pos).map_or(Value::Null, Cow::into_owned),
+        None => Value::String(render(t, scope, pos)),
+    }
 }
 
 /// Evaluates a value template, expanding position lists (§3).
 pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> Value {
-    todo!("{vt:?}{:?}{pos:?}", scope.session())
+    match vt {
+        ValueTemplate::Null => Value::Null,
+        ValueTemplate::Bool(b) => Value::Bool(*b),
+        ValueTemplate::Number(n) => Value::Number(*n),
+        ValueTemplate::Str(t) => eval_template(t, scope, pos),
+        ValueTemplate::Array(items) => {
+            Value::Array(items.iter().map(|i| eval_value(i, scope, pos)).collect())
+        }
+        ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope, pos)),
+        ValueTemplate::Object(members) => {
+            let mut map = Map::with_capacity(members.len());
+            for (k, v) in members {
+                map.insert(k.clone(), eval_value(v, scope, pos));
+            }
+            Value::Object(map)
+        }
+    }
 }
 
 /// Whether every `#` reference inside `vt` is present at position `pos` (the stop rule of
 /// position lists).
 pub fn hash_refs_present(vt: &ValueTemplate, scope: &dyn Scope, pos: usize) -> bool {
-    todo!("{vt:?}{:?}{pos:?}", scope.session())
+    let mut present = true;
+    vt.visit_templates(&mut String::new(), &mut |_, t| {
+        for part in &t.parts {
+            if let Part::Ref(r) = part {
+                r.visit_hash_refs(&mut |h| {
+                    present = present && eval_ref(h, scope, Some(pos)).is_some();
+                });
+            }
+        }
+    });
+    present
 }
+
+/// One element per position `1, 2, …` while every `#` reference is present.
+fn eval_positions(item: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> Vec<Value> {
+    if !has_hash_ref(item) {
+        // Not built by `from_value`; without a `#` nothing would ever stop the list.
+        return vec![eval_value(item, scope, pos)];
+    }
+    (1..=MAX_POSITIONS)
+        .take_while(|&p| hash_refs_present(item, scope, p))
+        .map(|p| eval_value(item, scope, Some(p)))
+        .collect()
+}
+
+fn has_hash_ref(vt: &ValueTemplate) -> bool {
+    let mut found = false;
+    vt.visit_templates(&mut String::new(), &mut |_, t| {
+        t.visit_refs(&mut |r| found |= r.has_hash())
+    });
+    found
+}
+
+fn render(t: &Template, scope: &dyn Scope, pos: Option<usize>) -> String {
+    let mut out = String::new();
+    render_into(t, scope, pos, &mut out);
+    out
+}
+
+fn node_part<'a>(
+    out: &'a NodeOutput,
+    part: &NodePart,
+    pos: Option<usize>,
+) -> Option<Cow<'a, Value>> {
+    match part {
+        NodePart::Header(name) => out.header(name).map(|h| Cow::Owned(Value::str(h))),
+        _ => out.part(part, pos).map(Cow::Borrowed),
+    }
+}
+
+fn request_part<'a>(
+    req: &'a RequestData,
+    r: &RequestRef,
+    pos: Option<usize>,
+) -> Option<Cow<'a, Value>> {
+    match r {
+        RequestRef::Body(path) => path.get(req.body.as_ref()?, pos).map(Cow::Borrowed),
+        RequestRef::Query(None) => Some(Cow::Owned(Value::Object(req.query.clone()))),
+        RequestRef::Query(Some(k)) => req.query.get(k).map(Cow::Borrowed),
+        RequestRef::Header(name) => req.header(name).map(|h| Cow::Owned(Value::str(h))),
+        RequestRef::Method => Some(Cow::Owned(Value::str(&req.method))),
+        RequestRef::Ip => Some(Cow::Owned(Value::str(&req.ip))),
+        RequestRef::Path => Some(Cow::Owned(Value::str(&req.path))),
+    }
+}
+
+fn session_part(s: &SessionData, r: SessionRef) -> Option<Value> {
+    let text = match r {
+        SessionRef::Id => &s.id,
+        SessionRef::Route => &s.route,
+        SessionRef::Flow => &s.flow,
+        SessionRef::StartedAt => &s.started_at,
+        SessionRef::Msisdn => s.msisdn.as_ref()?,
+    };
+    Some(Value::str(text.as_str()))
+}
+
+/// A function call (§3.2); typed results per §13 rule 2.
+fn eval_call(call: &Call, scope: &dyn Scope, pos: Option<usize>) -> Value {
+    let empty = Template::default();
+    let arg = |i: usize| call.args.get(i).unwrap_or(&empty);
+    let text = |i: usize| render(arg(i), scope, pos);
+    let int = |i: usize| func::int_arg(typed(arg(i), scope, pos).as_deref());
+    match call.func {
+        Func::Lower => Value::String(func::lower(&text(0))),
+        Func::Upper => Value::String(func::upper(&text(0))),
+        Func::Left => Value::String(func::left(int(0), &text(1))),
+        Func::Right => Value::String(func::right(int(0), &text(1))),
+        Func::Substr => Value::String(func::substr(int(0), int(1), &text(2))),
+        Func::Trim => Value::String(func::trim(&text(0))),
+        Func::Length => Value::Number(func::length(typed(arg(0), scope, pos).as_deref())),
+        Func::Default => func::default(text(0), typed(arg(1), scope, pos).map(Cow::into_owned)),
+        Func::Json => Value::String(func::json(typed(arg(0), scope, pos).as_deref())),
+        Func::Urlencode => Value::String(func::urlencode(&text(0))),
+        Func::Uuid => Value::String(func::uuid()),
+        Func::Now => Value::String(func::now()),
+    }
+}
+
+/// An argument with its type: a lone reference is its value (absent stays absent), anything
+/// else is its rendering as a string.
+fn typed<'a>(t: &Template, scope: &'a dyn Scope, pos: Option<usize>) -> Option<Cow<'a, Value>> {
+    match t.single_ref() {
+        Some(r) => eval_ref(r, scope, pos),
+        None => Some(Cow::Owned(Value::String(render(t, scope, pos)))),
+    }
+}
+
+/// A plain [`Scope`] for tests: variables, node outputs, a request and a session, held in
+/// vectors. The interpreter has its own; other crates' tests may use this one.
+#[derive(Debug, Clone, Default)]
+pub struct MapScope {
+    /// Session variables; the last entry of a name wins.
+    pub vars: Vec<(String, Value)>,
+    /// Node outputs; the last entry of a name wins (§13 rule 12).
+    pub nodes: Vec<(String, NodeOutput)>,
+    /// The request.
+    pub request: RequestData,
+    /// The session facts.
+    pub session: SessionData,
+}
+
+impl MapScope {
+    /// An empty scope.
+    pub fn new() -> MapScope {
+        MapScope::default()
+    }
+
+    /// Adds a variable.
+    pub fn with_var(mut self, name: &str, value: Value) -> MapScope {
+        self.vars.push((name.to_owned(), value));
+        self
+    }
+
+    /// Adds a node output.
+    pub fn with_node(mut self, name: &str, output: NodeOutput) -> MapScope {
+        self.nodes.push((name.to_owned(), output));
+        self
+    }
+
+    /// Sets the request body.
+    pub fn with_body(mut self, body: Value) -> MapScope {
+        self.request.body = Some(body);
+        self
+    }
+}
+
+impl Scope for MapScope {
+    fn var(&self, name: &str) -> Option<&Value> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    fn node(&self, name: &str) -> Option<&NodeOutput> {
+        self.nodes
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    fn request(&self) -> &RequestData {
+        &self.request
+    }
+
+    fn session(&self) -> &SessionData {
+        &self.session
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -102,7 +102,13 @@ pub fn int_arg(x: Option<&Value>) -> i64 {
     };
     match number {
         // Truncation toward zero; a count beyond i64 saturates (it means "all" anyway).
-        Some(n) => Number(n.0.trunc()).to_i64().unwrap_or(if n.0.is_sign_negative() { i64::MIN } else { i64::MAX }),
+        Some(n) => Number(n.0.trunc())
+            .to_i64()
+            .unwrap_or(if n.0.is_sign_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            }),
         None => 0,
     }
 }
@@ -171,7 +177,11 @@ mod tests {
             (Some(v("true")), 4),
             (Some(v("-12")), 3),
         ] {
-            assert_eq!(length(input.as_ref()), Number::from_i64(expected), "length({input:?})");
+            assert_eq!(
+                length(input.as_ref()),
+                Number::from_i64(expected),
+                "length({input:?})"
+            );
         }
     }
 
@@ -187,7 +197,11 @@ mod tests {
             (Some(v("[]")), "[]"),
             (Some(v(r#"{"a":1}"#)), r#"{"a":1}"#),
         ] {
-            assert_eq!(default("none".to_owned(), x.clone()).to_json(), expected, "default(none, {x:?})");
+            assert_eq!(
+                default("none".to_owned(), x.clone()).to_json(),
+                expected,
+                "default(none, {x:?})"
+            );
         }
     }
 
@@ -198,7 +212,10 @@ mod tests {
             (Some(v("null")), "null"),
             (Some(v(r#""5""#)), r#""5""#),
             (Some(v("5")), "5"),
-            (Some(v(r#"{ "b": 1, "a": [true, null, 1.50, "é\n"] }"#)), r#"{"b":1,"a":[true,null,1.5,"é\n"]}"#),
+            (
+                Some(v(r#"{ "b": 1, "a": [true, null, 1.50, "é\n"] }"#)),
+                r#"{"b":1,"a":[true,null,1.5,"é\n"]}"#,
+            ),
         ] {
             assert_eq!(json(x.as_ref()), expected, "json({x:?})");
         }
@@ -209,7 +226,10 @@ mod tests {
         for (input, expected) in [
             ("a b&c=d/é", "a%20b%26c%3Dd%2F%C3%A9"),
             ("AZaz09-._~", "AZaz09-._~"),
-            ("+%?#[]@!$'()*,;:", "%2B%25%3F%23%5B%5D%40%21%24%27%28%29%2A%2C%3B%3A"),
+            (
+                "+%?#[]@!$'()*,;:",
+                "%2B%25%3F%23%5B%5D%40%21%24%27%28%29%2A%2C%3B%3A",
+            ),
             ("😀", "%F0%9F%98%80"),
             ("", ""),
         ] {

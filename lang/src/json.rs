@@ -1,7 +1,7 @@
 //! A JSON reader that keeps numbers exact and objects ordered, with an optional source-
 //! located tree for diagnostics, and the writer for strings.
 
-use crate::number::{Number, NumberError};
+use crate::number::Number;
 use crate::value::{Map, Value};
 use std::fmt;
 
@@ -26,7 +26,11 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -74,7 +78,9 @@ impl Spanned {
             SpannedNode::Bool(b) => Value::Bool(*b),
             SpannedNode::Number(n, _) => Value::Number(*n),
             SpannedNode::String(s) => Value::String(s.clone()),
-            SpannedNode::Array(items) => Value::Array(items.iter().map(Spanned::to_value).collect()),
+            SpannedNode::Array(items) => {
+                Value::Array(items.iter().map(Spanned::to_value).collect())
+            }
             SpannedNode::Object(members) => {
                 let mut map = Map::with_capacity(members.len());
                 for (k, v) in members {
@@ -88,7 +94,9 @@ impl Spanned {
     /// The member `key` of an object (the last one when duplicated).
     pub fn get(&self, key: &str) -> Option<&Spanned> {
         match &self.node {
-            SpannedNode::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            SpannedNode::Object(members) => {
+                members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -162,7 +170,10 @@ mod tests {
             ("[]", "[]"),
             ("[ 1 , [ 2 , [ ] ] ]", "[1,[2,[]]]"),
             ("{}", "{}"),
-            (r#"{ "b" : 1, "a" : { "c" : [true, null] } }"#, r#"{"b":1,"a":{"c":[true,null]}}"#),
+            (
+                r#"{ "b" : 1, "a" : { "c" : [true, null] } }"#,
+                r#"{"b":1,"a":{"c":[true,null]}}"#,
+            ),
             (r#"{"a": 1, "b": 2, "a": 3}"#, r#"{"a":3,"b":2}"#),
             (r#"{"k":"v"}"#, r#"{"k":"v"}"#),
         ] {
@@ -178,9 +189,15 @@ mod tests {
             ("[1,]", "1:4: unexpected `]`, expected a value"),
             (r#"{"a":1,}"#, "1:8: unexpected `}`, expected a string key"),
             ("{'a':1}", "1:2: unexpected `'`, expected a string key"),
-            (r#"{"a" 1}"#, "1:6: unexpected `1`, expected `:` after the key"),
+            (
+                r#"{"a" 1}"#,
+                "1:6: unexpected `1`, expected `:` after the key",
+            ),
             ("[1 2]", "1:4: unexpected `2`, expected `,` or `]`"),
-            (r#"{"a":1 "b":2}"#, "1:8: unexpected `\"`, expected `,` or `}`"),
+            (
+                r#"{"a":1 "b":2}"#,
+                "1:8: unexpected `\"`, expected `,` or `}`",
+            ),
             ("[1", "1:3: unexpected end of input, expected `,` or `]`"),
             ("tru", "1:1: unexpected `t`, expected a value"),
             ("nul", "1:1: unexpected `n`, expected a value"),
@@ -190,18 +207,33 @@ mod tests {
             ("+1", "1:1: unexpected `+`, expected a value"),
             (".5", "1:1: unexpected `.`, expected a value"),
             ("NaN", "1:1: unexpected `N`, expected a value"),
-            ("1e400", "1:1: number `1e400` is beyond the decimal range (28 digits)"),
+            (
+                "1e400",
+                "1:1: number `1e400` is beyond the decimal range (28 digits)",
+            ),
             ("1 2", "1:3: unexpected text after the JSON value"),
             ("{}x", "1:3: unexpected text after the JSON value"),
             ("\"abc", "1:5: unexpected end of input inside a string"),
-            ("\"a\nb\"", "1:3: control character in a string (write it as an escape)"),
-            (r#""\x""#, r#"1:2: invalid escape (use \" \\ \/ \b \f \n \r \t or \uXXXX)"#),
+            (
+                "\"a\nb\"",
+                "1:3: control character in a string (write it as an escape)",
+            ),
+            (
+                r#""\x""#,
+                r#"1:2: invalid escape (use \" \\ \/ \b \f \n \r \t or \uXXXX)"#,
+            ),
             (r#""\u12""#, "1:2: a \\u escape needs four hex digits"),
             (r#""\ud83d""#, "1:2: unpaired surrogate in a \\u escape"),
             (r#""\ude00""#, "1:2: unpaired surrogate in a \\u escape"),
-            (r#""\ud83d\u0041""#, "1:2: unpaired surrogate in a \\u escape"),
+            (
+                r#""\ud83d\u0041""#,
+                "1:2: unpaired surrogate in a \\u escape",
+            ),
             ("\u{feff}{}", "1:1: unexpected `\u{feff}`, expected a value"),
-            ("{\n  \"é\": [1,\n   x]}", "3:4: unexpected `x`, expected a value"),
+            (
+                "{\n  \"é\": [1,\n   x]}",
+                "3:4: unexpected `x`, expected a value",
+            ),
             ("[\"éé\", @]", "1:8: unexpected `@`, expected a value"),
         ] {
             check(input, expected);
@@ -229,19 +261,29 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         assert_eq!(loc(&doc), (1, 1));
-        let SpannedNode::Object(members) = &doc.node else { panic!("not an object") };
+        let SpannedNode::Object(members) = &doc.node else {
+            panic!("not an object")
+        };
         assert_eq!(members.len(), 3);
         assert_eq!(members[0].0, "é");
         assert_eq!(loc(&members[0].1), (2, 8));
-        let SpannedNode::Array(items) = &members[0].1.node else { panic!("not an array") };
+        let SpannedNode::Array(items) = &members[0].1.node else {
+            panic!("not an array")
+        };
         assert_eq!(loc(&items[0]), (2, 9));
         assert_eq!(loc(&items[1]), (2, 12));
         assert_eq!(loc(&members[1].1), (3, 8));
         assert!(matches!(&members[1].1.node, SpannedNode::Number(_, t) if t == "1.50"));
         assert_eq!(loc(&members[2].1), (4, 7));
         assert_eq!(doc.get("a").map(loc), Some((4, 7)));
-        assert_eq!(doc.to_value().to_json(), r#"{"é":[1,"two"],"a":{"x":null}}"#);
-        assert_eq!(parse(text).map(|v| v.to_json()), Ok(doc.to_value().to_json()));
+        assert_eq!(
+            doc.to_value().to_json(),
+            r#"{"é":[1,"two"],"a":{"x":null}}"#
+        );
+        assert_eq!(
+            parse(text).map(|v| v.to_json()),
+            Ok(doc.to_value().to_json())
+        );
     }
 
     #[test]

@@ -21,11 +21,15 @@ pub fn is_null(v: Option<&Value>) -> bool {
 /// Whether a `switch_case` input (rendered) equals a case value (rendered at build time),
 /// with full Unicode case folding when `ignore_case`.
 pub fn switch_matches(input: &str, case: &str, ignore_case: bool) -> bool {
-    if ignore_case {
-        input == case || input.to_lowercase() == case.to_lowercase()
-    } else {
-        input == case
-    }
+    input == case || (ignore_case && fold_case(input) == fold_case(case))
+}
+
+/// Full case folding, approximated by upper-casing then lower-casing: `ß` and `SS` both
+/// give `ss`, the Kelvin sign gives `k`, and `ΣΑΣ`, `σας` and `σασ` come out the same —
+/// lower-casing alone misses all three. (It differs from Unicode's table only at rare
+/// letters such as the dotless `ı`, which it takes as `i`.)
+fn fold_case(s: &str) -> String {
+    s.to_uppercase().to_lowercase()
 }
 
 /// Normalises a phone number (§13 rule 10): spaces, parentheses, dashes and dots dropped,
@@ -33,14 +37,113 @@ pub fn switch_matches(input: &str, case: &str, ignore_case: bool) -> bool {
 pub fn normalize_msisdn(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len() + 1);
     out.push('+');
-    for (i, c) in raw.trim().chars().enumerate() {
+    let mut plus_seen = false;
+    for c in raw.chars() {
         match c {
-            '+' if i == 0 => {}
             ' ' | '(' | ')' | '-' | '.' => {}
+            // One `+`, before the first digit: `(+27) 82 …` is as good as `+27 82 …`.
+            '+' if !plus_seen && out.len() == 1 => plus_seen = true,
             '0'..='9' => out.push(c),
             _ => return None,
         }
     }
     let digits = out.len() - 1;
     (7..=15).contains(&digits).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::number::Number;
+    use crate::value::Map;
+
+    #[test]
+    fn empty_and_null() {
+        let num = |s: &str| Value::Number(Number::parse_json(s).unwrap());
+        let object = |entries: &[(&str, Value)]| {
+            Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect::<Map>(),
+            )
+        };
+        // (value, is_empty, is_null): §4 and §13 rule 18.
+        let cases: Vec<(Option<Value>, bool, bool)> = vec![
+            (None, true, true),
+            (Some(Value::Null), true, true),
+            (Some(Value::str("")), true, false),
+            (Some(Value::Array(vec![])), true, false),
+            (Some(object(&[])), true, false),
+            (Some(Value::str("x")), false, false),
+            (Some(Value::str(" ")), false, false),
+            (Some(Value::str("\t\n")), false, false),
+            (Some(num("0")), false, false),
+            (Some(num("0.0")), false, false),
+            (Some(Value::Bool(false)), false, false),
+            (Some(Value::Array(vec![Value::Null])), false, false),
+            (Some(Value::Array(vec![Value::str("")])), false, false),
+            (Some(object(&[("a", Value::Null)])), false, false),
+        ];
+        for (value, empty, null) in cases {
+            assert_eq!(is_empty(value.as_ref()), empty, "is_empty {value:?}");
+            assert_eq!(is_null(value.as_ref()), null, "is_null {value:?}");
+        }
+    }
+
+    #[test]
+    fn switch_case_matching() {
+        let cases: &[(&str, &str, bool, bool)] = &[
+            ("gold", "gold", false, true),
+            ("Gold", "gold", false, false),
+            ("Gold", "gold", true, true),
+            ("GOLD", "gold", true, true),
+            ("gold ", "gold", true, false),
+            ("", "", false, true),
+            ("", "x", true, false),
+            ("ümlaut", "ÜMLAUT", true, true),
+            ("straße", "STRASSE", true, true),
+            ("straße", "STRASSE", false, false),
+            ("\u{212A}elvin", "kelvin", true, true),
+            ("ΣΑΣ", "σας", true, true),
+            ("σασ", "ΣΑΣ", true, true),
+            ("1.5", "1.50", true, false),
+        ];
+        for (input, case, ignore_case, want) in cases {
+            assert_eq!(
+                switch_matches(input, case, *ignore_case),
+                *want,
+                "{input:?} vs {case:?} ignore_case {ignore_case}"
+            );
+        }
+    }
+
+    #[test]
+    fn msisdn() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("+27821234567", Some("+27821234567")),
+            ("27821234567", Some("+27821234567")),
+            ("+27 82 123 4567", Some("+27821234567")),
+            ("(082) 123-4567", Some("+0821234567")),
+            ("+1 (555) 010.9999", Some("+15550109999")),
+            ("(+27) 82 123 4567", Some("+27821234567")),
+            (" +27821234567 ", Some("+27821234567")),
+            ("1234567", Some("+1234567")),
+            ("123456", None),
+            ("123456789012345", Some("+123456789012345")),
+            ("1234567890123456", None),
+            ("", None),
+            ("+", None),
+            ("++27821234567", None),
+            ("2782+1234567", None),
+            ("+27821234567+", None),
+            ("27 82 abc 4567", None),
+            ("27821234567\t", None),
+            ("27/82/1234567", None),
+            ("٢٧٨٢١٢٣٤٥٦٧", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize_msisdn(raw).as_deref(), *want, "{raw:?}");
+        }
+    }
 }

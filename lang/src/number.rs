@@ -32,6 +32,9 @@ const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
 /// from overflowing any arithmetic on them.
 const EXP_CLAMP: i64 = 1_000_000;
 
+// `add`, `sub`, `mul` and `div` return `None` on overflow (and `/ 0`): they are checked
+// operations, not the `std::ops` traits, whose contract is to panic or wrap.
+#[allow(clippy::should_implement_trait)]
 impl Number {
     /// Zero.
     pub const ZERO: Number = Number(Decimal::ZERO);
@@ -131,7 +134,10 @@ impl Number {
 
     /// Rounds half-even to `dp` decimal places (0..=28).
     pub fn round_dp(self, dp: u32) -> Number {
-        Number(self.0.round_dp_with_strategy(dp.min(28), RoundingStrategy::MidpointNearestEven))
+        Number(
+            self.0
+                .round_dp_with_strategy(dp.min(28), RoundingStrategy::MidpointNearestEven),
+        )
     }
 
     /// Rounds toward negative infinity.
@@ -260,13 +266,20 @@ impl<'a> JsonNumber<'a> {
             if n == 0 {
                 return None;
             }
-            exp = b[i..i + n].iter().fold(0i64, |acc, d| (acc * 10 + i64::from(d - b'0')).min(EXP_CLAMP));
+            exp = b[i..i + n].iter().fold(0i64, |acc, d| {
+                (acc * 10 + i64::from(d - b'0')).min(EXP_CLAMP)
+            });
             if exp_negative {
                 exp = -exp;
             }
             i += n;
         }
-        (i == b.len()).then_some(JsonNumber { negative, int, frac, exp })
+        (i == b.len()).then_some(JsonNumber {
+            negative,
+            int,
+            frac,
+            exp,
+        })
     }
 
     /// The value, exact when it fits, else rounded by [`from_digits`].
@@ -346,7 +359,11 @@ fn from_digits(negative: bool, digits: &[u8], exp: i64, sticky: bool) -> Option<
     let digits = &digits[lead..];
     let trail = digits.iter().rev().take_while(|&&d| d == 0).count();
     // Trailing zeros only move the exponent, unless a sticky tail hangs below them.
-    let (digits, exp) = if sticky { (digits, exp) } else { (&digits[..digits.len() - trail], exp + trail as i64) };
+    let (digits, exp) = if sticky {
+        (digits, exp)
+    } else {
+        (&digits[..digits.len() - trail], exp + trail as i64)
+    };
     if digits.is_empty() {
         return Some(Decimal::ZERO);
     }
@@ -363,7 +380,9 @@ fn from_digits(negative: bool, digits: &[u8], exp: i64, sticky: bool) -> Option<
         return Some(Decimal::ZERO);
     }
     let keep = keep.min(len) as usize;
-    let mut m = digits[..keep].iter().fold(0u128, |acc, &d| acc * 10 + u128::from(d));
+    let mut m = digits[..keep]
+        .iter()
+        .fold(0u128, |acc, &d| acc * 10 + u128::from(d));
     if let Some(&guard) = digits.get(keep) {
         let tail = sticky || digits[keep + 1..].iter().any(|&d| d != 0);
         if guard > 5 || (guard == 5 && (tail || m % 2 == 1)) {
@@ -378,7 +397,9 @@ fn exact(negative: bool, digits: &[u8], exp: i64) -> Option<Decimal> {
     if digits.len() > 29 || exp < -MAX_SCALE {
         return None;
     }
-    let m = digits.iter().fold(0u128, |acc, &d| acc * 10 + u128::from(d));
+    let m = digits
+        .iter()
+        .fold(0u128, |acc, &d| acc * 10 + u128::from(d));
     scaled(negative, m, exp)
 }
 
@@ -394,7 +415,9 @@ fn scaled(negative: bool, mut m: u128, exp: i64) -> Option<Decimal> {
     }
     let scale = if exp < 0 { (-exp) as u32 } else { 0 };
     let signed = if negative { -(m as i128) } else { m as i128 };
-    Decimal::try_from_i128_with_scale(signed, scale).ok().map(|d| d.normalize())
+    Decimal::try_from_i128_with_scale(signed, scale)
+        .ok()
+        .map(|d| d.normalize())
 }
 
 #[cfg(test)]
@@ -430,15 +453,27 @@ mod tests {
             ("0.1", "0.1"),
             ("0e999999999999999", "0"),
             ("1e28", "1e+28"),
-            ("79228162514264337593543950335", "7.9228162514264337593543950335e+28"),
+            (
+                "79228162514264337593543950335",
+                "7.9228162514264337593543950335e+28",
+            ),
             ("1e29", "None"),
             ("-1e29", "None"),
             ("79228162514264337593543950336", "None"),
             ("1e999999999999999999999", "None"),
             // 29 significant digits that do not fit: rounded half-even to 28.
-            ("0.12345678901234567890123456785", "0.1234567890123456789012345678"),
-            ("0.12345678901234567890123456795", "0.123456789012345678901234568"),
-            ("0.123456789012345678901234567851", "0.1234567890123456789012345679"),
+            (
+                "0.12345678901234567890123456785",
+                "0.1234567890123456789012345678",
+            ),
+            (
+                "0.12345678901234567890123456795",
+                "0.123456789012345678901234568",
+            ),
+            (
+                "0.123456789012345678901234567851",
+                "0.1234567890123456789012345679",
+            ),
             ("9.9999999999999999999999999999", "10"),
             ("99999999999999999999999999999.5", "None"),
             // Below the 28th decimal place.
@@ -528,12 +563,21 @@ mod tests {
             ("1", "0.001", Some("1000")),
             ("0", "5", Some("0")),
             ("5", "0", None),
-            ("79228162514264337593543950335", "1", Some("7.9228162514264337593543950335e+28")),
+            (
+                "79228162514264337593543950335",
+                "1",
+                Some("7.9228162514264337593543950335e+28"),
+            ),
             ("79228162514264337593543950335", "0.1", None),
             ("1e-28", "3", Some("0")),
             ("2e-28", "3", Some("1e-28")),
             ("1", "3e-10", Some("3333333333.333333333333333333")),
-            ("100000000000000000000", "3", Some("33333333333333333333.33333333")), ("1e26", "3", Some("3.333333333333333333333333333e+25")),
+            (
+                "100000000000000000000",
+                "3",
+                Some("33333333333333333333.33333333"),
+            ),
+            ("1e26", "3", Some("3.333333333333333333333333333e+25")),
         ] {
             let got = n(a).div(n(b)).map(|v| v.to_string());
             assert_eq!(got.as_deref(), expected, "{a} / {b}");
@@ -550,9 +594,21 @@ mod tests {
             ("1e15", "1e14", None),
             ("0.00000000000001", "0.00000000000001", Some("1e-28")),
             ("0.00000000000001", "0.000000000000001", Some("0")),
-            ("1.0000000000000000000000000001", "1.0000000000000000000000000001", Some("1")),
-            ("3.333333333333333333333333333", "3", Some("9.999999999999999999999999999")),
-            ("123456789012345.678", "987654321.012345", Some("1.219326311263526052827320454e+23")),
+            (
+                "1.0000000000000000000000000001",
+                "1.0000000000000000000000000001",
+                Some("1"),
+            ),
+            (
+                "3.333333333333333333333333333",
+                "3",
+                Some("9.999999999999999999999999999"),
+            ),
+            (
+                "123456789012345.678",
+                "987654321.012345",
+                Some("1.219326311263526052827320454e+23"),
+            ),
         ] {
             let got = n(a).mul(n(b)).map(|v| v.to_string());
             assert_eq!(got.as_deref(), expected, "{a} * {b}");
@@ -561,10 +617,19 @@ mod tests {
 
     #[test]
     fn round_dp_is_half_even() {
-        for (input, dp, expected) in
-            [("2.5", 0, "2"), ("3.5", 0, "4"), ("-2.5", 0, "-2"), ("2.675", 2, "2.68"), ("2.665", 2, "2.66"), ("1.23", 40, "1.23")]
-        {
-            assert_eq!(n(input).round_dp(dp).to_string(), expected, "round_dp({input}, {dp})");
+        for (input, dp, expected) in [
+            ("2.5", 0, "2"),
+            ("3.5", 0, "4"),
+            ("-2.5", 0, "-2"),
+            ("2.675", 2, "2.68"),
+            ("2.665", 2, "2.66"),
+            ("1.23", 40, "1.23"),
+        ] {
+            assert_eq!(
+                n(input).round_dp(dp).to_string(),
+                expected,
+                "round_dp({input}, {dp})"
+            );
         }
     }
 

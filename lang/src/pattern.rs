@@ -10,6 +10,9 @@
 
 use std::fmt::Write as _;
 
+mod class;
+mod escape;
+
 /// A checked, translated pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -49,14 +52,22 @@ pub fn translate(pattern: &str, flags: &str, full_match: bool) -> Result<Pattern
         start
     };
     validate(&translated, body_start, &t.columns)?;
-    Ok(Pattern { translated, group_count: t.group_count, group_names: t.group_names })
+    Ok(Pattern {
+        translated,
+        group_count: t.group_count,
+        group_names: t.group_names,
+    })
 }
 
 /// Runs a compiled pattern: `None` when it does not match, else group 0 (the match) and
 /// every group (`None` when it took no part) as strings.
 pub fn exec(re: &regex::Regex, input: &str) -> Option<Vec<Option<String>>> {
     let caps = re.captures(input)?;
-    Some(caps.iter().map(|g| g.map(|m| m.as_str().to_owned())).collect())
+    Some(
+        caps.iter()
+            .map(|g| g.map(|m| m.as_str().to_owned()))
+            .collect(),
+    )
 }
 
 impl Pattern {
@@ -70,8 +81,7 @@ impl Pattern {
 /// ECMAScript's `\w`, ASCII only (no `u` flag).
 const WORD: &str = "0-9A-Za-z_";
 /// ECMAScript's `\s`: WhiteSpace and LineTerminator.
-const SPACE: &str =
-    r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+const SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
 /// What `.` matches without the `s` flag: anything but ECMAScript's line terminators.
 const DOT: &str = r"[^\n\r\x{2028}\x{2029}]";
 
@@ -93,7 +103,12 @@ impl Flags {
                 'i' => &mut out.ignore_case,
                 'm' => &mut out.multi_line,
                 's' => &mut out.dot_all,
-                _ => return Err(error(0, format!("unknown regex flag `{c}` (flags may hold i, m, s)"))),
+                _ => {
+                    return Err(error(
+                        0,
+                        format!("unknown regex flag `{c}` (flags may hold i, m, s)"),
+                    ))
+                }
             };
             if *slot {
                 return Err(error(0, format!("regex flag `{c}` is given twice")));
@@ -124,15 +139,10 @@ impl Flags {
 }
 
 fn error(column: usize, message: impl Into<String>) -> PatternError {
-    PatternError { column, message: message.into() }
-}
-
-/// A class atom: one character, or one of the escape sets (`\d`, `\W`, …).
-#[derive(Debug, Clone, Copy)]
-enum ClassAtom {
-    Char(char),
-    /// The set's members in class syntax, and whether it is negated.
-    Set(&'static str, bool),
+    PatternError {
+        column,
+        message: message.into(),
+    }
 }
 
 /// The walk over the pattern.
@@ -172,7 +182,9 @@ impl Translator {
     }
 
     fn looking_at(&self, text: &str) -> bool {
-        text.chars().enumerate().all(|(i, c)| self.peek(i) == Some(c))
+        text.chars()
+            .enumerate()
+            .all(|(i, c)| self.peek(i) == Some(c))
     }
 
     fn run(&mut self) -> Result<(), PatternError> {
@@ -262,7 +274,11 @@ impl Translator {
             }
             n
         };
-        let text = |from: usize, len: usize| -> String { self.chars[self.pos + from..self.pos + from + len].iter().collect() };
+        let text = |from: usize, len: usize| -> String {
+            self.chars[self.pos + from..self.pos + from + len]
+                .iter()
+                .collect()
+        };
         let min_len = digits(1);
         if min_len == 0 {
             return Ok(None);
@@ -282,7 +298,10 @@ impl Translator {
         }
         if let Some(max) = max.as_deref().filter(|m| !m.is_empty()) {
             if bigger(&min, max) {
-                return Err(error(self.pos, format!("numbers out of order in `{{{min},{max}}}`")));
+                return Err(error(
+                    self.pos,
+                    format!("numbers out of order in `{{{min},{max}}}`"),
+                ));
             }
         }
         let q = match max {
@@ -296,7 +315,10 @@ impl Translator {
     fn group(&mut self) -> Result<(), PatternError> {
         let col = self.pos;
         if self.looking_at("(?=") || self.looking_at("(?!") {
-            return Err(error(col, "look-ahead `(?=…)` / `(?!…)` is not supported (patterns must run in linear time)"));
+            return Err(error(
+                col,
+                "look-ahead `(?=…)` / `(?!…)` is not supported (patterns must run in linear time)",
+            ));
         }
         if self.looking_at("(?<=") || self.looking_at("(?<!") {
             return Err(error(col, "look-behind `(?<=…)` / `(?<!…)` is not supported (patterns must run in linear time)"));
@@ -311,7 +333,10 @@ impl Translator {
             let _ = write!(self.out, "(?P<{name}>");
             self.group_names.push((name, self.group_count));
         } else if self.looking_at("(?") {
-            return Err(error(col, "unsupported group syntax `(?`; use `(…)`, `(?:…)` or `(?<name>…)`"));
+            return Err(error(
+                col,
+                "unsupported group syntax `(?`; use `(…)`, `(?:…)` or `(?<name>…)`",
+            ));
         } else {
             self.group_count += 1;
             self.out.push('(');
@@ -335,7 +360,9 @@ impl Translator {
         let name: String = self.chars[start..self.pos].iter().collect();
         self.pos += 1;
         let mut chars = name.chars();
-        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let valid = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return Err(error(start, format!("invalid group name `{name}` (letters, digits and `_`, not starting with a digit)")));
@@ -344,216 +371,6 @@ impl Translator {
             return Err(error(start, format!("duplicate group name `{name}`")));
         }
         Ok(name)
-    }
-
-    /// An escape outside a class.
-    fn escape(&mut self) -> Result<(), PatternError> {
-        let col = self.pos;
-        let Some(e) = self.peek(1) else {
-            return Err(error(col, "`\\` at the end of the pattern"));
-        };
-        match e {
-            'b' | 'B' => {
-                // ASCII word boundaries, as ECMAScript without the `u` flag.
-                self.out.push_str(if e == 'b' { r"(?-u:\b)" } else { r"(?-u:\B)" });
-                self.repeatable = false;
-                self.pos += 2;
-            }
-            'd' | 'D' | 'w' | 'W' | 's' | 'S' => {
-                let (set, negated) = escape_set(e).unwrap_or(("", false));
-                let class = format!("[{}{set}]", if negated { "^" } else { "" });
-                // The sets are ASCII and closed under ASCII case mapping; keeping `i` off
-                // stops Unicode folding from adding the Kelvin sign or the long s.
-                if self.flags.ignore_case {
-                    let _ = write!(self.out, "(?-i:{class})");
-                } else {
-                    self.out.push_str(&class);
-                }
-                self.repeatable = true;
-                self.pos += 2;
-            }
-            _ => {
-                let c = self.char_escape(false)?;
-                self.literal(c);
-            }
-        }
-        Ok(())
-    }
-
-    /// An escape that stands for one character (the `\` is at the current position); the
-    /// whole escape is consumed. `in_class`: `\b` is a backspace there.
-    fn char_escape(&mut self, in_class: bool) -> Result<char, PatternError> {
-        let col = self.pos;
-        let Some(e) = self.peek(1) else {
-            return Err(error(col, "`\\` at the end of the pattern"));
-        };
-        self.pos += 2;
-        let c = match e {
-            't' => '\t',
-            'n' => '\n',
-            'v' => '\u{0B}',
-            'f' => '\u{0C}',
-            'r' => '\r',
-            'b' if in_class => '\u{08}',
-            '0' if self.peek(0).is_some_and(|c| c.is_ascii_digit()) => {
-                return Err(error(col, "octal escapes are not supported"));
-            }
-            '0' => '\0',
-            '1'..='9' => {
-                return Err(error(col, format!("backreference `\\{e}` is not supported (patterns must run in linear time)")));
-            }
-            'k' => return Err(error(col, "backreference `\\k<name>` is not supported (patterns must run in linear time)")),
-            'p' | 'P' => return Err(error(col, format!("Unicode property escape `\\{e}{{…}}` is not supported"))),
-            'B' => return Err(error(col, "`\\B` is not allowed in a character class")),
-            'c' => match self.peek(0) {
-                Some(l) if l.is_ascii_alphabetic() => {
-                    self.pos += 1;
-                    char::from(l as u8 % 32)
-                }
-                _ => return Err(error(col, "`\\c` must be followed by a letter")),
-            },
-            'x' => self.hex_char(col, 2)?,
-            'u' => self.unicode_escape(col)?,
-            // Identity escapes (`\.`, `\/`, `\-`, …) stand for the character itself.
-            other => other,
-        };
-        Ok(c)
-    }
-
-    /// `n` hex digits at the current position as a code unit.
-    fn hex_digits(&mut self, col: usize, n: usize) -> Result<u32, PatternError> {
-        let mut value = 0;
-        for i in 0..n {
-            let digit = self.peek(i).and_then(|c| c.to_digit(16));
-            let Some(digit) = digit else {
-                return Err(error(col, format!("invalid escape: expected {n} hex digits")));
-            };
-            value = value * 16 + digit;
-        }
-        self.pos += n;
-        Ok(value)
-    }
-
-    fn hex_char(&mut self, col: usize, n: usize) -> Result<char, PatternError> {
-        let value = self.hex_digits(col, n)?;
-        char::from_u32(value).ok_or_else(|| error(col, "invalid character escape"))
-    }
-
-    /// `\uXXXX`, a surrogate pair `\uD83D\uDE00` giving one character. A lone surrogate can
-    /// never match a UTF-8 string, so it is rejected rather than silently dead.
-    fn unicode_escape(&mut self, col: usize) -> Result<char, PatternError> {
-        let high = self.hex_digits(col, 4)?;
-        if !(0xD800..0xDC00).contains(&high) {
-            return char::from_u32(high).ok_or_else(|| error(col, "lone surrogate escapes are not supported"));
-        }
-        if !self.looking_at("\\u") {
-            return Err(error(col, "lone surrogate escapes are not supported"));
-        }
-        self.pos += 2;
-        let low = self.hex_digits(col, 4)?;
-        if !(0xDC00..0xE000).contains(&low) {
-            return Err(error(col, "lone surrogate escapes are not supported"));
-        }
-        let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-        char::from_u32(c).ok_or_else(|| error(col, "invalid character escape"))
-    }
-
-    /// A class `[...]`, rebuilt atom by atom.
-    fn class(&mut self) -> Result<(), PatternError> {
-        let col = self.pos;
-        self.pos += 1;
-        let negated = self.peek(0) == Some('^');
-        if negated {
-            self.pos += 1;
-        }
-        let mut items = String::new();
-        loop {
-            match self.peek(0) {
-                None => return Err(error(col, "unterminated character class: `[` without `]`")),
-                Some(']') => break,
-                Some(_) => self.class_item(&mut items)?,
-            }
-        }
-        self.pos += 1;
-        let class = match (items.is_empty(), negated) {
-            // ECMAScript's `[]` matches nothing and `[^]` anything.
-            (true, false) => r"[^\x{0}-\x{10FFFF}]".to_owned(),
-            (true, true) => r"[\x{0}-\x{10FFFF}]".to_owned(),
-            (false, false) => format!("[{items}]"),
-            (false, true) => format!("[^{items}]"),
-        };
-        self.piece(&class);
-        Ok(())
-    }
-
-    /// One atom of a class, or a range `a-z`.
-    fn class_item(&mut self, items: &mut String) -> Result<(), PatternError> {
-        let col = self.pos;
-        let first = self.class_atom()?;
-        let is_range = self.peek(0) == Some('-') && self.peek(1).is_some_and(|c| c != ']');
-        if !is_range {
-            push_class_atom(items, first);
-            return Ok(());
-        }
-        self.pos += 1;
-        let second = self.class_atom()?;
-        match (first, second) {
-            (ClassAtom::Char(a), ClassAtom::Char(b)) => {
-                if a > b {
-                    return Err(error(col, format!("range out of order in character class: `{a}-{b}`")));
-                }
-                push_literal(items, a);
-                items.push('-');
-                push_literal(items, b);
-            }
-            // Annex B: a range with a set on either side is the set, `-` and the other atom.
-            _ => {
-                push_class_atom(items, first);
-                items.push_str(r"\-");
-                push_class_atom(items, second);
-            }
-        }
-        Ok(())
-    }
-
-    fn class_atom(&mut self) -> Result<ClassAtom, PatternError> {
-        match self.peek(0) {
-            Some('\\') => {
-                if let Some(set) = self.peek(1).and_then(escape_set) {
-                    self.pos += 2;
-                    return Ok(ClassAtom::Set(set.0, set.1));
-                }
-                Ok(ClassAtom::Char(self.char_escape(true)?))
-            }
-            Some(c) => {
-                self.pos += 1;
-                Ok(ClassAtom::Char(c))
-            }
-            None => Err(error(self.pos, "unterminated character class")),
-        }
-    }
-}
-
-/// The set an escape letter names (`d`, `D`, `w`, `W`, `s`, `S`): members and negation.
-fn escape_set(e: char) -> Option<(&'static str, bool)> {
-    match e {
-        'd' => Some(("0-9", false)),
-        'D' => Some(("0-9", true)),
-        'w' => Some((WORD, false)),
-        'W' => Some((WORD, true)),
-        's' => Some((SPACE, false)),
-        'S' => Some((SPACE, true)),
-        _ => None,
-    }
-}
-
-fn push_class_atom(items: &mut String, atom: ClassAtom) {
-    match atom {
-        ClassAtom::Char(c) => push_literal(items, c),
-        ClassAtom::Set(set, false) => items.push_str(set),
-        ClassAtom::Set(set, true) => {
-            let _ = write!(items, "[^{set}]");
-        }
     }
 }
 
@@ -578,10 +395,18 @@ fn bigger(a: &str, b: &str) -> bool {
 
 /// Lets `regex_syntax` and `regex` check the result, so no bad pattern reaches run time;
 /// an error they find is pointed at the pattern column that produced that piece.
-fn validate(translated: &str, body_start: usize, columns: &[(usize, usize)]) -> Result<(), PatternError> {
+fn validate(
+    translated: &str,
+    body_start: usize,
+    columns: &[(usize, usize)],
+) -> Result<(), PatternError> {
     let column_of = |offset: usize| {
         let offset = offset.saturating_sub(body_start);
-        columns.iter().rev().find(|(at, _)| *at <= offset).map_or(0, |&(_, col)| col)
+        columns
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= offset)
+            .map_or(0, |&(_, col)| col)
     };
     let parsed = regex_syntax::ParserBuilder::new().build().parse(translated);
     if let Err(e) = parsed {
@@ -590,13 +415,17 @@ fn validate(translated: &str, body_start: usize, columns: &[(usize, usize)]) -> 
             regex_syntax::Error::Translate(e) => (e.span().start.offset, e.kind().to_string()),
             other => (body_start, other.to_string()),
         };
-        return Err(error(column_of(offset), format!("invalid pattern: {message}")));
+        return Err(error(
+            column_of(offset),
+            format!("invalid pattern: {message}"),
+        ));
     }
     match regex::Regex::new(translated) {
         Ok(_) => Ok(()),
-        Err(regex::Error::CompiledTooBig(limit)) => {
-            Err(error(0, format!("pattern is too large: it compiles beyond the {limit}-byte limit")))
-        }
+        Err(regex::Error::CompiledTooBig(limit)) => Err(error(
+            0,
+            format!("pattern is too large: it compiles beyond the {limit}-byte limit"),
+        )),
         Err(e) => Err(error(0, format!("invalid pattern: {e}"))),
     }
 }

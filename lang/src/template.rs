@@ -354,6 +354,25 @@ impl ValueTemplate {
 }
 
 impl Ref {
+    /// Visits the references whose own path holds `#`: this one, or, for a function call,
+    /// those among its arguments. These decide where a position list, `sum` or `count`
+    /// stops; a call itself is never absent, so it is never one of them.
+    pub fn visit_hash_refs<'a>(&'a self, f: &mut dyn FnMut(&'a Ref)) {
+        match self {
+            Ref::Call(call) => {
+                for arg in &call.args {
+                    for part in &arg.parts {
+                        if let Part::Ref(r) = part {
+                            r.visit_hash_refs(f);
+                        }
+                    }
+                }
+            }
+            r if r.has_hash() => f(r),
+            _ => {}
+        }
+    }
+
     /// Whether this reference (or a nested argument) contains a `#` segment.
     pub fn has_hash(&self) -> bool {
         match self {

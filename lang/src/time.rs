@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn system_time_both_sides_of_the_epoch() {
-        let after = UNIX_EPOCH + Duration::from_millis(1_795_627_602_123) + Duration::from_micros(999);
+        let after =
+            UNIX_EPOCH + Duration::from_millis(1_795_627_602_123) + Duration::from_micros(999);
         assert_eq!(format_iso_millis(after), "2026-11-25T17:26:42.123Z");
         let before = UNIX_EPOCH - Duration::from_micros(1500);
         assert_eq!(format_iso_millis(before), "1969-12-31T23:59:59.998Z");

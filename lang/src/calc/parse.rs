@@ -1,232 +1,38 @@
-//! The `calculate` expression parser: a tokenizer, then recursive descent by precedence
-//! (comparisons < `+ -` < `* /` < unary minus), every level left-associative.
+//! The `calculate` expression parser: recursive descent over the tokens of [`super::lex`]
+//! by precedence (comparisons < `+ -` < `* /` < unary minus), every level left-associative,
+//! with the build-time checks of §4.1 and §13 rule 19.
 
+use super::lex::{error, tokenize, Tok, Token};
 use super::{BinOp, CalcError, CalcFn, Expr};
 use crate::number::Number;
 use crate::template::Ref;
-use rust_decimal::Decimal;
 
-/// Nesting deeper than this is refused: no real calculation comes near it, and both the
-/// tree-walking evaluator and the generated code recurse once per level.
-const MAX_DEPTH: usize = 64;
+/// Nesting deeper than this is refused (a chain `a + b + …` nests once per operator): no
+/// real calculation comes near it, and the parser, the tree-walking evaluator and the
+/// generated code all recurse once per level.
+const MAX_DEPTH: usize = 256;
 
 /// See [`super::parse`].
 pub(super) fn parse(source: &str) -> Result<Expr, CalcError> {
     let chars: Vec<char> = source.chars().collect();
-    let tokens = Lexer { chars: &chars, pos: 0 }.run()?;
+    let tokens = tokenize(&chars)?;
     if tokens.is_empty() {
         return Err(error(0, "empty expression"));
     }
-    let mut p = Parser { tokens, pos: 0, end: chars.len(), in_aggregate: false, nesting: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        end: chars.len(),
+        in_aggregate: false,
+        nesting: 0,
+    };
     let (expr, _) = p.expr()?;
     match p.tokens.get(p.pos) {
         None => Ok(expr),
-        Some(t) => Err(error(t.col, format!("unexpected {} after the expression", t.tok.describe()))),
-    }
-}
-
-fn error(column: usize, message: impl Into<String>) -> CalcError {
-    CalcError { column, message: message.into() }
-}
-
-#[derive(Debug)]
-enum Tok {
-    Num(Number),
-    Str(String),
-    Ref(Ref),
-    Op(BinOp),
-    LParen,
-    RParen,
-    Comma,
-    Ident(String),
-}
-
-impl Tok {
-    fn describe(&self) -> String {
-        match self {
-            Tok::Num(_) => "number".into(),
-            Tok::Str(_) => "string".into(),
-            Tok::Ref(_) => "reference".into(),
-            Tok::Op(op) => format!("`{}`", op_text(*op)),
-            Tok::LParen => "`(`".into(),
-            Tok::RParen => "`)`".into(),
-            Tok::Comma => "`,`".into(),
-            Tok::Ident(name) => format!("`{name}`"),
-        }
-    }
-}
-
-fn op_text(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-        BinOp::Eq => "=",
-        BinOp::Ne => "!=",
-        BinOp::Gt => ">",
-        BinOp::Lt => "<",
-        BinOp::Ge => ">=",
-        BinOp::Le => "<=",
-    }
-}
-
-struct Token {
-    tok: Tok,
-    col: usize,
-}
-
-struct Lexer<'a> {
-    chars: &'a [char],
-    pos: usize,
-}
-
-impl Lexer<'_> {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.pos + ahead).copied()
-    }
-
-    fn run(mut self) -> Result<Vec<Token>, CalcError> {
-        let mut tokens = Vec::new();
-        while let Some(c) = self.peek(0) {
-            if c.is_whitespace() {
-                self.pos += 1;
-                continue;
-            }
-            let col = self.pos;
-            let tok = self.token(c)?;
-            tokens.push(Token { tok, col });
-        }
-        Ok(tokens)
-    }
-
-    /// The token starting with `c`; consumes it.
-    fn token(&mut self, c: char) -> Result<Tok, CalcError> {
-        let col = self.pos;
-        let op = match c {
-            '0'..='9' => return self.number(),
-            '\'' => return self.string(),
-            '[' if self.peek(1) == Some('[') => return self.reference(),
-            'a'..='z' | 'A'..='Z' | '_' => return Ok(self.ident()),
-            '(' | ')' | ',' => {
-                self.pos += 1;
-                return Ok(match c {
-                    '(' => Tok::LParen,
-                    ')' => Tok::RParen,
-                    _ => Tok::Comma,
-                });
-            }
-            '+' => BinOp::Add,
-            '-' => BinOp::Sub,
-            '*' => BinOp::Mul,
-            '/' => BinOp::Div,
-            '=' => BinOp::Eq,
-            '>' | '<' | '!' => {
-                let (with_eq, alone) = match c {
-                    '>' => (BinOp::Ge, Some(BinOp::Gt)),
-                    '<' => (BinOp::Le, Some(BinOp::Lt)),
-                    _ => (BinOp::Ne, None),
-                };
-                if self.peek(1) == Some('=') {
-                    self.pos += 1;
-                    with_eq
-                } else {
-                    alone.ok_or_else(|| error(col, "`!` must be followed by `=`"))?
-                }
-            }
-            _ => return Err(error(col, format!("unexpected character `{c}`"))),
-        };
-        self.pos += 1;
-        Ok(Tok::Op(op))
-    }
-
-    /// Digits with an optional fraction.
-    fn number(&mut self) -> Result<Tok, CalcError> {
-        let start = self.pos;
-        self.skip_digits();
-        if self.peek(0) == Some('.') {
-            if !self.peek(1).is_some_and(|c| c.is_ascii_digit()) {
-                return Err(error(self.pos, "expected digits after the decimal point"));
-            }
-            self.pos += 1;
-            self.skip_digits();
-        }
-        let text: String = self.chars[start..self.pos].iter().collect();
-        // Exact when it fits; beyond 28 significant digits rounded as JSON numbers are.
-        let n = Decimal::from_str_exact(&text).ok().map(Number).or_else(|| Number::parse_json(&text));
-        n.map(Tok::Num).ok_or_else(|| error(start, format!("number `{text}` is out of range")))
-    }
-
-    fn skip_digits(&mut self) {
-        while self.peek(0).is_some_and(|c| c.is_ascii_digit()) {
-            self.pos += 1;
-        }
-    }
-
-    /// `'gold'`, with `''` for a quote inside.
-    fn string(&mut self) -> Result<Tok, CalcError> {
-        let start = self.pos;
-        self.pos += 1;
-        let mut s = String::new();
-        loop {
-            match self.peek(0) {
-                None => return Err(error(start, "unterminated string literal")),
-                Some('\'') if self.peek(1) == Some('\'') => {
-                    s.push('\'');
-                    self.pos += 2;
-                }
-                Some('\'') => {
-                    self.pos += 1;
-                    return Ok(Tok::Str(s));
-                }
-                Some(c) => {
-                    s.push(c);
-                    self.pos += 1;
-                }
-            }
-        }
-    }
-
-    /// `[[...]]` up to the `]]` that closes it (nested references included), parsed as a
-    /// template that must be exactly one reference.
-    fn reference(&mut self) -> Result<Tok, CalcError> {
-        let start = self.pos;
-        let mut depth = 0usize;
-        let mut at = start;
-        let end = loop {
-            let pair = (self.chars.get(at).copied(), self.chars.get(at + 1).copied());
-            match pair {
-                (None, _) => return Err(error(start, "unterminated reference: `[[` without `]]`")),
-                (Some('\\'), Some(_)) => at += 2,
-                (Some('['), Some('[')) => {
-                    depth += 1;
-                    at += 2;
-                }
-                (Some(']'), Some(']')) => {
-                    depth -= 1;
-                    at += 2;
-                    if depth == 0 {
-                        break at;
-                    }
-                }
-                _ => at += 1,
-            }
-        };
-        let text: String = self.chars[start..end].iter().collect();
-        self.pos = end;
-        let template = crate::template::parse(&text).map_err(|e| error(start + e.column, e.message))?;
-        match template.single_ref() {
-            Some(r) => Ok(Tok::Ref(r.clone())),
-            None => Err(error(start, "expected exactly one reference `[[...]]`")),
-        }
-    }
-
-    fn ident(&mut self) -> Tok {
-        let start = self.pos;
-        while self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            self.pos += 1;
-        }
-        Tok::Ident(self.chars[start..self.pos].iter().collect())
+        Some(t) => Err(error(
+            t.col,
+            format!("unexpected {} after the expression", t.tok.describe()),
+        )),
     }
 }
 
@@ -316,7 +122,11 @@ impl Parser {
 
     /// Runs `f` one nesting level deeper, refusing input that nests past [`MAX_DEPTH`]
     /// before the recursion could exhaust the stack.
-    fn nested<T>(&mut self, col: usize, f: impl FnOnce(&mut Parser) -> Result<T, CalcError>) -> Result<T, CalcError> {
+    fn nested<T>(
+        &mut self,
+        col: usize,
+        f: impl FnOnce(&mut Parser) -> Result<T, CalcError>,
+    ) -> Result<T, CalcError> {
         self.nesting += 1;
         if self.nesting > MAX_DEPTH {
             return Err(too_deep(col));
@@ -329,13 +139,19 @@ impl Parser {
     fn primary(&mut self) -> Result<Node, CalcError> {
         let col = self.col();
         let Some(tok) = self.peek() else {
-            return Err(error(col, "unexpected end of the expression: expected an operand"));
+            return Err(error(
+                col,
+                "unexpected end of the expression: expected an operand",
+            ));
         };
         let leaf = match tok {
             Tok::Num(n) => Expr::Num(*n),
             Tok::Str(s) => Expr::Str(s.clone()),
             Tok::Ref(r) if r.has_hash() && !self.in_aggregate => {
-                return Err(error(col, "`#` is only allowed inside sum(...) or count(...)"));
+                return Err(error(
+                    col,
+                    "`#` is only allowed inside sum(...) or count(...)",
+                ));
             }
             Tok::Ref(r) => Expr::Ref(r.clone()),
             Tok::LParen => {
@@ -351,7 +167,10 @@ impl Parser {
             }
             other => {
                 let found = other.describe();
-                return Err(error(col, format!("expected a number, a reference, `(` or a function, found {found}")));
+                return Err(error(
+                    col,
+                    format!("expected a number, a reference, `(` or a function, found {found}"),
+                ));
             }
         };
         self.pos += 1;
@@ -364,7 +183,13 @@ impl Parser {
                 self.pos += 1;
                 Ok(())
             }
-            Some(t) => Err(error(self.col(), format!("expected `)` for the `(` at column {open_col}, found {}", t.describe()))),
+            Some(t) => Err(error(
+                self.col(),
+                format!(
+                    "expected `)` for the `(` at column {open_col}, found {}",
+                    t.describe()
+                ),
+            )),
             None => Err(error(open_col, "unclosed `(`")),
         }
     }
@@ -372,7 +197,12 @@ impl Parser {
     /// `name(args)`; the name is consumed.
     fn call(&mut self, name: &str, col: usize) -> Result<Node, CalcError> {
         let Some(kind) = function(name) else {
-            return Err(error(col, format!("unknown function `{name}` (round, floor, ceil, abs, min, max, sum, count)")));
+            return Err(error(
+                col,
+                format!(
+                    "unknown function `{name}` (round, floor, ceil, abs, min, max, sum, count)"
+                ),
+            ));
         };
         if !matches!(self.peek(), Some(Tok::LParen)) {
             return Err(error(col, format!("expected `(` after `{name}`")));
@@ -381,9 +211,13 @@ impl Parser {
         self.pos += 1;
         let aggregate = matches!(kind, FnKind::Sum | FnKind::Count);
         if aggregate && self.in_aggregate {
-            return Err(error(col, format!("`{name}` cannot be used inside sum(...) or count(...)")));
+            return Err(error(
+                col,
+                format!("`{name}` cannot be used inside sum(...) or count(...)"),
+            ));
         }
-        let was = std::mem::replace(&mut self.in_aggregate, self.in_aggregate || aggregate);
+        let was = self.in_aggregate;
+        self.in_aggregate = was || aggregate;
         let args = self.nested(col, |p| p.arguments(open));
         self.in_aggregate = was;
         let args = args?;
@@ -394,7 +228,10 @@ impl Parser {
             FnKind::Sum | FnKind::Count => {
                 let arg = single_aggregate_arg(name, col, args)?;
                 if aggregate_has_no_hash(&arg) {
-                    return Err(error(col, format!("`{name}(...)` needs a `#` reference to iterate over")));
+                    return Err(error(
+                        col,
+                        format!("`{name}(...)` needs a `#` reference to iterate over"),
+                    ));
                 }
                 let arg = Box::new(arg);
                 if matches!(kind, FnKind::Sum) {
@@ -424,7 +261,12 @@ impl Parser {
                     self.pos += 1;
                     return Ok(args);
                 }
-                Some(t) => return Err(error(self.col(), format!("expected `,` or `)`, found {}", t.describe()))),
+                Some(t) => {
+                    return Err(error(
+                        self.col(),
+                        format!("expected `,` or `)`, found {}", t.describe()),
+                    ))
+                }
                 None => return Err(error(open, "unclosed `(`")),
             }
         }
@@ -448,35 +290,56 @@ fn check_depth(depth: usize, col: usize) -> Result<(), CalcError> {
 }
 
 fn too_deep(col: usize) -> CalcError {
-    error(col, format!("expression is nested too deeply (more than {MAX_DEPTH} levels)"))
+    error(
+        col,
+        format!("expression is nested too deeply (more than {MAX_DEPTH} levels)"),
+    )
 }
 
 /// Checks a plain function's argument count and, for `round`, a literal `n`.
-fn plain_call(f: CalcFn, name: &str, col: usize, args: Vec<(Expr, usize, usize)>) -> Result<Expr, CalcError> {
+fn plain_call(
+    f: CalcFn,
+    name: &str,
+    col: usize,
+    args: Vec<(Expr, usize, usize)>,
+) -> Result<Expr, CalcError> {
     let (min, max, wording) = match f {
         CalcFn::Round => (1, 2, "1 or 2 arguments"),
         CalcFn::Floor | CalcFn::Ceil | CalcFn::Abs => (1, 1, "exactly 1 argument"),
         CalcFn::Min | CalcFn::Max => (1, usize::MAX, "at least 1 argument"),
     };
     if args.len() < min || args.len() > max {
-        return Err(error(col, format!("`{name}` takes {wording}, not {}", args.len())));
+        return Err(error(
+            col,
+            format!("`{name}` takes {wording}, not {}", args.len()),
+        ));
     }
     if let (CalcFn::Round, Some((n, n_col, _))) = (f, args.get(1)) {
         if let Some(n) = literal_value(n) {
             if super::round_places(n).is_err() {
-                return Err(error(*n_col, "the places of `round(x, n)` must be an integer from 0 to 28"));
+                return Err(error(
+                    *n_col,
+                    "the places of `round(x, n)` must be an integer from 0 to 28",
+                ));
             }
         }
     }
     Ok(Expr::Call(f, args.into_iter().map(|(e, _, _)| e).collect()))
 }
 
-fn single_aggregate_arg(name: &str, col: usize, args: Vec<(Expr, usize, usize)>) -> Result<Expr, CalcError> {
+fn single_aggregate_arg(
+    name: &str,
+    col: usize,
+    args: Vec<(Expr, usize, usize)>,
+) -> Result<Expr, CalcError> {
     let count = args.len();
     let mut args = args.into_iter();
     match (args.next(), args.next()) {
         (Some((e, _, _)), None) => Ok(e),
-        _ => Err(error(col, format!("`{name}` takes exactly 1 argument, not {count}"))),
+        _ => Err(error(
+            col,
+            format!("`{name}` takes exactly 1 argument, not {count}"),
+        )),
     }
 }
 

@@ -112,7 +112,15 @@ pub(super) struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     pub(super) fn new(text: &'t str) -> Parser<'t> {
-        Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, line: 1, line_start: 0, col_mark: (0, 1) }
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            line: 1,
+            line_start: 0,
+            col_mark: (0, 1),
+        }
     }
 
     /// A whole document: one value, white space around it, nothing else.
@@ -212,7 +220,11 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn literal<'n, T: Tree>(&mut self, word: &str, node: Node<'n, T>) -> Result<Node<'n, T>, JsonError> {
+    fn literal<'n, T: Tree>(
+        &mut self,
+        word: &str,
+        node: Node<'n, T>,
+    ) -> Result<Node<'n, T>, JsonError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(node)
@@ -235,10 +247,13 @@ impl<'t> Parser<'t> {
                 self.pos += len;
                 Ok((n, text))
             }
-            Err(NumberError::Syntax) => Err(self.error_at(start, &format!("invalid number `{text}`"))),
-            Err(NumberError::Range) => {
-                Err(self.error_at(start, &format!("number `{text}` is beyond the decimal range (28 digits)")))
+            Err(NumberError::Syntax) => {
+                Err(self.error_at(start, &format!("invalid number `{text}`")))
             }
+            Err(NumberError::Range) => Err(self.error_at(
+                start,
+                &format!("number `{text}` is beyond the decimal range (28 digits)"),
+            )),
         }
     }
 
@@ -260,7 +275,11 @@ impl<'t> Parser<'t> {
                     return Ok(out);
                 }
                 Some(b'\\') => self.escape(&mut out)?,
-                Some(_) => return Err(self.error_here("control character in a string (write it as an escape)")),
+                Some(_) => {
+                    return Err(
+                        self.error_here("control character in a string (write it as an escape)")
+                    )
+                }
                 None => return Err(self.error_here("unexpected end of input inside a string")),
             }
             let from = self.pos;
@@ -273,7 +292,10 @@ impl<'t> Parser<'t> {
     /// character or the end (all ASCII, so the run ends on a character boundary).
     fn plain_run(&mut self) -> usize {
         let from = self.pos;
-        let n = self.bytes[from..].iter().take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20).count();
+        let n = self.bytes[from..]
+            .iter()
+            .take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20)
+            .count();
         self.pos += n;
         n
     }
@@ -290,7 +312,12 @@ impl<'t> Parser<'t> {
             Some(b'r') => '\r',
             Some(b't') => '\t',
             Some(b'u') => return self.unicode_escape(out),
-            Some(_) => return Err(self.error_at(at, "invalid escape (use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)")),
+            Some(_) => {
+                return Err(self.error_at(
+                    at,
+                    "invalid escape (use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX)",
+                ))
+            }
             None => return Err(self.error_at(at, "unexpected end of input inside a string")),
         };
         out.push(c);
@@ -305,7 +332,11 @@ impl<'t> Parser<'t> {
         self.pos = at + 6;
         let code = match high {
             0xD800..=0xDBFF => {
-                let low = if self.bytes[self.pos..].starts_with(b"\\u") { Some(self.hex4(self.pos + 2)?) } else { None };
+                let low = if self.bytes[self.pos..].starts_with(b"\\u") {
+                    Some(self.hex4(self.pos + 2)?)
+                } else {
+                    None
+                };
                 match low {
                     Some(low @ 0xDC00..=0xDFFF) => {
                         self.pos += 6;
@@ -327,9 +358,14 @@ impl<'t> Parser<'t> {
     }
 
     fn hex4(&self, at: usize) -> Result<u32, JsonError> {
-        let digits = self.bytes.get(at..at + 4).filter(|d| d.iter().all(u8::is_ascii_hexdigit));
+        let digits = self
+            .bytes
+            .get(at..at + 4)
+            .filter(|d| d.iter().all(u8::is_ascii_hexdigit));
         match digits {
-            Some(d) => Ok(d.iter().fold(0, |acc, &b| acc * 16 + char::from(b).to_digit(16).unwrap_or(0))),
+            Some(d) => Ok(d.iter().fold(0, |acc, &b| {
+                acc * 16 + char::from(b).to_digit(16).unwrap_or(0)
+            })),
             None => Err(self.error_at(at - 2, "a \\u escape needs four hex digits")),
         }
     }
@@ -354,7 +390,11 @@ impl<'t> Parser<'t> {
 
     /// The 1-based line and column of `pos`, counting characters from the last known mark.
     fn current_location(&mut self) -> (u32, u32) {
-        let (mark, col) = if self.col_mark.0 >= self.line_start { self.col_mark } else { (self.line_start, 1) };
+        let (mark, col) = if self.col_mark.0 >= self.line_start {
+            self.col_mark
+        } else {
+            (self.line_start, 1)
+        };
         let col = col + count_chars(&self.bytes[mark..self.pos]);
         self.col_mark = (self.pos, col);
         (self.line, col)
@@ -377,9 +417,16 @@ impl<'t> Parser<'t> {
     /// An error at byte offset `at`; the line and column are worked out from scratch.
     fn error_at(&self, at: usize, message: &str) -> JsonError {
         let before = &self.bytes[..at.min(self.bytes.len())];
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         let line = 1 + count_u32(before.iter().filter(|&&b| b == b'\n').count());
-        JsonError { line, column: 1 + count_chars(&before[line_start..]), message: message.to_owned() }
+        JsonError {
+            line,
+            column: 1 + count_chars(&before[line_start..]),
+            message: message.to_owned(),
+        }
     }
 }
 

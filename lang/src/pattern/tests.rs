@@ -3,17 +3,39 @@ use super::*;
 /// Translates and checks the `regex` syntax written.
 fn check_translation(pattern: &str, flags: &str, full_match: bool, want: &str) {
     let got = translate(pattern, flags, full_match).map(|p| p.translated);
-    assert_eq!(got.as_deref(), Ok(want), "{pattern:?} flags {flags:?} full {full_match}");
+    assert_eq!(
+        got.as_deref(),
+        Ok(want),
+        "{pattern:?} flags {flags:?} full {full_match}"
+    );
 }
 
 /// Translates, compiles and runs; `want` is `None` for no match, else every group.
-fn check_match(pattern: &str, flags: &str, full_match: bool, input: &str, want: Option<&[Option<&str>]>) {
+fn check_match(
+    pattern: &str,
+    flags: &str,
+    full_match: bool,
+    input: &str,
+    want: Option<&[Option<&str>]>,
+) {
     let p = translate(pattern, flags, full_match).unwrap_or_else(|e| panic!("{pattern:?}: {e:?}"));
     let re = p.compile().unwrap();
     let got = exec(&re, input);
-    let want = want.map(|groups| groups.iter().map(|g| g.map(str::to_owned)).collect::<Vec<_>>());
-    assert_eq!(got, want, "{pattern:?} flags {flags:?} full {full_match} on {input:?}");
-    assert_eq!(re.captures_len(), p.group_count + 1, "{pattern:?} group count");
+    let want = want.map(|groups| {
+        groups
+            .iter()
+            .map(|g| g.map(str::to_owned))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        got, want,
+        "{pattern:?} flags {flags:?} full {full_match} on {input:?}"
+    );
+    assert_eq!(
+        re.captures_len(),
+        p.group_count + 1,
+        "{pattern:?} group count"
+    );
 }
 
 /// A build error at `column` whose message contains `needle`.
@@ -22,7 +44,11 @@ fn check_error(pattern: &str, flags: &str, column: usize, needle: &str) {
         Ok(p) => panic!("{pattern:?} should be rejected, got {:?}", p.translated),
         Err(e) => {
             assert_eq!(e.column, column, "{pattern:?} column ({})", e.message);
-            assert!(e.message.contains(needle), "{pattern:?}: {:?} lacks {needle:?}", e.message);
+            assert!(
+                e.message.contains(needle),
+                "{pattern:?}: {:?} lacks {needle:?}",
+                e.message
+            );
         }
     }
 }
@@ -47,7 +73,12 @@ fn translations() {
         (r"[]", "", false, r"[^\x{0}-\x{10FFFF}]"),
         (r"[^]", "", false, r"[\x{0}-\x{10FFFF}]"),
         (r"\bword\B", "", false, r"(?-u:\b)word(?-u:\B)"),
-        ("(?<year>\\d{4})-(?<m>\\d\\d)", "", false, "(?P<year>[0-9]{4})\\-(?P<m>[0-9][0-9])"),
+        (
+            "(?<year>\\d{4})-(?<m>\\d\\d)",
+            "",
+            false,
+            "(?P<year>[0-9]{4})\\-(?P<m>[0-9][0-9])",
+        ),
         ("(?:ab)+?", "", false, "(?:ab)+?"),
         ("a.b", "", false, r"a[^\n\r\x{2028}\x{2029}]b"),
         ("a.b", "s", false, "(?s)a.b"),
@@ -58,7 +89,12 @@ fn translations() {
         ("x{", "", false, r"x\{"),
         ("}]", "", false, r"\}\]"),
         (r"\/\.\\\-\a", "", false, r"/\.\\\-a"),
-        (r"\t\n\v\f\r\0", "", false, r"\x{9}\x{A}\x{B}\x{C}\x{D}\x{0}"),
+        (
+            r"\t\n\v\f\r\0",
+            "",
+            false,
+            r"\x{9}\x{A}\x{B}\x{C}\x{D}\x{0}",
+        ),
         (r"\x41\u00e9\cJ", "", false, r"Aé\x{A}"),
         (r"\uD83D\uDE00", "", false, "😀"),
         ("a b#", "", false, r"a b\#"),
@@ -72,7 +108,13 @@ fn translations() {
 
 #[test]
 fn matches() {
-    type Row<'a> = (&'a str, &'a str, bool, &'a str, Option<&'a [Option<&'a str>]>);
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        bool,
+        &'a str,
+        Option<&'a [Option<&'a str>]>,
+    );
     let cases: &[Row] = &[
         // The shared conformance cases regex/find-vs-full-match.
         (r"\d{4}", "", false, "ab1234cd", Some(&[Some("1234")])),
@@ -82,15 +124,33 @@ fn matches() {
         (r"\d{4}", "", true, "1234", Some(&[Some("1234")])),
         (r"\d{4}", "", false, "12", None),
         // regex/groups-and-named-groups.
-        (r"([A-Z]{2})-(\d+)", "", false, "order ZA-00917 ok", Some(&[Some("ZA-00917"), Some("ZA"), Some("00917")])),
+        (
+            r"([A-Z]{2})-(\d+)",
+            "",
+            false,
+            "order ZA-00917 ok",
+            Some(&[Some("ZA-00917"), Some("ZA"), Some("00917")]),
+        ),
         (r"([A-Z]{2})-(\d+)", "", false, "za-00917", None),
-        (r"(?<year>\d{4})-(?<month>\d{2})", "", false, "due 2024-07", Some(&[Some("2024-07"), Some("2024"), Some("07")])),
+        (
+            r"(?<year>\d{4})-(?<month>\d{2})",
+            "",
+            false,
+            "due 2024-07",
+            Some(&[Some("2024-07"), Some("2024"), Some("07")]),
+        ),
         // The spec's example.
         (r"^C\d{6}$", "", false, "C123456", Some(&[Some("C123456")])),
         (r"^C\d{6}$", "", false, "C12345x", None),
         (r"^C\d{6}$", "", false, "xC123456", None),
         // A group that took no part is None.
-        (r"(a)|(b)", "", false, "b", Some(&[Some("b"), None, Some("b")])),
+        (
+            r"(a)|(b)",
+            "",
+            false,
+            "b",
+            Some(&[Some("b"), None, Some("b")]),
+        ),
         (r"x(y)?z", "", false, "xz", Some(&[Some("xz"), None])),
         // ASCII classes: Arabic-Indic digits and accented letters are not \d / \w.
         (r"\d+", "", false, "٣٤٥", None),
@@ -101,7 +161,13 @@ fn matches() {
         (r"\Bcat", "", false, "concat", Some(&[Some("cat")])),
         // ECMAScript's white space.
         (r"a\sb", "", false, "a\u{A0}b", Some(&[Some("a\u{A0}b")])),
-        (r"a\sb", "", false, "a\u{FEFF}b", Some(&[Some("a\u{FEFF}b")])),
+        (
+            r"a\sb",
+            "",
+            false,
+            "a\u{FEFF}b",
+            Some(&[Some("a\u{FEFF}b")]),
+        ),
         (r"a\Sb", "", false, "a b", None),
         (r"[\s\d]+", "", false, "x1 2\t3y", Some(&[Some("1 2\t3")])),
         // `.` excludes line terminators unless `s`.
@@ -190,7 +256,8 @@ fn errors() {
 
 #[test]
 fn groups_are_counted_and_named() {
-    let cases: &[(&str, usize, &[(&str, usize)])] = &[
+    type Row<'a> = (&'a str, usize, &'a [(&'a str, usize)]);
+    let cases: &[Row] = &[
         ("abc", 0, &[]),
         ("(a)(b)", 2, &[]),
         ("(?:a)(b)", 1, &[]),
@@ -202,6 +269,10 @@ fn groups_are_counted_and_named() {
     for (pattern, count, names) in cases {
         let p = translate(pattern, "", false).unwrap();
         let names: Vec<(String, usize)> = names.iter().map(|(n, i)| (n.to_string(), *i)).collect();
-        assert_eq!((p.group_count, p.group_names), (*count, names), "{pattern:?}");
+        assert_eq!(
+            (p.group_count, p.group_names),
+            (*count, names),
+            "{pattern:?}"
+        );
     }
 }
