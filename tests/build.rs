@@ -20,7 +20,10 @@ fn main() {
     let cases = match discover::find_cases(&dir) {
         Ok(cases) => cases,
         Err(e) => {
-            println!("cargo:warning=no conformance cases at {}: {e}", dir.display());
+            println!(
+                "cargo:warning=no conformance cases at {}: {e}",
+                dir.display()
+            );
             Vec::new()
         }
     };
@@ -58,22 +61,44 @@ struct Built {
 fn build_case(rel: &str, path: &Path) -> Built {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) => return Built { code: None, report: format!("cannot read the case: {e}"), hash: 0 },
+        Err(e) => {
+            return Built {
+                code: None,
+                report: format!("cannot read the case: {e}"),
+                hash: 0,
+            }
+        }
     };
     let hash = discover::text_hash(&text);
     let source = flowc_lang::json::parse(&text)
-        .map_err(|e| format!("{rel}:{}:{}: the case is not JSON: {}", e.line, e.column, e.message))
+        .map_err(|e| {
+            format!(
+                "{rel}:{}:{}: the case is not JSON: {}",
+                e.line, e.column, e.message
+            )
+        })
         .and_then(|case| match &case {
-            flowc_lang::Value::Object(map) => map.get("bundle").cloned().ok_or_else(|| "the case has no `bundle`".into()),
+            flowc_lang::Value::Object(map) => map
+                .get("bundle")
+                .cloned()
+                .ok_or_else(|| "the case has no `bundle`".into()),
             _ => Err("the case is not an object".into()),
         })
         .and_then(|bundle| discover::bundle_source(rel, &bundle));
     match source {
-        Err(report) => Built { code: None, report, hash },
+        Err(report) => Built {
+            code: None,
+            report,
+            hash,
+        },
         Ok(source) => match std::panic::catch_unwind(|| check_and_generate(&source)) {
             Ok((code, report)) => Built { code, report, hash },
             // A checker bug must fail this one case at run time, not the whole build.
-            Err(panic) => Built { code: None, report: format!("the checker panicked: {}", panic_text(&*panic)), hash },
+            Err(panic) => Built {
+                code: None,
+                report: format!("the checker panicked: {}", panic_text(&*panic)),
+                hash,
+            },
         },
     }
 }
@@ -99,7 +124,10 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// One `CompiledCase { … },` row of the table.
 fn table_entry(index: usize, rel: &str, built: &Built) -> String {
     let (routes, router) = if built.code.is_some() {
-        (format!("Some(case_{index}::routes)"), format!("Some(case_{index}::router)"))
+        (
+            format!("Some(case_{index}::routes)"),
+            format!("Some(case_{index}::router)"),
+        )
     } else {
         ("None".to_owned(), "None".to_owned())
     };

@@ -1,10 +1,370 @@
 //! Lowering a validated model into the [`crate::ir`].
-use crate::diag::Diagnostics;
+//!
+//! Flows are sorted by id, steps by number, routes by id; targets become [`ir::StepRef`]s
+//! into the sorted flows; node parts written as `[[node:x]]` are resolved to a regex group
+//! or a path below `result` (§13 rule 13) using the nodes the reading flow can see.
+//! Validation found no error, so every lookup here succeeds; should one not, the step or
+//! route is left out with an internal error rather than a panic.
+
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir;
-use crate::model::Bundle;
+use crate::model::schema::NodeType;
+use crate::model::{
+    regex_group, Bundle, Fields, Flow, Route, Step, Target, Visibility, ROUTES_FILE,
+};
+use flowc_lang::calc::Expr;
+use flowc_lang::net;
+use flowc_lang::path::Path;
+use flowc_lang::template::{NodePart, Ref, Template, ValueTemplate};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The content type of `body_text` when none is given (§6.2).
+const DEFAULT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+/// A route's synchronous time limit when none is given (§5).
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 /// Lowers a bundle that validation found no error in.
 pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
-    let _ = (bundle, diags);
-    todo!()
+    let mut order: Vec<usize> = (0..bundle.flows.len()).collect();
+    order.sort_by(|a, b| bundle.flows[*a].id.cmp(&bundle.flows[*b].id));
+    let ir_index = order
+        .iter()
+        .enumerate()
+        .map(|(ir, model)| (*model, ir))
+        .collect();
+    let lowerer = Lowerer {
+        bundle,
+        ir_index,
+        visibility: Visibility::new(bundle),
+    };
+    let flows = order
+        .iter()
+        .filter_map(|i| lowerer.flow(*i, diags))
+        .collect();
+    let mut routes: Vec<ir::Route> = bundle
+        .routes
+        .iter()
+        .filter_map(|r| lowerer.route(r, diags))
+        .collect();
+    routes.sort_by(|a, b| a.id.cmp(&b.id));
+    ir::Bundle {
+        origin: bundle.origin.clone(),
+        flows,
+        routes,
+        variables: variables(bundle),
+        nodes: nodes(bundle),
+    }
+}
+
+/// Every variable a `set_variable` writes, sorted and deduplicated.
+fn variables(bundle: &Bundle) -> Vec<String> {
+    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
+    let names: BTreeSet<&String> = steps
+        .flat_map(|s| s.fields.assign().iter().map(|(k, _)| k))
+        .collect();
+    names.into_iter().cloned().collect()
+}
+
+/// Every result-node name, sorted and deduplicated.
+fn nodes(bundle: &Bundle) -> Vec<String> {
+    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
+    let names: BTreeSet<&str> = steps.filter_map(Step::result_name).collect();
+    names.into_iter().map(str::to_owned).collect()
+}
+
+struct Lowerer<'a> {
+    bundle: &'a Bundle,
+    /// Model flow index → IR flow index.
+    ir_index: BTreeMap<usize, usize>,
+    visibility: Visibility,
+}
+
+/// An internal error: validation should have caught what makes lowering fail.
+fn internal(file: &str, what: String) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        format!("internal: cannot lower {what} although it passed validation"),
+    )
+}
+
+impl Lowerer<'_> {
+    fn flow(&self, index: usize, diags: &mut Diagnostics) -> Option<ir::Flow> {
+        let flow = &self.bundle.flows[index];
+        let (Some(id), Some(start)) = (flow.id.clone(), flow.start().and_then(|s| s.number)) else {
+            diags.push(internal(&flow.file, "the flow".into()));
+            return None;
+        };
+        let mut steps: Vec<ir::Step> = flow
+            .steps
+            .iter()
+            .filter_map(|s| self.step(index, flow, s, diags))
+            .collect();
+        steps.sort_by_key(|s| s.number);
+        Some(ir::Flow {
+            id,
+            file: flow.file.clone(),
+            start,
+            steps,
+        })
+    }
+
+    fn step(
+        &self,
+        flow_index: usize,
+        flow: &Flow,
+        step: &Step,
+        diags: &mut Diagnostics,
+    ) -> Option<ir::Step> {
+        let kind = StepLowerer {
+            lowerer: self,
+            flow: flow_index,
+            fields: &step.fields,
+        }
+        .kind(step);
+        match (step.number, kind) {
+            (Some(number), Some(kind)) => Some(ir::Step {
+                number,
+                label: step.fields.text("label").map(str::to_owned),
+                kind,
+            }),
+            _ => {
+                diags.push(internal(&flow.file, format!("/steps/{}", step.index)));
+                None
+            }
+        }
+    }
+
+    fn route(&self, route: &Route, diags: &mut Diagnostics) -> Option<ir::Route> {
+        let lowered = self.try_route(route);
+        if lowered.is_none() {
+            diags.push(internal(ROUTES_FILE, format!("/routes/{}", route.index)));
+        }
+        lowered
+    }
+
+    fn try_route(&self, route: &Route) -> Option<ir::Route> {
+        let f = &route.fields;
+        let flow = self.bundle.flow_index(f.text("flow")?)?;
+        let step = f
+            .uint("step")
+            .or_else(|| self.bundle.flows[flow].start()?.number)?;
+        Some(ir::Route {
+            id: f.text("id")?.to_owned(),
+            name: f.text("name")?.to_owned(),
+            method: method(f.text("method")?)?,
+            allowed: net::parse_allowlist(f.text("allowed_ips")?).ok()?,
+            is_async: f.bool("async").unwrap_or(false),
+            entry: ir::StepRef {
+                flow: *self.ir_index.get(&flow)?,
+                step,
+            },
+            token_sha256: f
+                .hashes("token_sha256")
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
+            timeout_ms: f.uint("timeout_ms").unwrap_or(DEFAULT_TIMEOUT_MS),
+            msisdn: f.template("msisdn").cloned(),
+        })
+    }
+
+    /// Resolves `[[node:x]]` parts in place, reading from `flow` (§13 rule 13).
+    fn resolve_ref(&self, flow: usize, r: &mut Ref) {
+        if let Ref::Node { node, part } = r {
+            if let NodePart::Other(path) = part {
+                *part = self.resolve_part(flow, node, path);
+            }
+        }
+    }
+
+    /// A regex group when a regex named `node` that `flow` can see has that group, else a
+    /// path below `result`. The reading flow's own nodes are looked at first.
+    fn resolve_part(&self, flow: usize, node: &str, path: &Path) -> NodePart {
+        let visible = self.visibility.of(flow);
+        let flows = std::iter::once(flow).chain(visible.iter().copied().filter(|f| *f != flow));
+        let steps = flows.flat_map(|f| &self.bundle.flows[f].steps);
+        let regexes = steps.filter(|s| s.kind == Some(NodeType::Regex) && s.name() == Some(node));
+        let group = regexes
+            .filter_map(|s| s.regex_pattern()?.ok())
+            .find_map(|p| regex_group(&p, path));
+        group.map_or_else(|| NodePart::Result(path.clone()), NodePart::Group)
+    }
+
+    fn template(&self, flow: usize, t: &Template) -> Template {
+        let mut t = t.clone();
+        t.visit_refs_mut(&mut |r| self.resolve_ref(flow, r));
+        t
+    }
+
+    fn value(&self, flow: usize, v: &ValueTemplate) -> ValueTemplate {
+        let mut v = v.clone();
+        v.visit_templates_mut(&mut |t| t.visit_refs_mut(&mut |r| self.resolve_ref(flow, r)));
+        v
+    }
+
+    fn expr(&self, flow: usize, e: &Expr) -> Expr {
+        let mut e = e.clone();
+        e.visit_refs_mut(&mut |r| self.resolve_ref(flow, r));
+        e
+    }
+
+    fn target(&self, flow: usize, target: Option<&Target>) -> ir::Target {
+        let step_ref = match target {
+            Some(Target::Step(step)) => self.ir_index.get(&flow).map(|f| ir::StepRef {
+                flow: *f,
+                step: *step,
+            }),
+            Some(Target::Flow { flow: id, step }) => {
+                let f = self
+                    .bundle
+                    .flow_index(id)
+                    .and_then(|i| self.ir_index.get(&i));
+                f.map(|f| ir::StepRef {
+                    flow: *f,
+                    step: *step,
+                })
+            }
+            None => None,
+        };
+        step_ref.map_or(ir::Target::Missing, ir::Target::Step)
+    }
+}
+
+/// The method of a route.
+fn method(name: &str) -> Option<ir::Method> {
+    match name {
+        "GET" => Some(ir::Method::Get),
+        "POST" => Some(ir::Method::Post),
+        "PUT" => Some(ir::Method::Put),
+        "DELETE" => Some(ir::Method::Delete),
+        _ => None,
+    }
+}
+
+/// Lowers one step's fields.
+struct StepLowerer<'l, 'a> {
+    lowerer: &'l Lowerer<'a>,
+    flow: usize,
+    fields: &'l Fields,
+}
+
+impl StepLowerer<'_, '_> {
+    fn kind(&self, step: &Step) -> Option<ir::StepKind> {
+        use ir::StepKind as K;
+        let name = || self.fields.text("name").map(str::to_owned);
+        Some(match step.kind? {
+            NodeType::Start => K::Start {
+                next: self.target("next"),
+            },
+            NodeType::SetVariable => K::SetVariable {
+                assign: self.assign(),
+                next: self.target("next"),
+            },
+            NodeType::Calculate => K::Calculate {
+                name: name()?,
+                expr: self
+                    .lowerer
+                    .expr(self.flow, self.fields.expr("expression")?),
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::SwitchCase => K::SwitchCase {
+                input: self.template("input")?,
+                cases: self.cases(),
+                default: self.target("default"),
+                ignore_case: self.fields.bool("ignore_case").unwrap_or(false),
+            },
+            NodeType::IsEmpty => K::IsEmpty {
+                input: self.template("input")?,
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::IsNull => K::IsNull {
+                input: self.template("input")?,
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::Regex => K::Regex {
+                name: name()?,
+                input: self.template("input")?,
+                pattern: step.regex_pattern()?.ok()?,
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::Remap => K::Remap {
+                name: name()?,
+                mapping: self
+                    .lowerer
+                    .value(self.flow, &self.fields.value("mapping")?.template),
+                next: self.target("next"),
+            },
+            NodeType::ApiEnd => self.api_end()?,
+            _ => return None,
+        })
+    }
+
+    fn target(&self, field: &str) -> ir::Target {
+        let target = self.fields.target(field);
+        self.lowerer
+            .target(self.flow, target.as_ref().map(|t| t.value))
+    }
+
+    fn template(&self, field: &str) -> Option<Template> {
+        Some(
+            self.lowerer
+                .template(self.flow, self.fields.template(field)?),
+        )
+    }
+
+    fn assign(&self) -> Vec<(String, ValueTemplate)> {
+        let entries = self.fields.assign().iter();
+        entries
+            .map(|(k, v)| (k.clone(), self.lowerer.value(self.flow, &v.value.template)))
+            .collect()
+    }
+
+    /// Case values are rendered per §3 once, here (§13 rule 16: `1.50` matches `"1.5"`).
+    fn cases(&self) -> Vec<ir::Case> {
+        let cases = self.fields.cases().iter();
+        cases
+            .map(|c| ir::Case {
+                value: c
+                    .value
+                    .as_ref()
+                    .map(|v| v.value.render())
+                    .unwrap_or_default(),
+                next: self
+                    .lowerer
+                    .target(self.flow, c.next.as_ref().map(|n| &n.value)),
+            })
+            .collect()
+    }
+
+    fn api_end(&self) -> Option<ir::StepKind> {
+        let status = u16::try_from(self.fields.uint("status").unwrap_or(200)).ok()?;
+        let headers = self.fields.templates("headers").iter();
+        let headers = headers
+            .map(|(k, t)| (k.clone(), self.lowerer.template(self.flow, &t.value)))
+            .collect();
+        let body = if let Some(body) = self.fields.value("body") {
+            ir::EndBody::Json(self.lowerer.value(self.flow, &body.template))
+        } else if let Some(text) = self.fields.template("body_text") {
+            let content_type = self
+                .fields
+                .text("content_type")
+                .unwrap_or(DEFAULT_CONTENT_TYPE)
+                .to_owned();
+            ir::EndBody::Text {
+                template: self.lowerer.template(self.flow, text),
+                content_type,
+            }
+        } else {
+            ir::EndBody::Empty
+        };
+        Some(ir::StepKind::ApiEnd {
+            status,
+            headers,
+            body,
+        })
+    }
 }

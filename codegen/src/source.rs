@@ -38,11 +38,21 @@ impl BundleSource {
             return Err(diags);
         }
         files.sort();
-        Ok(BundleSource { origin: dir.display().to_string(), files })
+        Ok(BundleSource { origin: origin_name(dir), files })
     }
 
     /// Whether a file name belongs to a bundle.
     pub fn is_bundle_file(name: &str) -> bool {
         name == "routes.json" || name == "integrations.json" || name.ends_with(".flow.json")
+    }
+}
+
+/// The folder's own name (`flows`), not its absolute path, so generated code does not
+/// depend on where the checkout lives.
+fn origin_name(dir: &Path) -> String {
+    let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match canonical.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => dir.display().to_string(),
     }
 }

@@ -1,5 +1,7 @@
 //! Node semantics that need no I/O (§4, §13 rules 10, 16 and 18).
 
+use crate::calc::Outcome;
+use crate::scope::NodeOutput;
 use crate::value::Value;
 
 /// `is_empty`: absent, null, `""`, `[]` or `{}` (whitespace, `0`, `false`, `[null]` are not).
@@ -49,6 +51,40 @@ pub fn normalize_msisdn(raw: &str) -> Option<String> {
     }
     let digits = out.len() - 1;
     (7..=15).contains(&digits).then_some(out)
+}
+
+/// Stores a calculation's outcome as the node's output, replacing what an earlier run left
+/// (§4.1, §13 rule 19), and returns the branch: `true` for `yes`. A number goes `yes`; a
+/// comparison goes `yes` when true; an error sets `error`, leaves `result` absent, goes `no`.
+pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
+    *out = NodeOutput::default();
+    match outcome {
+        Outcome::Number(n) => {
+            out.result = Some(Value::Number(n));
+            true
+        }
+        Outcome::Bool(b) => {
+            out.result = Some(Value::Bool(b));
+            b
+        }
+        Outcome::Error(message) => {
+            out.error = Some(Value::String(message));
+            false
+        }
+    }
+}
+
+/// Runs a regex node on its rendered input (`None` when the input is absent), replacing the
+/// node's output (§4.2): the match as `result`, every group (absent when it took no part).
+/// Returns whether it matched.
+pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>) -> bool {
+    *out = NodeOutput::default();
+    let Some(groups) = input.and_then(|text| crate::pattern::exec(re, text)) else {
+        return false;
+    };
+    out.result = groups.first().cloned().flatten().map(Value::String);
+    out.groups = groups.into_iter().map(|g| g.map(Value::String)).collect();
+    true
 }
 
 #[cfg(test)]

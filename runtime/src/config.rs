@@ -31,16 +31,31 @@ pub struct ServerArgs {
     #[arg(long, env = "FLOWC_CALLBACK_TOKEN", value_name = "TOKEN")]
     pub callback_token: Option<String>,
     /// A proxy block whose `X-Forwarded-For` is believed (repeatable).
-    #[arg(long = "trusted-proxy", env = "FLOWC_TRUSTED_PROXY", value_name = "CIDR", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        env = "FLOWC_TRUSTED_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
     pub trusted_proxy: Vec<String>,
     /// Largest accepted request body in bytes.
     #[arg(long, env = "FLOWC_MAX_BODY", value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_body: usize,
     /// The step budget of a session.
-    #[arg(long, env = "FLOWC_MAX_STEPS", value_name = "N", default_value_t = 10_000)]
+    #[arg(
+        long,
+        env = "FLOWC_MAX_STEPS",
+        value_name = "N",
+        default_value_t = 10_000
+    )]
     pub max_steps: u64,
     /// How long traces are kept: `30s`, `15m`, `1h`, `2d`.
-    #[arg(long, env = "FLOWC_TRACE_RETENTION", value_name = "DURATION", default_value = "1h")]
+    #[arg(
+        long,
+        env = "FLOWC_TRACE_RETENTION",
+        value_name = "DURATION",
+        default_value = "1h"
+    )]
     pub trace_retention: String,
 }
 
@@ -90,7 +105,10 @@ impl fmt::Debug for Config {
             .field("tokens", &self.tokens)
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
-            .field("callback_token", &self.callback_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "callback_token",
+                &self.callback_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("trace_retention", &self.trace_retention)
             .finish()
     }
@@ -105,7 +123,10 @@ impl fmt::Debug for ServerArgs {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
             .field("tokens", &self.tokens)
-            .field("callback_token", &self.callback_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "callback_token",
+                &self.callback_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("trusted_proxy", &self.trusted_proxy)
             .field("max_body", &self.max_body)
             .field("max_steps", &self.max_steps)
@@ -129,6 +150,7 @@ impl ServerArgs {
             tokens,
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
+            // An empty `FLOWC_CALLBACK_TOKEN=` means no token rather than the empty one.
             callback_token: self.callback_token.clone().filter(|t| !t.is_empty()),
             trace_retention: parse_duration(&self.trace_retention)
                 .map_err(|e| format!("--trace-retention: {e}"))?,
@@ -143,7 +165,10 @@ fn parse_trusted_proxies(entries: &[String]) -> Result<Vec<IpNet>, String> {
         .iter()
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
-        .map(|e| IpNet::parse(e).ok_or_else(|| format!("--trusted-proxy: `{e}` is not an address or CIDR block")))
+        .map(|e| {
+            IpNet::parse(e)
+                .ok_or_else(|| format!("--trusted-proxy: `{e}` is not an address or CIDR block"))
+        })
         .collect()
 }
 
@@ -151,7 +176,11 @@ fn parse_trusted_proxies(entries: &[String]) -> Result<Vec<IpNet>, String> {
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let bad = || format!("`{text}` is not a duration (write 30s, 15m, 1h or 2d)");
-    let unit_at = text.len().checked_sub(1).filter(|&i| text.is_char_boundary(i)).ok_or_else(bad)?;
+    let unit_at = text
+        .len()
+        .checked_sub(1)
+        .filter(|&i| text.is_char_boundary(i))
+        .ok_or_else(bad)?;
     let (digits, unit) = text.split_at(unit_at);
     let n: u64 = digits.parse().map_err(|_| bad())?;
     let seconds_per_unit = match unit {
@@ -161,21 +190,28 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "d" => 86_400,
         _ => return Err(bad()),
     };
-    n.checked_mul(seconds_per_unit).map(Duration::from_secs).ok_or_else(bad)
+    n.checked_mul(seconds_per_unit)
+        .map(Duration::from_secs)
+        .ok_or_else(bad)
 }
 
 /// Reads and checks a `--tokens` file.
 fn read_tokens_file(path: &std::path::Path) -> Result<HashMap<String, Vec<String>>, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("--tokens {shown}: cannot read the file: {e}"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--tokens {shown}: cannot read the file: {e}"))?;
     parse_tokens(&text).map_err(|e| format!("--tokens {shown}: {e}"))
 }
 
 /// Parses the tokens file text: an object of route id → list of hex SHA-256 hashes
 /// (stored lower case, as the bundle's are).
 pub fn parse_tokens(text: &str) -> Result<HashMap<String, Vec<String>>, String> {
-    let value = flowc_lang::json::parse(text)
-        .map_err(|e| format!("not valid JSON: {} at line {}, column {}", e.message, e.line, e.column))?;
+    let value = flowc_lang::json::parse(text).map_err(|e| {
+        format!(
+            "not valid JSON: {} at line {}, column {}",
+            e.message, e.line, e.column
+        )
+    })?;
     let Value::Object(routes) = value else {
         return Err(r#"expected an object {"<route id>": ["<sha256>", …]}"#.to_owned());
     };
@@ -190,14 +226,19 @@ pub fn parse_tokens(text: &str) -> Result<HashMap<String, Vec<String>>, String> 
 /// One route's list of hashes.
 fn parse_hash_list(route: &str, value: &Value) -> Result<Vec<String>, String> {
     let Value::Array(items) = value else {
-        return Err(format!("route `{route}`: expected a list of SHA-256 hashes"));
+        return Err(format!(
+            "route `{route}`: expected a list of SHA-256 hashes"
+        ));
     };
     items
         .iter()
         .enumerate()
         .map(|(i, item)| match item {
             Value::String(s) if is_sha256_hex(s) => Ok(s.to_ascii_lowercase()),
-            _ => Err(format!("route `{route}`, entry {}: expected 64 hex digits (a SHA-256 hash)", i + 1)),
+            _ => Err(format!(
+                "route `{route}`, entry {}: expected 64 hex digits (a SHA-256 hash)",
+                i + 1
+            )),
         })
         .collect()
 }
@@ -230,7 +271,11 @@ mod tests {
     #[test]
     fn durations() {
         let check = |text: &str, expected: Option<u64>| {
-            assert_eq!(parse_duration(text).ok().map(|d| d.as_secs()), expected, "{text}");
+            assert_eq!(
+                parse_duration(text).ok().map(|d| d.as_secs()),
+                expected,
+                "{text}"
+            );
         };
         check("30s", Some(30));
         check("15m", Some(900));
@@ -255,7 +300,8 @@ mod tests {
             let got = parse_tokens(text);
             match expected {
                 Ok(rows) => {
-                    let want: HashMap<String, Vec<String>> = rows.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                    let want: HashMap<String, Vec<String>> =
+                        rows.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
                     assert_eq!(got, Ok(want), "{text}");
                 }
                 Err(fragment) => {
@@ -264,14 +310,23 @@ mod tests {
                 }
             }
         };
-        check(&format!(r#"{{"r1": ["{H1}"]}}"#), Ok(vec![("r1", vec![H1.to_owned()])]));
-        check(&format!(r#"{{"r1": ["{}"]}}"#, H1.to_uppercase()), Ok(vec![("r1", vec![H1.to_owned()])]));
+        check(
+            &format!(r#"{{"r1": ["{H1}"]}}"#),
+            Ok(vec![("r1", vec![H1.to_owned()])]),
+        );
+        check(
+            &format!(r#"{{"r1": ["{}"]}}"#, H1.to_uppercase()),
+            Ok(vec![("r1", vec![H1.to_owned()])]),
+        );
         check(r#"{"r1": []}"#, Ok(vec![("r1", vec![])]));
         check("{}", Ok(vec![]));
         check("[]", Err("expected an object"));
         check(r#"{"r1": "x"}"#, Err("route `r1`: expected a list"));
         check(r#"{"r1": ["abc"]}"#, Err("route `r1`, entry 1"));
-        check(&format!(r#"{{"r1": ["{H1}", 5]}}"#), Err("route `r1`, entry 2"));
+        check(
+            &format!(r#"{{"r1": ["{H1}", 5]}}"#),
+            Err("route `r1`, entry 2"),
+        );
         check("{", Err("not valid JSON"));
     }
 
@@ -321,9 +376,15 @@ mod tests {
             let e = args(argv).config().expect_err(fragment);
             assert!(e.contains(fragment), "{e} should contain {fragment}");
         };
-        check(&["--trusted-proxy", "10.0.0.300"], "--trusted-proxy: `10.0.0.300`");
+        check(
+            &["--trusted-proxy", "10.0.0.300"],
+            "--trusted-proxy: `10.0.0.300`",
+        );
         check(&["--trace-retention", "1w"], "--trace-retention: `1w`");
-        check(&["--tokens", "/nonexistent/flowc-tokens.json"], "--tokens /nonexistent/flowc-tokens.json");
+        check(
+            &["--tokens", "/nonexistent/flowc-tokens.json"],
+            "--tokens /nonexistent/flowc-tokens.json",
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Serving a router: bind, log the routes, stop on SIGTERM after the sessions in flight.
 //!
-//! [`run_server`] is the `main` of every flow server: the generated one and `flowc serve`.
+//! [`run_server`] is the `main` of every flow server: the generated one (through [`main`])
+//! and `flowc serve`.
 
 use crate::config::{Config, ServerArgs};
-use crate::http::RouteSpec;
+use crate::http::{FlowFn, RouteSpec};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -16,9 +17,12 @@ pub async fn serve(
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on SIGTERM or Ctrl-C. If a signal cannot be watched, only the other one
@@ -50,7 +54,15 @@ pub async fn shutdown_signal() {
 /// The start-up log (§12): `POST http://127.0.0.1:8080/dynamic/<id>  <name> → <entry>`.
 pub fn route_lines(base_url: &str, routes: &[RouteSpec]) -> Vec<String> {
     let base = base_url.trim_end_matches('/');
-    routes.iter().map(|r| format!("{} {base}/dynamic/{}  {} → {}", r.method, r.id, r.name, r.entry)).collect()
+    routes
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {base}/dynamic/{}  {} → {}",
+                r.method, r.id, r.name, r.entry
+            )
+        })
+        .collect()
 }
 
 /// The `main` of a flow server: makes the configuration (an error exits 2), builds the
@@ -67,16 +79,21 @@ pub fn run_server(
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    // Inside the runtime, so `build` may spawn tasks (stores, timers).
-    let _guard = runtime.enter();
-    let (router, routes) = build(config);
+    // Inside the runtime's context, so `build` may spawn tasks (stores, timers).
+    let (router, routes) = {
+        let _context = runtime.enter();
+        build(config)
+    };
     match runtime.block_on(bind_and_serve(&args.listen, router, &routes)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -86,14 +103,41 @@ pub fn run_server(
     }
 }
 
+/// The command line of a generated server: the server flags alone.
+#[derive(Debug, clap::Parser)]
+#[command(about = "A flow server built by flowc from a flow bundle.")]
+struct ServerCli {
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+/// The whole `main` of a generated server: parses the flags (exiting 2 with clap's message
+/// on a bad one) and runs [`run_server`] with the generated routes.
+pub fn main(routes: impl FnOnce() -> Vec<(RouteSpec, FlowFn)>) -> ExitCode {
+    let cli = <ServerCli as clap::Parser>::parse();
+    run_server(&cli.server, |config| {
+        let routes = routes();
+        let specs = routes.iter().map(|(spec, _)| spec.clone()).collect();
+        (crate::http::router(routes, config), specs)
+    })
+}
+
 /// Binds, logs the routes with the address actually bound, and serves.
-async fn bind_and_serve(listen: &str, router: axum::Router, routes: &[RouteSpec]) -> Result<(), String> {
+async fn bind_and_serve(
+    listen: &str,
+    router: axum::Router,
+    routes: &[RouteSpec],
+) -> Result<(), String> {
     let listener = bind(listen).map_err(|e| format!("--listen {listen}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| format!("--listen {listen}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("--listen {listen}: {e}"))?;
     for line in route_lines(&format!("http://{local}"), routes) {
         println!("{line}");
     }
-    serve(listener, router, shutdown_signal()).await.map_err(|e| format!("serving on {local}: {e}"))
+    serve(listener, router, shutdown_signal())
+        .await
+        .map_err(|e| format!("serving on {local}: {e}"))
 }
 
 /// Binds with std: on Linux a `[::]` socket is dual-stack unless the system disables it
@@ -123,13 +167,46 @@ mod tests {
 
     #[test]
     fn route_lines_format() {
-        let routes = [spec("abc", "order-triage", "POST", "order-triage:1"), spec("x", "n", "GET", "f:7")];
+        let routes = [
+            spec("abc", "order-triage", "POST", "order-triage:1"),
+            spec("x", "n", "GET", "f:7"),
+        ];
         assert_eq!(
             route_lines("http://127.0.0.1:8080/", &routes),
             vec![
                 "POST http://127.0.0.1:8080/dynamic/abc  order-triage → order-triage:1".to_owned(),
                 "GET http://127.0.0.1:8080/dynamic/x  n → f:7".to_owned(),
             ]
+        );
+    }
+
+    fn server_args(argv: &[&str]) -> ServerArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            server: ServerArgs,
+        }
+        let argv = std::iter::once("server").chain(argv.iter().copied());
+        Cli::try_parse_from(argv).map(|c| c.server).unwrap()
+    }
+
+    #[test]
+    fn run_server_exit_codes() {
+        let never = |_: Arc<Config>| -> (axum::Router, Vec<RouteSpec>) {
+            panic!("built despite a bad config")
+        };
+        assert_eq!(
+            run_server(
+                &server_args(&["--max-steps", "1", "--trusted-proxy", "nope"]),
+                never
+            ),
+            ExitCode::from(2)
+        );
+        let empty = |c: Arc<Config>| (crate::http::router(Vec::new(), c), Vec::new());
+        assert_eq!(
+            run_server(&server_args(&["--listen", "256.0.0.1:1"]), empty),
+            ExitCode::FAILURE
         );
     }
 
@@ -144,7 +221,10 @@ mod tests {
         }));
         let reply = get_healthz(addr.port()).await;
         assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-        assert!(reply.to_ascii_lowercase().contains("x-request-id:"), "{reply}");
+        assert!(
+            reply.to_ascii_lowercase().contains("x-request-id:"),
+            "{reply}"
+        );
         let _ = stop.send(());
         assert!(server.await.unwrap().is_ok());
     }
@@ -152,8 +232,13 @@ mod tests {
     /// A bare HTTP/1.1 GET over IPv4 loopback (reaching a `[::]` listener through dual stack).
     async fn get_healthz(port: u16) -> String {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        stream.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await.unwrap();
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
         let mut reply = String::new();
         stream.read_to_string(&mut reply).await.unwrap();
         reply

@@ -141,7 +141,10 @@ impl Case {
         )?;
         Ok(Case {
             name: opt_string(map, "case", "")?.unwrap_or_default(),
-            bundle: map.get("bundle").cloned().ok_or("the case has no `bundle`")?,
+            bundle: map
+                .get("bundle")
+                .cloned()
+                .ok_or("the case has no `bundle`")?,
             env: string_pairs(map.get("env"), "/env")?,
             server_args: string_list(map.get("server_args"), "/server_args")?,
             upstreams: upstreams(map.get("upstreams"))?,
@@ -156,14 +159,20 @@ impl Case {
 
     /// Whether any request comes from an IPv6 address (the server then listens on `[::]`).
     pub fn has_ipv6_peer(&self) -> bool {
-        self.script.iter().any(|s| matches!(s, Step::Request(r) if r.peer.is_ipv6()))
+        self.script
+            .iter()
+            .any(|s| matches!(s, Step::Request(r) if r.peer.is_ipv6()))
     }
 }
 
 /// The script steps.
 fn script(value: Option<&Value>) -> Result<Vec<Step>, String> {
     let items = array(value, "/script")?;
-    items.iter().enumerate().map(|(i, item)| step(item, &format!("/script/{i}"))).collect()
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| step(item, &format!("/script/{i}")))
+        .collect()
 }
 
 /// One script step.
@@ -172,7 +181,8 @@ fn step(value: &Value, at: &str) -> Result<Step, String> {
     if map.contains_key("request") {
         known_keys(map, at, &["request", "response"])?;
         let response = expected_response(map.get("response"), &format!("{at}/response"))?;
-        return request_step(map.get("request"), response, &format!("{at}/request")).map(|r| Step::Request(Box::new(r)));
+        return request_step(map.get("request"), response, &format!("{at}/request"))
+            .map(|r| Step::Request(Box::new(r)));
     }
     if let Some(ms) = map.get("sleep_ms") {
         known_keys(map, at, &["sleep_ms"])?;
@@ -180,15 +190,34 @@ fn step(value: &Value, at: &str) -> Result<Step, String> {
     }
     if map.contains_key("restart") {
         known_keys(map, at, &["restart", "kill"])?;
-        return Ok(Step::Restart { kill: opt_bool(map, "kill", at)?.unwrap_or(false) });
+        return Ok(Step::Restart {
+            kill: opt_bool(map, "kill", at)?.unwrap_or(false),
+        });
     }
-    Err(format!("{at}: a step needs `request`, `sleep_ms` or `restart`"))
+    Err(format!(
+        "{at}: a step needs `request`, `sleep_ms` or `restart`"
+    ))
 }
 
 /// A request step's request part.
-fn request_step(value: Option<&Value>, response: ExpectedResponse, at: &str) -> Result<RequestStep, String> {
+fn request_step(
+    value: Option<&Value>,
+    response: ExpectedResponse,
+    at: &str,
+) -> Result<RequestStep, String> {
     let map = object(value.ok_or(format!("{at}: missing"))?, at)?;
-    let keys = ["method", "route", "path", "token", "peer", "headers", "query", "body", "body_raw", "background"];
+    let keys = [
+        "method",
+        "route",
+        "path",
+        "token",
+        "peer",
+        "headers",
+        "query",
+        "body",
+        "body_raw",
+        "background",
+    ];
     known_keys(map, at, &keys)?;
     let route = opt_string(map, "route", at)?;
     let path = match (opt_string(map, "path", at)?, route) {
@@ -198,7 +227,9 @@ fn request_step(value: Option<&Value>, response: ExpectedResponse, at: &str) -> 
     };
     let peer = match opt_string(map, "peer", at)? {
         None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        Some(p) => p.parse().map_err(|_| format!("{at}/peer: `{p}` is not an address"))?,
+        Some(p) => p
+            .parse()
+            .map_err(|_| format!("{at}/peer: `{p}` is not an address"))?,
     };
     let mut headers = Vec::new();
     if let Some(token) = opt_string(map, "token", at)? {
@@ -242,14 +273,19 @@ fn expected_response(value: Option<&Value>, at: &str) -> Result<ExpectedResponse
 
 /// The `upstreams` object.
 fn upstreams(value: Option<&Value>) -> Result<Vec<(String, Vec<UpstreamEntry>)>, String> {
-    let Some(value) = value else { return Ok(Vec::new()) };
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
     let map = object(value, "/upstreams")?;
     let mut out = Vec::new();
     for (name, entries) in map {
         let at = format!("/upstreams/{name}");
         let items = array(Some(entries), &at)?;
-        let parsed: Result<Vec<_>, _> =
-            items.iter().enumerate().map(|(i, e)| upstream_entry(e, &format!("{at}/{i}"))).collect();
+        let parsed: Result<Vec<_>, _> = items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| upstream_entry(e, &format!("{at}/{i}")))
+            .collect();
         out.push((name.clone(), parsed?));
     }
     Ok(out)
@@ -260,11 +296,28 @@ fn upstream_entry(value: &Value, at: &str) -> Result<UpstreamEntry, String> {
     let map = object(value, at)?;
     known_keys(map, at, &["request", "response"])?;
     let req_at = format!("{at}/request");
-    let req = object(map.get("request").ok_or(format!("{req_at}: missing"))?, &req_at)?;
+    let req = object(
+        map.get("request").ok_or(format!("{req_at}: missing"))?,
+        &req_at,
+    )?;
     known_keys(req, &req_at, &["method", "path"])?;
     let res_at = format!("{at}/response");
-    let res = object(map.get("response").ok_or(format!("{res_at}: missing"))?, &res_at)?;
-    known_keys(res, &res_at, &["status", "headers", "body", "body_text", "delay_ms", "close"])?;
+    let res = object(
+        map.get("response").ok_or(format!("{res_at}: missing"))?,
+        &res_at,
+    )?;
+    known_keys(
+        res,
+        &res_at,
+        &[
+            "status",
+            "headers",
+            "body",
+            "body_text",
+            "delay_ms",
+            "close",
+        ],
+    )?;
     let response = if opt_bool(res, "close", &res_at)?.unwrap_or(false) {
         UpstreamResponse::Close
     } else {
@@ -294,14 +347,19 @@ fn upstream_entry(value: &Value, at: &str) -> Result<UpstreamEntry, String> {
 
 /// The `upstream_requests` object.
 fn upstream_requests(value: Option<&Value>) -> Result<Vec<(String, Vec<ExpectedRequest>)>, String> {
-    let Some(value) = value else { return Ok(Vec::new()) };
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
     let map = object(value, "/upstream_requests")?;
     let mut out = Vec::new();
     for (name, entries) in map {
         let at = format!("/upstream_requests/{name}");
         let items = array(Some(entries), &at)?;
-        let parsed: Result<Vec<_>, _> =
-            items.iter().enumerate().map(|(i, e)| expected_request(e, &format!("{at}/{i}"))).collect();
+        let parsed: Result<Vec<_>, _> = items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| expected_request(e, &format!("{at}/{i}")))
+            .collect();
         out.push((name.clone(), parsed?));
     }
     Ok(out)
@@ -365,7 +423,9 @@ fn opt_bool(map: &Map, key: &str, at: &str) -> Result<Option<bool>, String> {
 
 /// An object of strings, as ordered pairs (absent is empty).
 fn string_pairs(value: Option<&Value>, at: &str) -> Result<Vec<(String, String)>, String> {
-    let Some(value) = value else { return Ok(Vec::new()) };
+    let Some(value) = value else {
+        return Ok(Vec::new());
+    };
     let map = object(value, at)?;
     map.iter()
         .map(|(k, v)| match v {
@@ -390,14 +450,19 @@ fn string_list(value: Option<&Value>, at: &str) -> Result<Vec<String>, String> {
 /// A non-negative integer.
 fn integer(value: &Value, at: &str) -> Result<u64, String> {
     match value {
-        Value::Number(n) => n.to_i64().and_then(|i| u64::try_from(i).ok()).ok_or(format!("{at}: expected a whole number")),
+        Value::Number(n) => n
+            .to_i64()
+            .and_then(|i| u64::try_from(i).ok())
+            .ok_or(format!("{at}: expected a whole number")),
         _ => Err(format!("{at}: expected a number")),
     }
 }
 
 /// An HTTP status.
 fn status_code(value: &Value, at: &str) -> Result<u16, String> {
-    integer(value, at)?.try_into().map_err(|_| format!("{at}: not a status"))
+    integer(value, at)?
+        .try_into()
+        .map_err(|_| format!("{at}: not a status"))
 }
 
 /// `/` for the root pointer, so messages never start with an empty location.
@@ -439,22 +504,39 @@ mod tests {
         )
         .unwrap();
         assert_eq!(case.name, "c");
-        assert_eq!(case.env, vec![("U".to_owned(), "${upstream:crm}".to_owned())]);
+        assert_eq!(
+            case.env,
+            vec![("U".to_owned(), "${upstream:crm}".to_owned())]
+        );
         assert_eq!(case.server_args, ["--max-steps", "5"]);
         assert_eq!(case.upstreams[0].1.len(), 2);
-        assert!(matches!(case.upstreams[0].1[1].response, UpstreamResponse::Close));
+        assert!(matches!(
+            case.upstreams[0].1[1].response,
+            UpstreamResponse::Close
+        ));
         assert!(matches!(
             case.upstreams[0].1[0].response,
-            UpstreamResponse::Answer { status: 201, delay_ms: 5, .. }
+            UpstreamResponse::Answer {
+                status: 201,
+                delay_ms: 5,
+                ..
+            }
         ));
-        let Step::Request(first) = &case.script[0] else { panic!("not a request") };
+        let Step::Request(first) = &case.script[0] else {
+            panic!("not a request")
+        };
         assert_eq!(first.path, "/dynamic/r1");
-        assert_eq!(first.headers[0], ("authorization".to_owned(), "Bearer t".to_owned()));
+        assert_eq!(
+            first.headers[0],
+            ("authorization".to_owned(), "Bearer t".to_owned())
+        );
         assert_eq!(first.body, Some((b"{\"n\":1}".to_vec(), true)));
         assert!(first.background && case.has_ipv6_peer());
         assert!(matches!(case.script[1], Step::Sleep(20)));
         assert!(matches!(case.script[2], Step::Restart { kill: true }));
-        let Step::Request(last) = &case.script[3] else { panic!("not a request") };
+        let Step::Request(last) = &case.script[3] else {
+            panic!("not a request")
+        };
         assert_eq!(last.path, "/chat/callback");
         assert_eq!(last.body, Some((b"x".to_vec(), false)));
         assert_eq!(last.response.body_text.as_deref(), Some("t"));
@@ -466,20 +548,98 @@ mod tests {
         let rows = [
             (r#"{"bundle": {}, "scirpt": []}"#, "/: unknown key `scirpt`"),
             (r#"{"script": []}"#, "the case has no `bundle`"),
-            (r#"{"bundle": {}, "script": [{"request": {"route": "r"}, "response": {"status": 200, "bdy": 1}}]}"#,
-             "/script/0/response: unknown key `bdy`"),
-            (r#"{"bundle": {}, "script": [{"request": {}, "response": {"status": 200}}]}"#,
-             "/script/0/request: a request needs `route` or `path`"),
-            (r#"{"bundle": {}, "script": [{"request": {"route": "r", "peer": "nope"}, "response": {"status": 200}}]}"#,
-             "/script/0/request/peer: `nope` is not an address"),
-            (r#"{"bundle": {}, "script": [{"wait": 1}]}"#, "/script/0: a step needs `request`, `sleep_ms` or `restart`"),
-            (r#"{"bundle": {}, "script": [{"request": {"route": "r"}, "response": {}}]}"#,
-             "/script/0/response: missing `status`"),
-            (r#"{"bundle": {}, "upstreams": {"u": [{"request": {"method": "GET"}, "response": {}}]}}"#,
-             "/upstreams/u/0/request: missing `path`"),
+            (
+                r#"{"bundle": {}, "script": [{"request": {"route": "r"}, "response": {"status": 200, "bdy": 1}}]}"#,
+                "/script/0/response: unknown key `bdy`",
+            ),
+            (
+                r#"{"bundle": {}, "script": [{"request": {}, "response": {"status": 200}}]}"#,
+                "/script/0/request: a request needs `route` or `path`",
+            ),
+            (
+                r#"{"bundle": {}, "script": [{"request": {"route": "r", "peer": "nope"}, "response": {"status": 200}}]}"#,
+                "/script/0/request/peer: `nope` is not an address",
+            ),
+            (
+                r#"{"bundle": {}, "script": [{"wait": 1}]}"#,
+                "/script/0: a step needs `request`, `sleep_ms` or `restart`",
+            ),
+            (
+                r#"{"bundle": {}, "script": [{"request": {"route": "r"}, "response": {}}]}"#,
+                "/script/0/response: missing `status`",
+            ),
+            (
+                r#"{"bundle": {}, "upstreams": {"u": [{"request": {"method": "GET"}, "response": {}}]}}"#,
+                "/upstreams/u/0/request: missing `path`",
+            ),
         ];
         for (text, expected) in rows {
             assert_eq!(read(text).unwrap_err(), expected, "{text}");
+        }
+    }
+
+    /// Every route's token hashes, by route id.
+    fn token_hashes(bundle: &Value) -> Vec<(String, String)> {
+        let Some(Value::Object(routes)) = bundle.segment("routes", None) else {
+            return Vec::new();
+        };
+        let Some(Value::Array(routes)) = routes.get("routes") else {
+            return Vec::new();
+        };
+        let field = |route: &Value, key: &str| {
+            route
+                .segment(key, None)
+                .map(Value::render)
+                .unwrap_or_default()
+        };
+        routes
+            .iter()
+            .map(|r| (field(r, "id"), field(r, "token_sha256")))
+            .collect()
+    }
+
+    /// The project's own cases read, and every token a step presents to a known route,
+    /// unless it expects 401, is that route's token: a typo would otherwise show up as a
+    /// confusing failure of both backends.
+    #[test]
+    fn own_cases_are_well_formed() {
+        use sha2::Digest as _;
+        let dir =
+            crate::discover::cases_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None);
+        let cases = crate::discover::find_cases(&dir).unwrap();
+        assert!(cases.len() >= 10, "{} own cases", cases.len());
+        for (rel, path) in cases {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let case = read(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            assert_eq!(format!("{}.json", case.name), rel);
+            crate::discover::bundle_source(&rel, &case.bundle).unwrap();
+            let hashes = token_hashes(&case.bundle);
+            for step in &case.script {
+                let Step::Request(request) = step else {
+                    continue;
+                };
+                let Some(route) = request.path.strip_prefix("/dynamic/") else {
+                    continue;
+                };
+                let Some((_, hash)) = hashes.iter().find(|(id, _)| id == route) else {
+                    continue;
+                };
+                let Some((_, auth)) = request.headers.iter().find(|(n, _)| n == "authorization")
+                else {
+                    continue;
+                };
+                let token = auth.split_once(' ').map_or("", |(_, t)| t);
+                let digest: String = sha2::Sha256::digest(token.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                assert!(
+                    digest == *hash
+                        || request.response.status == 401
+                        || request.response.status == 403,
+                    "{rel}: {token}"
+                );
+            }
         }
     }
 }

@@ -43,7 +43,12 @@ impl HttpResponse {
 
 /// Sends `request` from `peer` to the server's `port` on the loopback address of the
 /// peer's family, waiting at most `timeout` for the whole exchange.
-pub async fn send(port: u16, peer: IpAddr, request: &HttpRequest, timeout: Duration) -> Result<HttpResponse, String> {
+pub async fn send(
+    port: u16,
+    peer: IpAddr,
+    request: &HttpRequest,
+    timeout: Duration,
+) -> Result<HttpResponse, String> {
     match tokio::time::timeout(timeout, exchange(port, peer, request)).await {
         Ok(result) => result,
         Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
@@ -66,13 +71,21 @@ async fn exchange(port: u16, peer: IpAddr, request: &HttpRequest) -> Result<Http
         IpAddr::V6(_) => TcpSocket::new_v6(),
     }
     .map_err(|e| format!("cannot make a socket: {e}"))?;
-    socket.bind(SocketAddr::new(peer, 0)).map_err(|e| format!("cannot bind to {peer}: {e}"))?;
-    let stream = socket.connect(target).await.map_err(|e| format!("cannot connect to {target}: {e}"))?;
+    socket
+        .bind(SocketAddr::new(peer, 0))
+        .map_err(|e| format!("cannot bind to {peer}: {e}"))?;
+    let stream = socket
+        .connect(target)
+        .await
+        .map_err(|e| format!("cannot connect to {target}: {e}"))?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| format!("handshake failed: {e}"))?;
     let driver = tokio::spawn(connection);
-    let answer = sender.send_request(build(request, target)?).await.map_err(|e| format!("request failed: {e}"));
+    let answer = sender
+        .send_request(build(request, target)?)
+        .await
+        .map_err(|e| format!("request failed: {e}"));
     let result = match answer {
         Ok(response) => read(response).await,
         Err(e) => Err(e),
@@ -85,14 +98,22 @@ async fn exchange(port: u16, peer: IpAddr, request: &HttpRequest) -> Result<Http
 fn build(request: &HttpRequest, target: SocketAddr) -> Result<hyper::Request<Full<Bytes>>, String> {
     let method = hyper::Method::from_bytes(request.method.as_bytes())
         .map_err(|_| format!("`{}` is not a method", request.method))?;
-    let mut builder = hyper::Request::builder().method(method).uri(&request.target);
-    if !request.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+    let mut builder = hyper::Request::builder()
+        .method(method)
+        .uri(&request.target);
+    if !request
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("host"))
+    {
         builder = builder.header("host", target.to_string());
     }
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    builder.body(Full::new(Bytes::from(request.body.clone()))).map_err(|e| format!("bad request: {e}"))
+    builder
+        .body(Full::new(Bytes::from(request.body.clone())))
+        .map_err(|e| format!("bad request: {e}"))
 }
 
 /// Reads status, headers and the whole body.
@@ -101,8 +122,21 @@ async fn read(response: hyper::Response<hyper::body::Incoming>) -> Result<HttpRe
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let body = response.into_body().collect().await.map_err(|e| format!("reading the body failed: {e}"))?;
-    Ok(HttpResponse { status, headers, body: body.to_bytes().to_vec() })
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("reading the body failed: {e}"))?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: body.to_bytes().to_vec(),
+    })
 }

@@ -47,7 +47,10 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> std::io:
 /// `a/b.json` for `root/a/b.json`, with `/` whatever the platform.
 fn relative_name(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
@@ -75,7 +78,10 @@ pub fn bundle_source(origin: &str, bundle: &Value) -> Result<BundleSource, Strin
         files.push((name, flow.to_json()));
     }
     files.sort();
-    Ok(BundleSource { origin: origin.to_owned(), files })
+    Ok(BundleSource {
+        origin: origin.to_owned(),
+        files,
+    })
 }
 
 /// `<flow>.flow.json`, or `flow-<i>.flow.json` when the id is missing, not a plain name, or
@@ -97,7 +103,10 @@ fn flow_file_name(flow: &Value, index: usize, taken: &[(String, String)]) -> Str
 
 /// Whether a flow id can be used as a file name as it is.
 fn is_file_safe(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// FNV-1a of a case's text: the build records it, the runner compares it to tell a stale

@@ -26,6 +26,9 @@ pub mod url;
 use flowc_runtime::{Config, FlowFn, RouteSpec};
 use std::sync::Arc;
 
+/// A generated `routes()`.
+pub type RoutesFn = fn() -> Vec<(RouteSpec, FlowFn)>;
+
 /// One case as `build.rs` compiled it (the table lives in `OUT_DIR/cases.rs`).
 #[derive(Debug, Clone, Copy)]
 pub struct CompiledCase {
@@ -34,7 +37,7 @@ pub struct CompiledCase {
     /// [`discover::text_hash`] of the case text the build saw.
     pub hash: u64,
     /// The generated `routes()`, when the bundle built.
-    pub routes: Option<fn() -> Vec<(RouteSpec, FlowFn)>>,
+    pub routes: Option<RoutesFn>,
     /// The generated `router(config)`, when the bundle built.
     pub router: Option<fn(Arc<Config>) -> axum::Router>,
     /// The build's rendered diagnostics.

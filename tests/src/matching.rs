@@ -23,7 +23,11 @@ pub struct Mismatch {
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "at {at}: expected {}, got {}", self.expected, self.got)
     }
 }
@@ -51,7 +55,9 @@ enum Expect<'a> {
 
 /// Classifies an expectation string.
 fn expect(text: &str) -> Expect<'_> {
-    let Some(rest) = text.strip_prefix('$') else { return Expect::Literal(text) };
+    let Some(rest) = text.strip_prefix('$') else {
+        return Expect::Literal(text);
+    };
     if rest.starts_with('$') {
         return Expect::Literal(rest);
     }
@@ -73,9 +79,15 @@ const ISO8601: &str =
     "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})";
 
 /// Whether the whole of `text` matches `pattern`; an invalid pattern is an error.
+///
+/// Classes are ASCII (`\d`, `\w`, `\s`), as in ECMAScript and the flows' own regexes: the
+/// workspace builds `regex` without its Unicode class tables. Matching bytes lets `.` run
+/// in that mode; a non-ASCII literal still matches its UTF-8 bytes.
 fn whole_match(pattern: &str, text: &str) -> Result<bool, String> {
-    regex::Regex::new(&format!("^(?:{pattern})$"))
-        .map(|re| re.is_match(text))
+    regex::bytes::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .unicode(false)
+        .build()
+        .map(|re| re.is_match(text.as_bytes()))
         .map_err(|e| format!("invalid $regex pattern `{pattern}`: {e}"))
 }
 
@@ -93,7 +105,11 @@ pub fn match_text(expected: &str, got: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("expected {}, got {}", quoted(expected), quoted(got)))
+        Err(format!(
+            "expected {}, got {}",
+            quoted(expected),
+            quoted(got)
+        ))
     }
 }
 
@@ -108,7 +124,11 @@ fn match_at(expected: &Value, got: &Value, pointer: &mut String) -> Result<(), M
         (Value::String(e), _) if e.starts_with('$') => match_pattern_value(e, got, pointer),
         (Value::Object(e), Value::Object(g)) => {
             if let Some(key) = e.keys().find(|k| !g.contains_key(*k)) {
-                return Err(mismatch(&child(pointer, key), &e[key.as_str()].to_json(), "nothing (missing key)"));
+                return Err(mismatch(
+                    &child(pointer, key),
+                    &e[key.as_str()].to_json(),
+                    "nothing (missing key)",
+                ));
             }
             if let Some((key, value)) = g.iter().find(|(k, _)| !e.contains_key(*k)) {
                 return Err(mismatch(&child(pointer, key), "no such key", &short(value)));
@@ -124,7 +144,11 @@ fn match_at(expected: &Value, got: &Value, pointer: &mut String) -> Result<(), M
         (Value::Array(e), Value::Array(g)) => {
             if e.len() != g.len() {
                 let expected = format!("{} item(s)", e.len());
-                return Err(mismatch(pointer, &expected, &format!("{} item(s): {}", g.len(), short(got))));
+                return Err(mismatch(
+                    pointer,
+                    &expected,
+                    &format!("{} item(s): {}", g.len(), short(got)),
+                ));
             }
             for (i, (ev, gv)) in e.iter().zip(g).enumerate() {
                 let len = pointer.len();
@@ -166,12 +190,21 @@ fn match_pattern_value(expected: &str, got: &Value, pointer: &str) -> Result<(),
 /// Checks an answer: status, listed headers, then the body.
 pub fn match_response(expected: &ExpectedResponse, got: &HttpResponse) -> Result<(), String> {
     if expected.status != got.status {
-        return Err(format!("status: expected {}, got {}; body: {}", expected.status, got.status, got.body_text()));
+        return Err(format!(
+            "status: expected {}, got {}; body: {}",
+            expected.status,
+            got.status,
+            got.body_text()
+        ));
     }
     match_headers(&expected.headers, &got.headers)?;
     if let Some(text) = &expected.body_text {
         if *text != got.body_text() {
-            return Err(format!("body: expected {}, got {}", quoted(text), quoted(&got.body_text())));
+            return Err(format!(
+                "body: expected {}, got {}",
+                quoted(text),
+                quoted(&got.body_text())
+            ));
         }
     }
     if let Some(body) = &expected.body {
@@ -182,12 +215,21 @@ pub fn match_response(expected: &ExpectedResponse, got: &HttpResponse) -> Result
 
 /// Checks that every listed header is present (names case-insensitive) with a matching
 /// value; a header sent several times counts as its values joined with `, `.
-pub fn match_headers(expected: &[(String, String)], got: &[(String, String)]) -> Result<(), String> {
+pub fn match_headers(
+    expected: &[(String, String)],
+    got: &[(String, String)],
+) -> Result<(), String> {
     for (name, value) in expected {
-        let values: Vec<&str> =
-            got.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect();
+        let values: Vec<&str> = got
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
         if values.is_empty() {
-            return Err(format!("header `{name}`: missing (expected {})", quoted(value)));
+            return Err(format!(
+                "header `{name}`: missing (expected {})",
+                quoted(value)
+            ));
         }
         match_text(value, &values.join(", ")).map_err(|e| format!("header `{name}`: {e}"))?;
     }
@@ -197,18 +239,28 @@ pub fn match_headers(expected: &[(String, String)], got: &[(String, String)]) ->
 /// Parses a body as JSON and compares it.
 fn match_json_body(expected: &Value, body: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(body);
-    let got = flowc_lang::json::parse(&text).map_err(|e| format!("is not JSON ({}): {}", e.message, quoted(&text)))?;
+    let got = flowc_lang::json::parse(&text)
+        .map_err(|e| format!("is not JSON ({}): {}", e.message, quoted(&text)))?;
     match_json(expected, &got).map_err(|m| m.to_string())
 }
 
 /// Checks the requests an upstream received: exactly these, in this order.
 pub fn match_requests(expected: &[ExpectedRequest], got: &[RecordedRequest]) -> Result<(), String> {
     if expected.len() != got.len() {
-        let seen: Vec<String> = got.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
-        return Err(format!("expected {} request(s), got {}: [{}]", expected.len(), got.len(), seen.join(", ")));
+        let seen: Vec<String> = got
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        return Err(format!(
+            "expected {} request(s), got {}: [{}]",
+            expected.len(),
+            got.len(),
+            seen.join(", ")
+        ));
     }
     for (i, (e, g)) in expected.iter().zip(got).enumerate() {
-        match_request(e, g).map_err(|problem| format!("request {i} ({} {}): {problem}", g.method, g.path))?;
+        match_request(e, g)
+            .map_err(|problem| format!("request {i} ({} {}): {problem}", g.method, g.path))?;
     }
     Ok(())
 }
@@ -229,7 +281,11 @@ fn match_request(expected: &ExpectedRequest, got: &RecordedRequest) -> Result<()
 
 /// A mismatch at `pointer`.
 fn mismatch(pointer: &str, expected: &str, got: &str) -> Mismatch {
-    Mismatch { pointer: pointer.to_owned(), expected: expected.to_owned(), got: got.to_owned() }
+    Mismatch {
+        pointer: pointer.to_owned(),
+        expected: expected.to_owned(),
+        got: got.to_owned(),
+    }
 }
 
 /// `pointer` extended by one object key, escaped per RFC 6901.
@@ -278,18 +334,42 @@ mod tests {
     #[test]
     fn compares_json_exactly() {
         let rows: &[(&str, &str, Option<&str>)] = &[
-            (r#"{"a": 1, "b": [true, null]}"#, r#"{"b": [true, null], "a": 1}"#, None),
+            (
+                r#"{"a": 1, "b": [true, null]}"#,
+                r#"{"b": [true, null], "a": 1}"#,
+                None,
+            ),
             ("2.5", "2.50", None),
             ("0.3", "0.30000", None),
             ("-0", "0", None),
             ("100", "1e2", None),
             ("1", "1.0000001", Some("at /: expected 1, got 1.0000001")),
             ("1", r#""1""#, Some(r#"at /: expected 1, got "1""#)),
-            (r#"{"a": 1}"#, r#"{"a": 1, "b": 2}"#, Some("at /b: expected no such key, got 2")),
-            (r#"{"a": 1, "b": 2}"#, r#"{"a": 1}"#, Some("at /b: expected 2, got nothing (missing key)")),
-            (r#"{"a": {"b": [1, 2]}}"#, r#"{"a": {"b": [1, 3]}}"#, Some("at /a/b/1: expected 2, got 3")),
-            ("[1, 2]", "[1]", Some("at /: expected 2 item(s), got 1 item(s): [1]")),
-            (r#"{"a/b": {"c~d": 1}}"#, r#"{"a/b": {"c~d": 2}}"#, Some("at /a~1b/c~0d: expected 1, got 2")),
+            (
+                r#"{"a": 1}"#,
+                r#"{"a": 1, "b": 2}"#,
+                Some("at /b: expected no such key, got 2"),
+            ),
+            (
+                r#"{"a": 1, "b": 2}"#,
+                r#"{"a": 1}"#,
+                Some("at /b: expected 2, got nothing (missing key)"),
+            ),
+            (
+                r#"{"a": {"b": [1, 2]}}"#,
+                r#"{"a": {"b": [1, 3]}}"#,
+                Some("at /a/b/1: expected 2, got 3"),
+            ),
+            (
+                "[1, 2]",
+                "[1]",
+                Some("at /: expected 2 item(s), got 1 item(s): [1]"),
+            ),
+            (
+                r#"{"a/b": {"c~d": 1}}"#,
+                r#"{"a/b": {"c~d": 2}}"#,
+                Some("at /a~1b/c~0d: expected 1, got 2"),
+            ),
             ("null", "false", Some("at /: expected null, got false")),
             (r#""x""#, r#""X""#, Some(r#"at /: expected "x", got "X""#)),
         ];
@@ -303,25 +383,75 @@ mod tests {
         let rows: &[(&str, &str, Option<&str>)] = &[
             (r#""$any""#, "null", None),
             (r#""$any""#, r#"{"x": 1}"#, None),
-            (r#"{"a": "$any"}"#, "{}", Some(r#"at /a: expected "$any", got nothing (missing key)"#)),
+            (
+                r#"{"a": "$any"}"#,
+                "{}",
+                Some(r#"at /a: expected "$any", got nothing (missing key)"#),
+            ),
             (r#""$string""#, r#""""#, None),
-            (r#""$string""#, "1", Some(r#"at /: expected "$string", got 1"#)),
+            (
+                r#""$string""#,
+                "1",
+                Some(r#"at /: expected "$string", got 1"#),
+            ),
             (r#""$number""#, "-1.5", None),
-            (r#""$number""#, r#""1""#, Some(r#"at /: expected "$number", got "1""#)),
-            (r#""$uuid""#, r#""6f1c2b7e-9a0d-4c3e-8b5f-1a2b3c4d5e6f""#, None),
-            (r#""$uuid""#, r#""6F1C2B7E-9A0D-4C3E-8B5F-1A2B3C4D5E6F""#, None),
-            (r#""$uuid""#, r#""6f1c2b7e9a0d4c3e8b5f1a2b3c4d5e6f""#, Some(r#"at /: expected "$uuid", got "6f1c2b7e9a0d4c3e8b5f1a2b3c4d5e6f""#)),
+            (
+                r#""$number""#,
+                r#""1""#,
+                Some(r#"at /: expected "$number", got "1""#),
+            ),
+            (
+                r#""$uuid""#,
+                r#""6f1c2b7e-9a0d-4c3e-8b5f-1a2b3c4d5e6f""#,
+                None,
+            ),
+            (
+                r#""$uuid""#,
+                r#""6F1C2B7E-9A0D-4C3E-8B5F-1A2B3C4D5E6F""#,
+                None,
+            ),
+            (
+                r#""$uuid""#,
+                r#""6f1c2b7e9a0d4c3e8b5f1a2b3c4d5e6f""#,
+                Some(r#"at /: expected "$uuid", got "6f1c2b7e9a0d4c3e8b5f1a2b3c4d5e6f""#),
+            ),
             (r#""$iso8601""#, r#""2026-11-25T17:26:42.123Z""#, None),
             (r#""$iso8601""#, r#""2026-11-25T17:26:42+02:00""#, None),
-            (r#""$iso8601""#, r#""2026-11-25 17:26""#, Some(r#"at /: expected "$iso8601", got "2026-11-25 17:26""#)),
+            (
+                r#""$iso8601""#,
+                r#""2026-11-25 17:26""#,
+                Some(r#"at /: expected "$iso8601", got "2026-11-25 17:26""#),
+            ),
             (r#""$regex:a[0-9]+""#, r#""a123""#, None),
-            (r#""$regex:a[0-9]+""#, r#""xa123""#, Some(r#"at /: expected "$regex:a[0-9]+", got "xa123""#)),
-            (r#""$regex:a|b""#, r#""ab""#, Some(r#"at /: expected "$regex:a|b", got "ab""#)),
+            (
+                r#""$regex:a[0-9]+""#,
+                r#""xa123""#,
+                Some(r#"at /: expected "$regex:a[0-9]+", got "xa123""#),
+            ),
+            (
+                r#""$regex:a|b""#,
+                r#""ab""#,
+                Some(r#"at /: expected "$regex:a|b", got "ab""#),
+            ),
             (r#""$regex:a|b""#, r#""b""#, None),
-            (r#""$regex:1""#, "1", Some(r#"at /: expected "$regex:1", got 1"#)),
+            (
+                r#""$regex:1""#,
+                "1",
+                Some(r#"at /: expected "$regex:1", got 1"#),
+            ),
             (r#""$$5.00""#, r#""$5.00""#, None),
-            (r#""$$any""#, r#""x""#, Some(r#"at /: expected "$$any", got "x""#)),
-            (r#""$bogus""#, r#""x""#, Some(r#"at /: expected unknown pattern `$bogus` (a literal `$` is written `$$`), got "x""#)),
+            (
+                r#""$$any""#,
+                r#""x""#,
+                Some(r#"at /: expected "$$any", got "x""#),
+            ),
+            (
+                r#""$bogus""#,
+                r#""x""#,
+                Some(
+                    r#"at /: expected unknown pattern `$bogus` (a literal `$` is written `$$`), got "x""#,
+                ),
+            ),
         ];
         for (expected, got, failure) in rows {
             check_json(expected, got, *failure);
@@ -332,13 +462,35 @@ mod tests {
     fn matches_text_values() {
         let rows: &[(&str, &str, Result<(), &str>)] = &[
             ("Bearer", "Bearer", Ok(())),
-            ("Bearer", "bearer", Err(r#"expected "Bearer", got "bearer""#)),
+            (
+                "Bearer",
+                "bearer",
+                Err(r#"expected "Bearer", got "bearer""#),
+            ),
             ("$any", "", Ok(())),
             ("$number", "12.5", Ok(())),
             ("$number", "12,5", Err(r#"expected "$number", got "12,5""#)),
-            ("$regex:application/json.*", "application/json; charset=utf-8", Ok(())),
+            (
+                "$regex:application/json.*",
+                "application/json; charset=utf-8",
+                Ok(()),
+            ),
             ("$regex:(", "x", Err("invalid $regex pattern `(`")),
             ("$$x", "$x", Ok(())),
+            ("$regex:\\d{4}-\\d{2}", "2024-07", Ok(())),
+            (
+                "$regex:\\d+",
+                "٣",
+                Err(r#"expected "$regex:\\d+", got "٣""#),
+            ),
+            (
+                "$regex:gr.n",
+                "grün",
+                Err(r#"expected "$regex:gr.n", got "grün""#),
+            ),
+            ("$regex:gr..n", "grün", Ok(())),
+            ("$regex:grün", "grün", Ok(())),
+            ("$regex:(?i)ab", "AB", Ok(())),
         ];
         for (expected, got, result) in rows {
             let actual = match_text(expected, got);
@@ -353,25 +505,42 @@ mod tests {
     }
 
     fn headers(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        items
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn matches_headers_case_insensitively() {
         let got = headers(&[("X-Request-Id", "abc"), ("vary", "a"), ("Vary", "b")]);
-        let rows: &[(&[(&str, &str)], Result<(), &str>)] = &[
+        type Row<'a> = (&'a [(&'a str, &'a str)], Result<(), &'a str>);
+        let rows: &[Row] = &[
             (&[("x-request-id", "$any")], Ok(())),
             (&[("VARY", "a, b")], Ok(())),
-            (&[("allow", "POST")], Err(r#"header `allow`: missing (expected "POST")"#)),
-            (&[("x-request-id", "abd")], Err(r#"header `x-request-id`: expected "abd", got "abc""#)),
+            (
+                &[("allow", "POST")],
+                Err(r#"header `allow`: missing (expected "POST")"#),
+            ),
+            (
+                &[("x-request-id", "abd")],
+                Err(r#"header `x-request-id`: expected "abd", got "abc""#),
+            ),
         ];
         for (expected, result) in rows {
-            assert_eq!(match_headers(&headers(expected), &got), result.map_err(str::to_owned));
+            assert_eq!(
+                match_headers(&headers(expected), &got),
+                result.map_err(str::to_owned)
+            );
         }
     }
 
     fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse { status, headers: headers(&[("content-type", "application/json")]), body: body.into() }
+        HttpResponse {
+            status,
+            headers: headers(&[("content-type", "application/json")]),
+            body: body.into(),
+        }
     }
 
     #[test]
@@ -382,7 +551,10 @@ mod tests {
             body: Some(json(r#"{"n": 2.5}"#)),
             body_text: None,
         };
-        assert_eq!(match_response(&expected, &response(200, r#"{"n":2.50}"#)), Ok(()));
+        assert_eq!(
+            match_response(&expected, &response(200, r#"{"n":2.50}"#)),
+            Ok(())
+        );
         assert_eq!(
             match_response(&expected, &response(500, "oops")),
             Err("status: expected 200, got 500; body: oops".to_owned())
@@ -393,17 +565,31 @@ mod tests {
         );
         let message = match_response(&expected, &response(200, "{")).unwrap_err();
         assert!(message.starts_with("body is not JSON"), "{message}");
-        let text = ExpectedResponse { status: 200, body_text: Some("a\nb".into()), ..ExpectedResponse::default() };
+        let text = ExpectedResponse {
+            status: 200,
+            body_text: Some("a\nb".into()),
+            ..ExpectedResponse::default()
+        };
         assert_eq!(match_response(&text, &response(200, "a\nb")), Ok(()));
-        assert_eq!(match_response(&text, &response(200, "a")), Err(r#"body: expected "a\nb", got "a""#.to_owned()));
+        assert_eq!(
+            match_response(&text, &response(200, "a")),
+            Err(r#"body: expected "a\nb", got "a""#.to_owned())
+        );
     }
 
     fn recorded(method: &str, target: &str, body: &str) -> RecordedRequest {
-        RecordedRequest::new(method, target, headers(&[("Content-Type", "application/json")]), body.into())
+        RecordedRequest::new(
+            method,
+            target,
+            headers(&[("Content-Type", "application/json")]),
+            body.into(),
+        )
     }
 
     fn expected_request(text: &str) -> ExpectedRequest {
-        let Value::Object(map) = json(text) else { panic!("not an object") };
+        let Value::Object(map) = json(text) else {
+            panic!("not an object")
+        };
         ExpectedRequest {
             method: map["method"].render(),
             path: map["path"].render(),
@@ -418,20 +604,32 @@ mod tests {
 
     #[test]
     fn matches_upstream_requests() {
-        let got = [recorded("POST", "/hooks?ref=R%209&v=2&v=3", r#"{"a":1}"#), recorded("GET", "/x", "")];
+        let got = [
+            recorded("POST", "/hooks?ref=R%209&v=2&v=3", r#"{"a":1}"#),
+            recorded("GET", "/x", ""),
+        ];
         let ok = [
-            expected_request(r#"{"method": "POST", "path": "/hooks", "query": {"ref": "R 9", "v": "2"},
-                                 "headers": {"content-type": "$regex:application/json.*"}, "body": {"a": 1}}"#),
+            expected_request(
+                r#"{"method": "POST", "path": "/hooks", "query": {"ref": "R 9", "v": "2"},
+                                 "headers": {"content-type": "$regex:application/json.*"}, "body": {"a": 1}}"#,
+            ),
             expected_request(r#"{"method": "GET", "path": "/x"}"#),
         ];
         assert_eq!(match_requests(&ok, &got), Ok(()));
-        assert_eq!(match_requests(&ok[..1], &got), Err("expected 1 request(s), got 2: [POST /hooks, GET /x]".to_owned()));
-        let wrong_query = [expected_request(r#"{"method": "POST", "path": "/hooks", "query": {"ref": "R 9"}}"#)];
+        assert_eq!(
+            match_requests(&ok[..1], &got),
+            Err("expected 1 request(s), got 2: [POST /hooks, GET /x]".to_owned())
+        );
+        let wrong_query = [expected_request(
+            r#"{"method": "POST", "path": "/hooks", "query": {"ref": "R 9"}}"#,
+        )];
         assert_eq!(
             match_requests(&wrong_query, &got[..1]),
             Err("request 0 (POST /hooks): query at /v: expected no such key, got \"2\"".to_owned())
         );
-        let wrong_body = [expected_request(r#"{"method": "POST", "path": "/hooks", "body": {"a": 2}}"#)];
+        let wrong_body = [expected_request(
+            r#"{"method": "POST", "path": "/hooks", "body": {"a": 2}}"#,
+        )];
         assert_eq!(
             match_requests(&wrong_body, &got[..1]),
             Err("request 0 (POST /hooks): body at /a: expected 2, got 1".to_owned())

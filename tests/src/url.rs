@@ -17,8 +17,10 @@ pub fn encode_component(text: &str) -> String {
 
 /// `a=1&b=x%20y` from pairs, in order.
 pub fn encode_query(pairs: &[(String, String)]) -> String {
-    let encoded: Vec<String> =
-        pairs.iter().map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v))).collect();
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+        .collect();
     encoded.join("&")
 }
 
@@ -54,7 +56,10 @@ pub fn decode_component(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).and_then(hex), bytes.get(i + 2).and_then(hex)) {
+            b'%' => match (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi * 16 + lo);
                     i += 2;
@@ -70,7 +75,9 @@ pub fn decode_component(text: &str) -> String {
 
 /// The value of one hex digit.
 fn hex(byte: &u8) -> Option<u8> {
-    char::from(*byte).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(*byte)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -78,7 +85,10 @@ mod tests {
     use super::*;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        items
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -98,7 +108,10 @@ mod tests {
 
     #[test]
     fn encodes_queries_in_order() {
-        assert_eq!(encode_query(&pairs(&[("k", "v 1"), ("a", "")])), "k=v%201&a=");
+        assert_eq!(
+            encode_query(&pairs(&[("k", "v 1"), ("a", "")])),
+            "k=v%201&a="
+        );
         assert_eq!(encode_query(&[]), "");
     }
 

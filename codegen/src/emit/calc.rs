@@ -53,7 +53,7 @@ fn operand(expr: &Expr, env: &Env) -> TokenStream {
 fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
     let inner = Env { flow: env.flow, has_pos: true };
     let mut refs: Vec<&Ref> = Vec::new();
-    e.visit_refs(&mut |r| refs.push(r));
+    e.visit_refs(&mut |r| r.visit_hash_refs(&mut |h| refs.push(h)));
     let present = hash_refs_present(&refs, &inner);
     if sum {
         let body = operand(e, &inner);
@@ -61,7 +61,7 @@ fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
             let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
             let mut pos: usize = 1;
             while #present {
-                acc = __lang::calc::binary(__lang::calc::BinOp::Add, acc, #body)?;
+                acc = __lang::calc::sum_step(acc, #body)?;
                 pos += 1;
             }
             acc
@@ -72,7 +72,7 @@ fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
             while #present {
                 pos += 1;
             }
-            __lang::calc::Operand::Num(__lang::Number::from_i64(pos as i64 - 1))
+            __lang::calc::count_result(pos - 1)
         }}
     }
 }

@@ -280,23 +280,18 @@ fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
     let mut checks = Vec::new();
     let mut ptr = String::new();
     vt.visit_templates(&mut ptr, &mut |_, t| {
-        t.visit_refs(&mut |r| {
-            if ref_has_own_hash(r) {
-                checks.push(reference(r, env).is_present());
+        for part in &t.parts {
+            if let Part::Ref(r) = part {
+                r.visit_hash_refs(&mut |h| checks.push(reference(h, env).is_present()));
             }
-        })
+        }
     });
     and_all(checks)
 }
 
-/// A `bool` expression: every `#` reference among `refs` is present at `pos`.
+/// A `bool` expression: every reference in `refs` (the `#` references) is present at `pos`.
 pub fn hash_refs_present(refs: &[&Ref], env: &Env) -> TokenStream {
-    and_all(refs.iter().filter(|r| ref_has_own_hash(r)).map(|r| reference(r, env).is_present()).collect())
-}
-
-/// A `#` in the reference's own path (a call's arguments are visited on their own).
-fn ref_has_own_hash(r: &Ref) -> bool {
-    !matches!(r, Ref::Call(_)) && r.has_hash()
+    and_all(refs.iter().map(|r| reference(r, env).is_present()).collect())
 }
 
 fn and_all(checks: Vec<TokenStream>) -> TokenStream {

@@ -37,7 +37,7 @@ impl StepCtx<'_> {
                 let branch = self.branch(quote! { ok }, yes, no);
                 quote! {
                     let outcome = __lang::calc::finish(#eval);
-                    let ok = ::flowc_runtime::compiled::calc_node(&mut s.#field, outcome);
+                    let ok = __lang::nodes::store_calc(&mut s.#field, outcome);
                     #branch
                 }
             }
@@ -63,7 +63,7 @@ impl StepCtx<'_> {
                 let branch = self.branch(quote! { matched }, yes, no);
                 quote! {
                     let input: Option<::std::string::String> = #text;
-                    let matched = ::flowc_runtime::compiled::regex_node(&mut s.#field, &#re, input.as_deref());
+                    let matched = __lang::nodes::store_regex(&mut s.#field, &#re, input.as_deref());
                     #branch
                 }
             }

@@ -2,8 +2,8 @@
 
 use super::read::{string, uint, Reader};
 use super::schema::{
-    NodeType, COMMON_NODE_FIELDS, FLOW_FIELDS, INTEGRATIONS_FILE_FIELDS, INTEGRATION_FIELDS, ROUTES_FILE_FIELDS,
-    ROUTE_FIELDS, UNKNOWN_NODE_FIELDS,
+    NodeType, COMMON_NODE_FIELDS, FLOW_FIELDS, INTEGRATIONS_FILE_FIELDS, INTEGRATION_FIELDS,
+    ROUTES_FILE_FIELDS, ROUTE_FIELDS, UNKNOWN_NODE_FIELDS,
 };
 use super::{Fields, Flow, Integration, Loc, Route, Step};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -15,18 +15,38 @@ use std::collections::BTreeSet;
 pub(super) fn flow_file(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Flow> {
     let root = parse_json(file, text, diags)?;
     let mut r = Reader::new(file, diags);
-    let fields = r.object(&root, &Loc::of(String::new(), &root), &[FLOW_FIELDS], "a flow file", true)?;
-    let steps = list_items(&fields, "steps").map(|(i, v, loc)| step(&mut r, i, v, loc)).flatten().collect();
+    let fields = r.object(
+        &root,
+        &Loc::of(String::new(), &root),
+        &[FLOW_FIELDS],
+        "a flow file",
+        true,
+    )?;
+    let steps = list_items(&fields, "steps")
+        .filter_map(|(i, v, loc)| step(&mut r, i, v, loc))
+        .collect();
     let id = fields.text("flow").map(str::to_owned);
-    Some(Flow { file: file.to_owned(), id, fields, steps })
+    Some(Flow {
+        file: file.to_owned(),
+        id,
+        fields,
+        steps,
+    })
 }
 
 /// Reads `routes.json`.
 pub(super) fn routes_file(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Route> {
-    let Some(root) = parse_json(file, text, diags) else { return Vec::new() };
+    let Some(root) = parse_json(file, text, diags) else {
+        return Vec::new();
+    };
     let mut r = Reader::new(file, diags);
-    let Some(fields) = r.object(&root, &Loc::of(String::new(), &root), &[ROUTES_FILE_FIELDS], "routes.json", true)
-    else {
+    let Some(fields) = r.object(
+        &root,
+        &Loc::of(String::new(), &root),
+        &[ROUTES_FILE_FIELDS],
+        "routes.json",
+        true,
+    ) else {
         return Vec::new();
     };
     list_items(&fields, "routes")
@@ -38,11 +58,23 @@ pub(super) fn routes_file(file: &str, text: &str, diags: &mut Diagnostics) -> Ve
 }
 
 /// Reads `integrations.json`.
-pub(super) fn integrations_file(file: &str, text: &str, diags: &mut Diagnostics) -> Vec<Integration> {
-    let Some(root) = parse_json(file, text, diags) else { return Vec::new() };
+pub(super) fn integrations_file(
+    file: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vec<Integration> {
+    let Some(root) = parse_json(file, text, diags) else {
+        return Vec::new();
+    };
     let mut r = Reader::new(file, diags);
     let root_loc = Loc::of(String::new(), &root);
-    let Some(fields) = r.object(&root, &root_loc, &[INTEGRATIONS_FILE_FIELDS], "integrations.json", true) else {
+    let Some(fields) = r.object(
+        &root,
+        &root_loc,
+        &[INTEGRATIONS_FILE_FIELDS],
+        "integrations.json",
+        true,
+    ) else {
         return Vec::new();
     };
     list_items(&fields, "integrations")
@@ -54,13 +86,19 @@ pub(super) fn integrations_file(file: &str, text: &str, diags: &mut Diagnostics)
 }
 
 /// The items of a list field with their index and location (none when absent).
-fn list_items<'a>(fields: &'a Fields, name: &str) -> impl Iterator<Item = (usize, &'a Spanned, Loc)> + 'a {
+fn list_items<'a>(
+    fields: &'a Fields,
+    name: &str,
+) -> impl Iterator<Item = (usize, &'a Spanned, Loc)> + 'a {
     let base = fields.loc(name).cloned().unwrap_or_default();
     let items = match fields.json(name).map(|v| &v.node) {
         Some(SpannedNode::Array(items)) => items.as_slice(),
         _ => &[],
     };
-    items.iter().enumerate().map(move |(i, v)| (i, v, base.key(&i.to_string(), v)))
+    items
+        .iter()
+        .enumerate()
+        .map(move |(i, v)| (i, v, base.key(&i.to_string(), v)))
 }
 
 /// Reads one node. Its type selects the allowed fields; an unknown type still has its
@@ -70,10 +108,28 @@ fn step(r: &mut Reader, index: usize, v: &Spanned, loc: Loc) -> Option<Step> {
     let type_name = v.get("type").and_then(string);
     let kind = type_name.and_then(NodeType::from_name);
     let fields = match kind {
-        Some(k) => r.object(v, &loc, &[COMMON_NODE_FIELDS, k.fields()], &format!("a `{}` node", k.name()), true),
-        None => r.object(v, &loc, &[COMMON_NODE_FIELDS, UNKNOWN_NODE_FIELDS], "a node", false),
+        Some(k) => r.object(
+            v,
+            &loc,
+            &[COMMON_NODE_FIELDS, k.fields()],
+            &k.described(),
+            true,
+        ),
+        None => r.object(
+            v,
+            &loc,
+            &[COMMON_NODE_FIELDS, UNKNOWN_NODE_FIELDS],
+            "a node",
+            false,
+        ),
     }?;
-    let step = Step { index, loc, number: r.step, kind, fields };
+    let step = Step {
+        index,
+        loc,
+        number: r.step,
+        kind,
+        fields,
+    };
     check_type(r, &step, type_name);
     r.step = None;
     Some(step)
@@ -87,7 +143,13 @@ fn check_type(r: &mut Reader, step: &Step, type_name: Option<&str>) {
     match (step.kind, type_name) {
         (Some(kind), _) => {
             if let Some(issue) = kind.pending_issue() {
-                let d = r.error(&loc, format!("not supported yet: node type `{}` arrives with issue #{issue}", kind.name()));
+                let d = r.error(
+                    &loc,
+                    format!(
+                        "not supported yet: node type `{}` arrives with issue #{issue}",
+                        kind.name()
+                    ),
+                );
                 r.push(d);
             }
         }
@@ -106,11 +168,14 @@ fn check_type(r: &mut Reader, step: &Step, type_name: Option<&str>) {
 fn parse_json(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spanned> {
     match json::parse_spanned(text) {
         Ok(root) => {
-            report_duplicate_keys(file, &root, &Loc::of(String::new(), &root), diags);
+            report_duplicate_keys(file, &root, &Loc::of(String::new(), &root), None, diags);
             Some(root)
         }
         Err(e) => {
-            diags.push(Diagnostic::error(file, format!("invalid JSON: {}", e.message)).pos(e.line, e.column));
+            diags.push(
+                Diagnostic::error(file, format!("invalid JSON: {}", e.message))
+                    .pos(e.line, e.column),
+            );
             None
         }
     }
@@ -118,21 +183,34 @@ fn parse_json(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spanned
 
 /// A key written twice is almost always a mistake that JSON readers hide (the last one
 /// wins silently), so it is an error at the later one.
-fn report_duplicate_keys(file: &str, v: &Spanned, loc: &Loc, diags: &mut Diagnostics) {
+fn report_duplicate_keys(
+    file: &str,
+    v: &Spanned,
+    loc: &Loc,
+    step: Option<u64>,
+    diags: &mut Diagnostics,
+) {
     match &v.node {
         SpannedNode::Object(members) => {
             let mut seen = BTreeSet::new();
             for (key, member) in members {
                 let at = loc.key(key, member);
                 if !seen.insert(key.as_str()) {
-                    diags.push(at.error(file, None, format!("duplicate key `{key}` (the last one would count)")));
+                    let msg = format!("duplicate key `{key}` (the last one would count)");
+                    diags.push(at.error(file, step, msg));
                 }
-                report_duplicate_keys(file, member, &at, diags);
+                report_duplicate_keys(file, member, &at, step, diags);
             }
         }
         SpannedNode::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                report_duplicate_keys(file, item, &loc.key(&i.to_string(), item), diags);
+                // Inside a flow's `steps`, diagnostics name the step.
+                let step = if loc.pointer == "/steps" {
+                    item.get("step").and_then(uint)
+                } else {
+                    step
+                };
+                report_duplicate_keys(file, item, &loc.key(&i.to_string(), item), step, diags);
             }
         }
         _ => {}

@@ -17,8 +17,12 @@ pub struct Visibility {
 impl Visibility {
     /// Computes the visibility of every flow of `bundle`.
     pub fn new(bundle: &Bundle) -> Visibility {
-        let triggers: Vec<BTreeSet<usize>> = (0..bundle.flows.len()).map(|i| bundle.triggers(i)).collect();
-        let visible = (0..bundle.flows.len()).map(|i| ancestors(&triggers, i)).collect();
+        let triggers: Vec<BTreeSet<usize>> = (0..bundle.flows.len())
+            .map(|i| bundle.triggers(i))
+            .collect();
+        let visible = (0..bundle.flows.len())
+            .map(|i| ancestors(&triggers, i))
+            .collect();
         Visibility { visible }
     }
 
@@ -51,7 +55,9 @@ impl Bundle {
 
     /// The flows that flow `flow`'s targets trigger.
     pub fn triggers(&self, flow: usize) -> BTreeSet<usize> {
-        let Some(f) = self.flows.get(flow) else { return BTreeSet::new() };
+        let Some(f) = self.flows.get(flow) else {
+            return BTreeSet::new();
+        };
         f.steps
             .iter()
             .flat_map(|s| s.targets())

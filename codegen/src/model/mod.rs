@@ -7,20 +7,22 @@
 //! [`crate::validate`] and [`crate::lower`]; each syntax error points at the string that
 //! holds it. Every field keeps its JSON pointer, line and column.
 
+mod fields;
 mod files;
 mod graph;
-mod read;
+pub(crate) mod read;
 pub mod schema;
 mod sites;
 
+pub use fields::{Field, FieldValue, Fields};
 pub use graph::Visibility;
 pub use sites::{TargetSite, TemplateSite};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::BundleSource;
-use flowc_lang::calc::Expr;
 use flowc_lang::json::Spanned;
-use flowc_lang::template::{Template, ValueTemplate};
+use flowc_lang::pattern::{self, Pattern, PatternError};
+use flowc_lang::template::ValueTemplate;
 use flowc_lang::Value;
 use schema::NodeType;
 
@@ -35,11 +37,17 @@ pub struct Bundle {
     pub routes: Vec<Route>,
     /// The integrations of `integrations.json`, in file order.
     pub integrations: Vec<Integration>,
+    /// Flow files that could not be read at all (their error is reported): a flow id
+    /// that is not found may be in one of them, so that is not reported again.
+    pub unreadable: Vec<String>,
 }
 
 /// Parses every file; problems go to `diags`.
 pub fn parse(source: &BundleSource, diags: &mut Diagnostics) -> Bundle {
-    let mut bundle = Bundle { origin: source.origin.clone(), ..Bundle::default() };
+    let mut bundle = Bundle {
+        origin: source.origin.clone(),
+        ..Bundle::default()
+    };
     let mut has_routes = false;
     for (name, text) in &source.files {
         if name == "routes.json" {
@@ -48,7 +56,10 @@ pub fn parse(source: &BundleSource, diags: &mut Diagnostics) -> Bundle {
         } else if name == "integrations.json" {
             bundle.integrations = files::integrations_file(name, text, diags);
         } else if name.ends_with(".flow.json") {
-            bundle.flows.extend(files::flow_file(name, text, diags));
+            match files::flow_file(name, text, diags) {
+                Some(flow) => bundle.flows.push(flow),
+                None => bundle.unreadable.push(name.clone()),
+            }
         }
     }
     if !has_routes {
@@ -74,7 +85,11 @@ pub struct Loc {
 impl Loc {
     /// The location of `value`, found at `pointer`.
     pub fn of(pointer: String, value: &Spanned) -> Loc {
-        Loc { pointer, line: value.line, column: value.column }
+        Loc {
+            pointer,
+            line: value.line,
+            column: value.column,
+        }
     }
 
     /// The location of the member `key` of this value, which is `value`.
@@ -84,14 +99,20 @@ impl Loc {
 
     /// The location of a member that is not there: its pointer, this value's position.
     pub fn absent(&self, key: &str) -> Loc {
-        Loc { pointer: format!("{}/{}", self.pointer, escape_pointer(key)), ..self.clone() }
+        Loc {
+            pointer: format!("{}/{}", self.pointer, escape_pointer(key)),
+            ..self.clone()
+        }
     }
 
     /// The location of the character `offset` (0-based, in characters) inside the string
     /// that starts here: past the opening quote. Escapes in the source may shift it a little.
     pub fn inside(&self, offset: usize) -> Loc {
         let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-        Loc { column: self.column.saturating_add(1).saturating_add(offset), ..self.clone() }
+        Loc {
+            column: self.column.saturating_add(1).saturating_add(offset),
+            ..self.clone()
+        }
     }
 
     /// An error here, in `file`, inside `step`.
@@ -105,7 +126,9 @@ impl Loc {
     }
 
     fn place(&self, d: Diagnostic, step: Option<u64>) -> Diagnostic {
-        d.at(self.pointer.clone()).pos(self.line, self.column).in_step(step)
+        d.at(self.pointer.clone())
+            .pos(self.line, self.column)
+            .in_step(step)
     }
 }
 
@@ -157,176 +180,6 @@ pub struct Case {
     pub next: Option<Located<Target>>,
 }
 
-/// A field's value, read per its [`schema::Kind`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldValue {
-    /// A literal string.
-    Text(String),
-    /// A parsed template.
-    Template(Template),
-    /// A boolean.
-    Bool(bool),
-    /// A non-negative integer.
-    Uint(u64),
-    /// A branch target.
-    Target(Target),
-    /// Any JSON value, or a list, as written.
-    Json(Spanned),
-    /// A value template.
-    Value(Box<ValueField>),
-    /// Name → template entries, in source order.
-    Templates(Vec<(String, Located<Template>)>),
-    /// Variable name → value template, in source order.
-    Assign(Vec<(String, Located<ValueField>)>),
-    /// `switch_case` cases.
-    Cases(Vec<Case>),
-    /// Validation value → target.
-    Branches(Vec<(String, Located<Target>)>),
-    /// Literal strings.
-    Strings(Vec<String>),
-    /// A parsed expression.
-    Expr(Expr),
-    /// Token hashes.
-    Hashes(Vec<String>),
-    /// Present but unusable; the reason was already reported.
-    Invalid,
-}
-
-/// A field: value and location.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    /// The key.
-    pub name: &'static str,
-    /// Where the value stands.
-    pub loc: Loc,
-    /// The value.
-    pub value: FieldValue,
-}
-
-/// The known fields of an object, in source order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields {
-    /// The fields.
-    pub items: Vec<Field>,
-}
-
-impl Fields {
-    /// The field `name`, if present.
-    pub fn get(&self, name: &str) -> Option<&Field> {
-        self.items.iter().find(|f| f.name == name)
-    }
-
-    /// The location of field `name`, if present.
-    pub fn loc(&self, name: &str) -> Option<&Loc> {
-        self.get(name).map(|f| &f.loc)
-    }
-
-    /// A literal string field.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        match &self.get(name)?.value {
-            FieldValue::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// A template field.
-    pub fn template(&self, name: &str) -> Option<&Template> {
-        match &self.get(name)?.value {
-            FieldValue::Template(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    /// A boolean field.
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        match self.get(name)?.value {
-            FieldValue::Bool(b) => Some(b),
-            _ => None,
-        }
-    }
-
-    /// An integer field.
-    pub fn uint(&self, name: &str) -> Option<u64> {
-        match self.get(name)?.value {
-            FieldValue::Uint(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    /// A target field with its location.
-    pub fn target(&self, name: &str) -> Option<Located<&Target>> {
-        let field = self.get(name)?;
-        match &field.value {
-            FieldValue::Target(t) => Some(Located { value: t, loc: field.loc.clone() }),
-            _ => None,
-        }
-    }
-
-    /// A raw JSON field.
-    pub fn json(&self, name: &str) -> Option<&Spanned> {
-        match &self.get(name)?.value {
-            FieldValue::Json(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// A value-template field.
-    pub fn value(&self, name: &str) -> Option<&ValueField> {
-        match &self.get(name)?.value {
-            FieldValue::Value(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// A name → template field (empty when absent).
-    pub fn templates(&self, name: &str) -> &[(String, Located<Template>)] {
-        match self.get(name).map(|f| &f.value) {
-            Some(FieldValue::Templates(t)) => t,
-            _ => &[],
-        }
-    }
-
-    /// `assign` (empty when absent).
-    pub fn assign(&self) -> &[(String, Located<ValueField>)] {
-        match self.get("assign").map(|f| &f.value) {
-            Some(FieldValue::Assign(a)) => a,
-            _ => &[],
-        }
-    }
-
-    /// `cases` (empty when absent).
-    pub fn cases(&self) -> &[Case] {
-        match self.get("cases").map(|f| &f.value) {
-            Some(FieldValue::Cases(c)) => c,
-            _ => &[],
-        }
-    }
-
-    /// `branches` (empty when absent).
-    pub fn branches(&self) -> &[(String, Located<Target>)] {
-        match self.get("branches").map(|f| &f.value) {
-            Some(FieldValue::Branches(b)) => b,
-            _ => &[],
-        }
-    }
-
-    /// An expression field.
-    pub fn expr(&self, name: &str) -> Option<&Expr> {
-        match &self.get(name)?.value {
-            FieldValue::Expr(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// Token hashes (empty when absent).
-    pub fn hashes(&self, name: &str) -> &[String] {
-        match self.get(name).map(|f| &f.value) {
-            Some(FieldValue::Hashes(h)) => h,
-            _ => &[],
-        }
-    }
-}
-
 /// One node of a flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -355,7 +208,10 @@ impl Step {
 
     /// The location of field `name`, or where it would be.
     pub fn field_loc(&self, name: &str) -> Loc {
-        self.fields.loc(name).cloned().unwrap_or_else(|| self.loc.absent(name))
+        self.fields
+            .loc(name)
+            .cloned()
+            .unwrap_or_else(|| self.loc.absent(name))
     }
 }
 
@@ -385,7 +241,11 @@ impl Flow {
 
     /// The location of the `steps` array (or the file root when it is missing).
     pub fn steps_loc(&self) -> Loc {
-        self.fields.loc("steps").cloned().unwrap_or_else(|| Loc { pointer: "/steps".into(), line: 0, column: 0 })
+        self.fields.loc("steps").cloned().unwrap_or_else(|| Loc {
+            pointer: "/steps".into(),
+            line: 0,
+            column: 0,
+        })
     }
 }
 
@@ -408,12 +268,18 @@ impl Route {
 
     /// A name for messages: the name, else the id, else the index.
     pub fn label(&self) -> String {
-        self.fields.text("name").or(self.id()).map_or_else(|| format!("#{}", self.index), str::to_owned)
+        self.fields
+            .text("name")
+            .or(self.id())
+            .map_or_else(|| format!("#{}", self.index), str::to_owned)
     }
 
     /// The location of field `name`, or where it would be.
     pub fn field_loc(&self, name: &str) -> Loc {
-        self.fields.loc(name).cloned().unwrap_or_else(|| self.loc.absent(name))
+        self.fields
+            .loc(name)
+            .cloned()
+            .unwrap_or_else(|| self.loc.absent(name))
     }
 }
 
@@ -432,3 +298,36 @@ pub struct Integration {
 pub const ROUTES_FILE: &str = "routes.json";
 /// See [`ROUTES_FILE`].
 pub const INTEGRATIONS_FILE: &str = "integrations.json";
+
+impl Step {
+    /// A regex node's pattern, checked and translated with its `flags` and `full_match`;
+    /// `None` for other nodes or when the pattern field is unusable.
+    pub fn regex_pattern(&self) -> Option<Result<Pattern, PatternError>> {
+        if self.kind != Some(NodeType::Regex) {
+            return None;
+        }
+        let pattern = self.fields.text("pattern")?;
+        let flags = self.fields.text("flags").unwrap_or("");
+        Some(pattern::translate(
+            pattern,
+            flags,
+            self.fields.bool("full_match").unwrap_or(false),
+        ))
+    }
+}
+
+/// The regex group a short part such as `[[m:2]]` or `[[m:year]]` names (§4.2, §13 rule
+/// 13): a single segment that is a group number up to the pattern's count, or a group name.
+pub fn regex_group(pattern: &Pattern, path: &flowc_lang::path::Path) -> Option<usize> {
+    match path.segs.as_slice() {
+        [flowc_lang::path::Seg::Key { key, index }] => match index {
+            Some(i) => (*i <= pattern.group_count).then_some(*i),
+            None => pattern
+                .group_names
+                .iter()
+                .find(|(n, _)| n == key)
+                .map(|(_, i)| *i),
+        },
+        _ => None,
+    }
+}

@@ -21,7 +21,11 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(file: &'a str, diags: &'a mut Diagnostics) -> Reader<'a> {
-        Reader { file, step: None, diags }
+        Reader {
+            file,
+            step: None,
+            diags,
+        }
     }
 
     pub fn push(&mut self, d: Diagnostic) {
@@ -49,7 +53,10 @@ impl<'a> Reader<'a> {
         strict: bool,
     ) -> Option<Fields> {
         let SpannedNode::Object(members) = &value.node else {
-            self.report(loc, format!("{what} must be an object, not {}", describe(value)));
+            self.report(
+                loc,
+                format!("{what} must be an object, not {}", describe(value)),
+            );
             return None;
         };
         let mut fields = Fields::default();
@@ -57,7 +64,11 @@ impl<'a> Reader<'a> {
             let member_loc = loc.key(key, member);
             match specs.iter().flat_map(|s| s.iter()).find(|s| s.name == key) {
                 Some(spec) => {
-                    let field = Field { name: spec.name, value: self.field(spec, member, &member_loc), loc: member_loc };
+                    let field = Field {
+                        name: spec.name,
+                        value: self.field(spec, member, &member_loc),
+                        loc: member_loc,
+                    };
                     fields.items.retain(|f| f.name != spec.name);
                     fields.items.push(field);
                 }
@@ -83,7 +94,10 @@ impl<'a> Reader<'a> {
     fn missing_fields(&mut self, fields: &Fields, loc: &Loc, specs: &[&[FieldSpec]], what: &str) {
         for spec in specs.iter().flat_map(|s| s.iter()) {
             if spec.required && fields.get(spec.name).is_none() {
-                self.report(&loc.absent(spec.name), format!("{what} needs the field `{}`", spec.name));
+                self.report(
+                    &loc.absent(spec.name),
+                    format!("{what} needs the field `{}`", spec.name),
+                );
             }
         }
     }
@@ -100,18 +114,34 @@ impl<'a> Reader<'a> {
             Kind::Uint => uint(v).map(FieldValue::Uint),
             Kind::Target => self.target(v, loc),
             Kind::Json => Some(FieldValue::Json(v.clone())),
-            Kind::List => matches!(v.node, SpannedNode::Array(_)).then(|| FieldValue::Json(v.clone())),
-            Kind::Value => Some(self.value(v, loc).map_or(FieldValue::Invalid, |f| FieldValue::Value(Box::new(f)))),
+            Kind::List => {
+                matches!(v.node, SpannedNode::Array(_)).then(|| FieldValue::Json(v.clone()))
+            }
+            Kind::Value => Some(
+                self.value(v, loc)
+                    .map_or(FieldValue::Invalid, |f| FieldValue::Value(Box::new(f))),
+            ),
             Kind::Templates => self.templates(spec.name, v, loc),
             Kind::Assign => self.assign(v, loc),
             Kind::Cases => self.cases(v, loc),
             Kind::Branches => self.branches(v, loc),
             Kind::Strings => strings(v).map(FieldValue::Strings),
             Kind::Expr => string(v).map(|s| self.expr(s, loc)),
-            Kind::Hashes => string(v).map(|s| vec![s.to_owned()]).or_else(|| strings(v)).map(FieldValue::Hashes),
+            Kind::Hashes => string(v)
+                .map(|s| vec![s.to_owned()])
+                .or_else(|| strings(v))
+                .map(FieldValue::Hashes),
         };
         read.unwrap_or_else(|| {
-            self.report(loc, format!("`{}` must be {}, not {}", spec.name, spec.kind.expected(), describe(v)));
+            self.report(
+                loc,
+                format!(
+                    "`{}` must be {}, not {}",
+                    spec.name,
+                    spec.kind.expected(),
+                    describe(v)
+                ),
+            );
             FieldValue::Invalid
         })
     }
@@ -121,7 +151,10 @@ impl<'a> Reader<'a> {
         match template::parse(text) {
             Ok(t) => FieldValue::Template(t),
             Err(e) => {
-                self.report(&loc.inside(e.column), format!("invalid template: {}", e.message));
+                self.report(
+                    &loc.inside(e.column),
+                    format!("invalid template: {}", e.message),
+                );
                 FieldValue::Invalid
             }
         }
@@ -131,7 +164,10 @@ impl<'a> Reader<'a> {
         match calc::parse(text) {
             Ok(e) => FieldValue::Expr(e),
             Err(e) => {
-                self.report(&loc.inside(e.column), format!("invalid expression: {}", e.message));
+                self.report(
+                    &loc.inside(e.column),
+                    format!("invalid expression: {}", e.message),
+                );
                 FieldValue::Invalid
             }
         }
@@ -140,7 +176,10 @@ impl<'a> Reader<'a> {
     /// Parses every string of a JSON value as a template, reporting each bad one.
     fn value(&mut self, v: &Spanned, loc: &Loc) -> Option<ValueField> {
         match ValueTemplate::from_value(&v.to_value()) {
-            Ok(template) => Some(ValueField { template, source: v.clone() }),
+            Ok(template) => Some(ValueField {
+                template,
+                source: v.clone(),
+            }),
             Err(errors) => {
                 for e in errors {
                     let at = locate(v, loc, &e.pointer).inside(e.error.column);
@@ -160,7 +199,10 @@ impl<'a> Reader<'a> {
                 let fields = self.object(v, loc, &[FLOW_TARGET_FIELDS], "a flow target", true)?;
                 let target = fields.text("flow").zip(fields.uint("step"));
                 Some(target.map_or(FieldValue::Invalid, |(flow, step)| {
-                    FieldValue::Target(Target::Flow { flow: flow.to_owned(), step })
+                    FieldValue::Target(Target::Flow {
+                        flow: flow.to_owned(),
+                        step,
+                    })
                 }))
             }
             _ => None,
@@ -168,56 +210,99 @@ impl<'a> Reader<'a> {
     }
 
     fn templates(&mut self, name: &str, v: &Spanned, loc: &Loc) -> Option<FieldValue> {
-        let SpannedNode::Object(members) = &v.node else { return None };
+        let SpannedNode::Object(members) = &v.node else {
+            return None;
+        };
         let mut out = Vec::new();
         for (key, member) in members {
             let at = loc.key(key, member);
             match string(member).map(|s| self.template(s, &at)) {
-                Some(FieldValue::Template(t)) => out.push((key.clone(), Located { value: t, loc: at })),
+                Some(FieldValue::Template(t)) => {
+                    out.push((key.clone(), Located { value: t, loc: at }))
+                }
                 Some(_) => {}
-                None => self.report(&at, format!("values of `{name}` must be strings (templates), not {}", describe(member))),
+                None => self.report(
+                    &at,
+                    format!(
+                        "values of `{name}` must be strings (templates), not {}",
+                        describe(member)
+                    ),
+                ),
             }
         }
         Some(FieldValue::Templates(out))
     }
 
     fn assign(&mut self, v: &Spanned, loc: &Loc) -> Option<FieldValue> {
-        let SpannedNode::Object(members) = &v.node else { return None };
+        let SpannedNode::Object(members) = &v.node else {
+            return None;
+        };
         let mut out = Vec::new();
         for (key, member) in members {
             let at = loc.key(key, member);
             if let Some(field) = self.value(member, &at) {
-                out.push((key.clone(), Located { value: field, loc: at }));
+                out.push((
+                    key.clone(),
+                    Located {
+                        value: field,
+                        loc: at,
+                    },
+                ));
             }
         }
         Some(FieldValue::Assign(out))
     }
 
     fn cases(&mut self, v: &Spanned, loc: &Loc) -> Option<FieldValue> {
-        let SpannedNode::Array(items) = &v.node else { return None };
+        let SpannedNode::Array(items) = &v.node else {
+            return None;
+        };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let at = loc.key(&i.to_string(), item);
-            let Some(fields) = self.object(item, &at, &[CASE_FIELDS], "a case", true) else { continue };
+            let Some(fields) = self.object(item, &at, &[CASE_FIELDS], "a case", true) else {
+                continue;
+            };
             let value = fields.get("value").and_then(|f| match &f.value {
-                FieldValue::Json(j) => Some(Located { value: j.to_value(), loc: f.loc.clone() }),
+                FieldValue::Json(j) => Some(Located {
+                    value: j.to_value(),
+                    loc: f.loc.clone(),
+                }),
                 _ => None,
             });
-            let next = fields.target("next").map(|t| Located { value: t.value.clone(), loc: t.loc });
-            out.push(Case { loc: at, value, next });
+            let next = fields.target("next").map(|t| Located {
+                value: t.value.clone(),
+                loc: t.loc,
+            });
+            out.push(Case {
+                loc: at,
+                value,
+                next,
+            });
         }
         Some(FieldValue::Cases(out))
     }
 
     fn branches(&mut self, v: &Spanned, loc: &Loc) -> Option<FieldValue> {
-        let SpannedNode::Object(members) = &v.node else { return None };
+        let SpannedNode::Object(members) = &v.node else {
+            return None;
+        };
         let mut out = Vec::new();
         for (key, member) in members {
             let at = loc.key(key, member);
             match self.target(member, &at) {
-                Some(FieldValue::Target(t)) => out.push((key.clone(), Located { value: t, loc: at })),
+                Some(FieldValue::Target(t)) => {
+                    out.push((key.clone(), Located { value: t, loc: at }))
+                }
                 Some(_) => {}
-                None => self.report(&at, format!("a branch must be {}, not {}", Kind::Target.expected(), describe(member))),
+                None => self.report(
+                    &at,
+                    format!(
+                        "a branch must be {}, not {}",
+                        Kind::Target.expected(),
+                        describe(member)
+                    ),
+                ),
             }
         }
         Some(FieldValue::Branches(out))
@@ -241,11 +326,16 @@ fn strings(v: &Spanned) -> Option<Vec<String>> {
 
 /// The non-negative integer, when `v` is one (`1e2` counts, `1.5` and `-1` do not).
 pub(crate) fn uint(v: &Spanned) -> Option<u64> {
-    let SpannedNode::Number(n, text) = &v.node else { return None };
+    let SpannedNode::Number(n, text) = &v.node else {
+        return None;
+    };
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse().ok();
     }
-    n.is_integer().then(|| n.to_i64()).flatten().and_then(|i| u64::try_from(i).ok())
+    n.is_integer()
+        .then(|| n.to_i64())
+        .flatten()
+        .and_then(|i| u64::try_from(i).ok())
 }
 
 /// What a value is, for "must be …, not …" messages.

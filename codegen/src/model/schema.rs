@@ -71,11 +71,19 @@ pub struct FieldSpec {
 }
 
 const fn req(name: &'static str, kind: Kind) -> FieldSpec {
-    FieldSpec { name, kind, required: true }
+    FieldSpec {
+        name,
+        kind,
+        required: true,
+    }
 }
 
 const fn opt(name: &'static str, kind: Kind) -> FieldSpec {
-    FieldSpec { name, kind, required: false }
+    FieldSpec {
+        name,
+        kind,
+        required: false,
+    }
 }
 
 /// A workflow file's top-level keys (§2, §10).
@@ -243,6 +251,16 @@ impl NodeType {
         }
     }
 
+    /// "a `regex` node", "an `api_end` node", for messages.
+    pub fn described(self) -> String {
+        let article = if self.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} `{}` node", self.name())
+    }
+
     /// The type with this name.
     pub fn from_name(name: &str) -> Option<NodeType> {
         NodeType::ALL.into_iter().find(|t| t.name() == name)
@@ -267,9 +285,15 @@ impl NodeType {
     /// The issue that brings this type to the backends, while it is not supported yet.
     pub fn pending_issue(self) -> Option<u32> {
         match self {
-            NodeType::DateFormat | NodeType::NumberFormat | NodeType::DisplayList | NodeType::Encrypt => Some(3),
+            NodeType::DateFormat
+            | NodeType::NumberFormat
+            | NodeType::DisplayList
+            | NodeType::Encrypt => Some(3),
             NodeType::ApiIntegration | NodeType::SendTemplate => Some(4),
-            NodeType::WaitForCallback | NodeType::OptOut | NodeType::VerifyOptOut | NodeType::DeleteOptOut => Some(5),
+            NodeType::WaitForCallback
+            | NodeType::OptOut
+            | NodeType::VerifyOptOut
+            | NodeType::DeleteOptOut => Some(5),
             _ => None,
         }
     }
@@ -287,87 +311,124 @@ impl NodeType {
 
     /// The fields of this type beyond [`COMMON_NODE_FIELDS`].
     pub fn fields(self) -> &'static [FieldSpec] {
-        use Kind::*;
         match self {
-            NodeType::Start => &[opt("next", Target)],
-            NodeType::SetVariable => &[req("assign", Assign), opt("next", Target)],
-            NodeType::Calculate => &[req("expression", Expr), opt("yes", Target), opt("no", Target)],
-            NodeType::SwitchCase => &[
-                req("input", Template),
-                req("cases", Cases),
-                opt("default", Target),
-                opt("ignore_case", Bool),
-            ],
-            NodeType::IsEmpty | NodeType::IsNull => &[req("input", Template), opt("yes", Target), opt("no", Target)],
-            NodeType::Regex => &[
-                req("input", Template),
-                req("pattern", Text),
-                opt("flags", Text),
-                opt("full_match", Bool),
-                opt("yes", Target),
-                opt("no", Target),
-            ],
-            NodeType::DateFormat => &[
-                req("input", Template),
-                req("input_format", Text),
-                req("output_format", Text),
-                opt("timezone", Text),
-                opt("yes", Target),
-                opt("no", Target),
-            ],
-            NodeType::NumberFormat => {
-                &[req("input", Template), req("pattern", Text), opt("yes", Target), opt("no", Target)]
-            }
-            NodeType::DisplayList => &[
-                req("pattern", Text),
-                opt("separator", Text),
-                opt("numbered", Bool),
-                opt("index_separator", Text),
-                opt("exclude", Strings),
-                opt("yes", Target),
-                opt("no", Target),
-            ],
-            NodeType::Encrypt => &[
-                req("input", Template),
-                req("algorithm", Text),
-                opt("key", Text),
-                opt("encoding", Text),
-                opt("yes", Target),
-                opt("no", Target),
-            ],
-            NodeType::ApiIntegration => &[
-                req("integration", Text),
-                opt("method", Text),
-                opt("path", Text),
-                opt("query", Templates),
-                opt("headers", Templates),
-                opt("body", Value),
-                opt("branches", Branches),
-                opt("other", Target),
-            ],
-            NodeType::SendTemplate => &[
-                req("to", Template),
-                req("channel", Text),
-                req("template", Text),
-                req("language", Text),
-                opt("parameters", Templates),
-                opt("yes", Target),
-                opt("no", Target),
-            ],
-            NodeType::WaitForCallback => {
-                &[req("reference", Template), opt("timeout_s", Uint), opt("yes", Target), opt("no", Target)]
-            }
-            NodeType::OptOut | NodeType::VerifyOptOut | NodeType::DeleteOptOut => {
-                &[req("number", Template), req("channel", Text), opt("yes", Target), opt("no", Target)]
-            }
-            NodeType::Remap => &[req("mapping", Value), opt("next", Target)],
-            NodeType::ApiEnd => &[
-                opt("status", Uint),
-                opt("headers", Templates),
-                opt("body", Value),
-                opt("body_text", Template),
-                opt("content_type", Text),
-            ],
+            NodeType::Start => START,
+            NodeType::SetVariable => SET_VARIABLE,
+            NodeType::Calculate => CALCULATE,
+            NodeType::SwitchCase => SWITCH_CASE,
+            NodeType::IsEmpty | NodeType::IsNull => IS_EMPTY,
+            NodeType::Regex => REGEX,
+            NodeType::DateFormat => DATE_FORMAT,
+            NodeType::NumberFormat => NUMBER_FORMAT,
+            NodeType::DisplayList => DISPLAY_LIST,
+            NodeType::Encrypt => ENCRYPT,
+            NodeType::ApiIntegration => API_INTEGRATION,
+            NodeType::SendTemplate => SEND_TEMPLATE,
+            NodeType::WaitForCallback => WAIT_FOR_CALLBACK,
+            NodeType::OptOut | NodeType::VerifyOptOut | NodeType::DeleteOptOut => OPT_OUT,
+            NodeType::Remap => REMAP,
+            NodeType::ApiEnd => API_END,
         }
     }
 }
+
+use Kind::{
+    Assign, Bool, Branches, Cases, Expr, Strings, Target, Template, Templates, Text, Uint, Value,
+};
+
+const START: &[FieldSpec] = &[opt("next", Target)];
+const SET_VARIABLE: &[FieldSpec] = &[req("assign", Assign), opt("next", Target)];
+const CALCULATE: &[FieldSpec] = &[
+    req("expression", Expr),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const SWITCH_CASE: &[FieldSpec] = &[
+    req("input", Template),
+    req("cases", Cases),
+    opt("default", Target),
+    opt("ignore_case", Bool),
+];
+const IS_EMPTY: &[FieldSpec] = &[
+    req("input", Template),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const REGEX: &[FieldSpec] = &[
+    req("input", Template),
+    req("pattern", Text),
+    opt("flags", Text),
+    opt("full_match", Bool),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const DATE_FORMAT: &[FieldSpec] = &[
+    req("input", Template),
+    req("input_format", Text),
+    req("output_format", Text),
+    opt("timezone", Text),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const NUMBER_FORMAT: &[FieldSpec] = &[
+    req("input", Template),
+    req("pattern", Text),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const DISPLAY_LIST: &[FieldSpec] = &[
+    req("pattern", Text),
+    opt("separator", Text),
+    opt("numbered", Bool),
+    opt("index_separator", Text),
+    opt("exclude", Strings),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const ENCRYPT: &[FieldSpec] = &[
+    req("input", Template),
+    req("algorithm", Text),
+    opt("key", Text),
+    opt("encoding", Text),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const API_INTEGRATION: &[FieldSpec] = &[
+    req("integration", Text),
+    opt("method", Text),
+    opt("path", Text),
+    opt("query", Templates),
+    opt("headers", Templates),
+    opt("body", Value),
+    opt("branches", Branches),
+    opt("other", Target),
+];
+const SEND_TEMPLATE: &[FieldSpec] = &[
+    req("to", Template),
+    req("channel", Text),
+    req("template", Text),
+    req("language", Text),
+    opt("parameters", Templates),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const WAIT_FOR_CALLBACK: &[FieldSpec] = &[
+    req("reference", Template),
+    opt("timeout_s", Uint),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const OPT_OUT: &[FieldSpec] = &[
+    req("number", Template),
+    req("channel", Text),
+    opt("yes", Target),
+    opt("no", Target),
+];
+const REMAP: &[FieldSpec] = &[req("mapping", Value), opt("next", Target)];
+const API_END: &[FieldSpec] = &[
+    opt("status", Uint),
+    opt("headers", Templates),
+    opt("body", Value),
+    opt("body_text", Template),
+    opt("content_type", Text),
+];

@@ -30,12 +30,26 @@ impl Step {
         let mut out = Vec::new();
         for field in &self.fields.items {
             match &field.value {
-                FieldValue::Target(target) => out.push(TargetSite { target, loc: &field.loc }),
+                FieldValue::Target(target) => out.push(TargetSite {
+                    target,
+                    loc: &field.loc,
+                }),
                 FieldValue::Cases(cases) => {
-                    out.extend(cases.iter().filter_map(|c| c.next.as_ref()).map(|n| TargetSite { target: &n.value, loc: &n.loc }));
+                    out.extend(
+                        cases
+                            .iter()
+                            .filter_map(|c| c.next.as_ref())
+                            .map(|n| TargetSite {
+                                target: &n.value,
+                                loc: &n.loc,
+                            }),
+                    );
                 }
                 FieldValue::Branches(branches) => {
-                    out.extend(branches.iter().map(|(_, b)| TargetSite { target: &b.value, loc: &b.loc }));
+                    out.extend(branches.iter().map(|(_, b)| TargetSite {
+                        target: &b.value,
+                        loc: &b.loc,
+                    }));
                 }
                 _ => {}
             }
@@ -51,15 +65,23 @@ impl Fields {
         for field in &self.items {
             match &field.value {
                 FieldValue::Template(template) => {
-                    out.push(TemplateSite { template, loc: field.loc.clone(), in_positions: false });
+                    out.push(TemplateSite {
+                        template,
+                        loc: field.loc.clone(),
+                        in_positions: false,
+                    });
                 }
-                FieldValue::Templates(entries) => out.extend(entries.iter().map(|(_, t)| TemplateSite {
-                    template: &t.value,
-                    loc: t.loc.clone(),
-                    in_positions: false,
-                })),
+                FieldValue::Templates(entries) => {
+                    out.extend(entries.iter().map(|(_, t)| TemplateSite {
+                        template: &t.value,
+                        loc: t.loc.clone(),
+                        in_positions: false,
+                    }))
+                }
                 FieldValue::Value(v) => v.template_sites(&field.loc, &mut out),
-                FieldValue::Assign(entries) => entries.iter().for_each(|(_, v)| v.value.template_sites(&v.loc, &mut out)),
+                FieldValue::Assign(entries) => entries
+                    .iter()
+                    .for_each(|(_, v)| v.value.template_sites(&v.loc, &mut out)),
                 _ => {}
             }
         }
@@ -70,29 +92,49 @@ impl Fields {
 impl ValueField {
     /// Appends the templates of this value, located in its source.
     pub fn template_sites<'a>(&'a self, base: &Loc, out: &mut Vec<TemplateSite<'a>>) {
-        walk(&self.template, &mut String::new(), false, &mut |rel, template, in_positions| {
-            out.push(TemplateSite { template, loc: locate(&self.source, base, rel), in_positions });
-        });
+        walk(
+            &self.template,
+            &mut String::new(),
+            false,
+            &mut |rel, template, in_positions| {
+                out.push(TemplateSite {
+                    template,
+                    loc: locate(&self.source, base, rel),
+                    in_positions,
+                });
+            },
+        );
     }
 }
 
 /// Walks a value template, telling for each template whether it is inside a
 /// [`ValueTemplate::Positions`] element.
-fn walk<'a>(v: &'a ValueTemplate, pointer: &mut String, in_positions: bool, f: &mut dyn FnMut(&str, &'a Template, bool)) {
-    let mut child = |pointer: &mut String, key: &str, item: &'a ValueTemplate, in_positions: bool| {
-        let len = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&super::escape_pointer(key));
-        walk(item, pointer, in_positions, f);
-        pointer.truncate(len);
-    };
+fn walk<'a>(
+    v: &'a ValueTemplate,
+    pointer: &mut String,
+    in_positions: bool,
+    f: &mut dyn FnMut(&str, &'a Template, bool),
+) {
+    let mut child =
+        |pointer: &mut String, key: &str, item: &'a ValueTemplate, in_positions: bool| {
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&super::escape_pointer(key));
+            walk(item, pointer, in_positions, f);
+            pointer.truncate(len);
+        };
     match v {
         ValueTemplate::Str(t) => f(pointer, t, in_positions),
         ValueTemplate::Array(items) => {
-            items.iter().enumerate().for_each(|(i, item)| child(pointer, &i.to_string(), item, in_positions));
+            items
+                .iter()
+                .enumerate()
+                .for_each(|(i, item)| child(pointer, &i.to_string(), item, in_positions));
         }
         ValueTemplate::Positions(item) => child(pointer, "0", item, true),
-        ValueTemplate::Object(members) => members.iter().for_each(|(k, item)| child(pointer, k, item, in_positions)),
+        ValueTemplate::Object(members) => members
+            .iter()
+            .for_each(|(k, item)| child(pointer, k, item, in_positions)),
         ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => {}
     }
 }
@@ -113,5 +155,9 @@ pub(crate) fn locate(root: &Spanned, base: &Loc, relative: &str) -> Loc {
             None => break,
         }
     }
-    Loc { pointer: format!("{}{relative}", base.pointer), line: node.line, column: node.column }
+    Loc {
+        pointer: format!("{}{relative}", base.pointer),
+        line: node.line,
+        column: node.column,
+    }
 }

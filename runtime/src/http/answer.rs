@@ -13,7 +13,11 @@ use std::time::Duration;
 /// task so that a panic in it fails this request (CT21) and nothing else (§7).
 pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError> {
     if route.spec.is_async {
-        return Err(SessionError::new(ErrorCode::Ct21, "asynchronous routes are not supported yet").into());
+        return Err(SessionError::new(
+            ErrorCode::Ct21,
+            "asynchronous routes are not supported yet",
+        )
+        .into());
     }
     let limit = Duration::from_millis(route.spec.timeout_ms);
     let session = tokio::time::timeout(limit, (route.flow)(call));
@@ -21,19 +25,28 @@ pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError>
         Ok(Ok(Ok(answer))) => to_response(answer),
         Ok(Ok(Err(error))) => Err(error.into()),
         Ok(Err(_elapsed)) => Err(timed_out(route.spec.timeout_ms).into()),
-        Err(_join) => Err(SessionError::new(ErrorCode::Ct21, "the session failed unexpectedly").into()),
+        Err(_join) => {
+            Err(SessionError::new(ErrorCode::Ct21, "the session failed unexpectedly").into())
+        }
     }
 }
 
 fn timed_out(timeout_ms: u64) -> SessionError {
-    SessionError::new(ErrorCode::Ct12, format!("the session ran longer than the route's {timeout_ms} ms"))
+    SessionError::new(
+        ErrorCode::Ct12,
+        format!("the session ran longer than the route's {timeout_ms} ms"),
+    )
 }
 
 /// The answer of an `api_end`: its status, its headers in order, then `content_type`
 /// unless the headers set one (§13 rule 17).
 pub(super) fn to_response(answer: Answer) -> Result<Response, ApiError> {
-    let status = StatusCode::from_u16(answer.status)
-        .map_err(|_| SessionError::new(ErrorCode::Ct21, format!("{} is not a valid status", answer.status)))?;
+    let status = StatusCode::from_u16(answer.status).map_err(|_| {
+        SessionError::new(
+            ErrorCode::Ct21,
+            format!("{} is not a valid status", answer.status),
+        )
+    })?;
     let mut response = Response::new(Body::from(answer.body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -44,7 +57,8 @@ pub(super) fn to_response(answer: Answer) -> Result<Response, ApiError> {
             headers.append(name, value);
         }
     }
-    if let (Some(content_type), false) = (&answer.content_type, headers.contains_key(CONTENT_TYPE)) {
+    if let (Some(content_type), false) = (&answer.content_type, headers.contains_key(CONTENT_TYPE))
+    {
         let (name, value) = header(CONTENT_TYPE.as_str(), content_type)?;
         headers.insert(name, value);
     }
@@ -54,10 +68,18 @@ pub(super) fn to_response(answer: Answer) -> Result<Response, ApiError> {
 /// A header a flow rendered; a value that cannot be sent (a line break from request data,
 /// say) fails the session with CT21 rather than answering something else.
 fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ApiError> {
-    let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| SessionError::new(ErrorCode::Ct21, format!("`{name}` is not a valid header name")))?;
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| SessionError::new(ErrorCode::Ct21, format!("the value of header `{name}` cannot be sent")))?;
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        SessionError::new(
+            ErrorCode::Ct21,
+            format!("`{name}` is not a valid header name"),
+        )
+    })?;
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        SessionError::new(
+            ErrorCode::Ct21,
+            format!("the value of header `{name}` cannot be sent"),
+        )
+    })?;
     Ok((name, value))
 }
 
@@ -65,6 +87,8 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ApiError
 pub(super) fn json_response(status: StatusCode, body: &'static str) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }

@@ -9,12 +9,19 @@ use flowc_lang::value::Value;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 /// The request body as JSON: `None` for a zero-length body, whatever its content type.
-pub(super) async fn read_json(headers: &HeaderMap, body: Body, max_body: usize) -> Result<Option<Value>, ApiError> {
+pub(super) async fn read_json(
+    headers: &HeaderMap,
+    body: Body,
+    max_body: usize,
+) -> Result<Option<Value>, ApiError> {
     let bytes = read_limited(headers, body, max_body).await?;
     if bytes.is_empty() {
         return Ok(None);
     }
-    if !headers.get(CONTENT_TYPE).is_some_and(|v| is_json_media_type(v.as_bytes())) {
+    if !headers
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| is_json_media_type(v.as_bytes()))
+    {
         return Err(ApiError::unsupported_media_type());
     }
     parse_json(&bytes).map(Some)
@@ -23,36 +30,51 @@ pub(super) async fn read_json(headers: &HeaderMap, body: Body, max_body: usize) 
 /// Reads at most `max_body` bytes; one more is 413. A declared `Content-Length` over the
 /// limit is refused before anything is read.
 async fn read_limited(headers: &HeaderMap, body: Body, max_body: usize) -> Result<Bytes, ApiError> {
-    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > max_body as u64) {
         return Err(ApiError::payload_too_large(max_body));
     }
     match Limited::new(body, max_body).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::payload_too_large(max_body)),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(ApiError::payload_too_large(max_body))
+        }
         Err(_) => Err(ApiError::bad_request("the body could not be read")),
     }
 }
 
 /// `application/json` or `application/*+json`, parameters allowed, case-insensitive.
 pub(super) fn is_json_media_type(value: &[u8]) -> bool {
-    let essence = value.split(|b| *b == b';').next().unwrap_or_default().trim_ascii();
+    let essence = value
+        .split(|b| *b == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
     let essence = essence.to_ascii_lowercase();
     let Some(subtype) = essence.strip_prefix(b"application/") else {
         return false;
     };
-    subtype == b"json" || subtype.strip_suffix(b"+json").is_some_and(|prefix| is_token(prefix))
+    subtype == b"json" || subtype.strip_suffix(b"+json").is_some_and(is_token)
 }
 
 /// A non-empty media-type token (RFC 9110 `tchar`s).
 fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
+    !s.is_empty()
+        && s.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
 /// Parses the body text; white space alone is invalid JSON (§13 rule 30).
 fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request("the body is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request("the body is not UTF-8"))?;
     flowc_lang::json::parse(text).map_err(|e| {
-        ApiError::bad_request(format!("the body is not valid JSON: {} at line {}, column {}", e.message, e.line, e.column))
+        ApiError::bad_request(format!(
+            "the body is not valid JSON: {} at line {}, column {}",
+            e.message, e.line, e.column
+        ))
     })
 }

@@ -17,14 +17,26 @@ pub(super) fn caller(request: &Request, trusted: &[IpNet]) -> Result<IpAddr, Api
     let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
         // Serving without connect info is a wiring mistake; refuse rather than guess.
         let message = "the server cannot see the caller's address";
-        return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "CT21", message));
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "CT21",
+            message,
+        ));
     };
     // Lossy text keeps a non-UTF-8 entry as a non-address, which stops the walk (§13 rule
     // 34) instead of silently vanishing.
-    let forwarded: Vec<Cow<'_, str>> =
-        request.headers().get_all("x-forwarded-for").iter().map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
+    let forwarded: Vec<Cow<'_, str>> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()))
+        .collect();
     let forwarded: Vec<&str> = forwarded.iter().map(|v| v.as_ref()).collect();
-    Ok(net::canonical(net::client_ip(peer.ip(), &forwarded, trusted)))
+    Ok(net::canonical(net::client_ip(
+        peer.ip(),
+        &forwarded,
+        trusted,
+    )))
 }
 
 /// 403 unless the caller is in the route's allowlist.
@@ -38,7 +50,9 @@ pub(super) fn allowed(route: &Entry, ip: IpAddr) -> Result<(), ApiError> {
 
 /// 401 unless `Authorization: Bearer <token>` hashes to one of the route's hashes.
 pub(super) fn token(route: &Entry, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = headers.get(AUTHORIZATION).and_then(|v| bearer_token(v.as_bytes()));
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| bearer_token(v.as_bytes()));
     match token {
         Some(token) if hash_matches(&route.hashes, token) => Ok(()),
         _ => Err(ApiError::unauthorized()),

@@ -4,11 +4,11 @@
 //! [`RouteSpec`] (everything fixed at build time) and a [`FlowFn`] (the session). The checks
 //! of §6.1 run here, in order, once, for both backends:
 //!
-//! 1. route exists (404) — [`table`], 2. caller allowed (403) and 3. token (401) —
-//!    [`checks`], 4. method (405), 5. size (413), 6. media type (415) then JSON (400) —
-//!    [`body`]; then the session runs ([`answer`]).
+//! 1. route exists (404) — `table`, 2. caller allowed (403) and 3. token (401) —
+//!    `checks`, 4. method (405), 5. size (413), 6. media type (415) then JSON (400) —
+//!    `body`; then the session runs (`answer`). Errors are [`ApiError`]s.
 //!
-//! Everything a request needs from the route (decoded hashes, the `Allow` value) is
+//! Everything a request needs from the route (decoded hashes, the parsed method) is
 //! prepared once when the router is built, so the per-request path does one hash-map
 //! lookup and no parsing of route configuration.
 
@@ -101,7 +101,9 @@ pub fn new_request_id() -> String {
 async fn healthz(method: Method) -> Response {
     let id = new_request_id();
     if method != Method::GET {
-        return ApiError::method_not_allowed("GET").with_id(&id).into_response();
+        return ApiError::method_not_allowed("GET")
+            .with_id(&id)
+            .into_response();
     }
     let mut response = answer::json_response(axum::http::StatusCode::OK, r#"{"status":"ok"}"#);
     set_request_id(&mut response, &id);
@@ -121,7 +123,9 @@ async fn dispatch(State(table): State<Arc<Table>>, request: Request) -> Response
 
 /// The checks of §6.1 in order, then the session.
 async fn handle(table: &Table, id: &str, request: Request) -> Result<Response, ApiError> {
-    let route = table.lookup(request.uri().path()).ok_or_else(ApiError::not_found)?;
+    let route = table
+        .lookup(request.uri().path())
+        .ok_or_else(ApiError::not_found)?;
     let ip = checks::caller(&request, &table.config.trusted_proxies)?;
     checks::allowed(route, ip)?;
     checks::token(route, request.headers())?;

@@ -11,7 +11,14 @@ use flowc_lang::value::{Map, Value};
 use std::net::IpAddr;
 
 /// Makes the call for a request that passed every check.
-pub(super) fn call(parts: &Parts, ip: IpAddr, body: Option<Value>, route: &Entry, id: &str, config: &Config) -> Call {
+pub(super) fn call(
+    parts: &Parts,
+    ip: IpAddr,
+    body: Option<Value>,
+    route: &Entry,
+    id: &str,
+    config: &Config,
+) -> Call {
     let request = RequestData {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
@@ -27,7 +34,11 @@ pub(super) fn call(parts: &Parts, ip: IpAddr, body: Option<Value>, route: &Entry
         started_at: flowc_lang::time::now_iso(),
         msisdn: None,
     };
-    Call { request, session, max_steps: config.max_steps }
+    Call {
+        request,
+        session,
+        max_steps: config.max_steps,
+    }
 }
 
 /// Headers by lower-case name in order, repeated ones joined with `, `. `Authorization`
@@ -37,7 +48,11 @@ pub(super) fn flow_headers(headers: &HeaderMap) -> Vec<(String, String)> {
         .keys()
         .filter(|name| **name != AUTHORIZATION)
         .map(|name| {
-            let values: Vec<_> = headers.get_all(name).iter().map(|v| String::from_utf8_lossy(v.as_bytes())).collect();
+            let values: Vec<_> = headers
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()))
+                .collect();
             (name.as_str().to_owned(), values.join(", "))
         })
         .collect()
@@ -48,7 +63,8 @@ pub(super) fn parse_query(query: &str) -> Map {
     let mut map = Map::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        map.entry(decode_component(key)).or_insert_with(|| Value::String(decode_component(value)));
+        map.entry(decode_component(key))
+            .or_insert_with(|| Value::String(decode_component(value)));
     }
     map
 }
@@ -62,7 +78,10 @@ pub(super) fn decode_component(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).and_then(hex), bytes.get(i + 2).and_then(hex)) {
+            b'%' => match (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi << 4 | lo);
                     i += 2;

@@ -30,7 +30,12 @@ impl Table {
     pub fn new(routes: Vec<(RouteSpec, FlowFn)>, config: Arc<Config>) -> Table {
         let routes = routes
             .into_iter()
-            .map(|(spec, flow)| (format!("/dynamic/{}", spec.id), Entry::new(spec, flow, &config)))
+            .map(|(spec, flow)| {
+                (
+                    format!("/dynamic/{}", spec.id),
+                    Entry::new(spec, flow, &config),
+                )
+            })
             .collect();
         Table { routes, config }
     }
@@ -49,7 +54,12 @@ impl Entry {
         // An unknown method cannot come from a checked bundle; matching nothing is the safe
         // reading (every call gets 405).
         let method = Method::from_bytes(spec.method.as_bytes()).ok();
-        Entry { spec, flow, method, hashes }
+        Entry {
+            spec,
+            flow,
+            method,
+            hashes,
+        }
     }
 }
 

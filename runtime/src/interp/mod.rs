@@ -3,8 +3,8 @@
 //!
 //! [`routes`] prepares a bundle once (every regex compiled, every route's spec made) and
 //! gives the router one [`FlowFn`] per route; [`run`] runs one session directly (for
-//! `flowc run`, with an optional [`TraceStep`] trace). The semantics live in [`step`]
-//! (one function per node kind) over the session [`state`].
+//! `flowc run`, with an optional [`TraceStep`] trace). The semantics live in `step`
+//! (one function per node kind) over the session `state`.
 
 mod state;
 mod step;
@@ -37,7 +37,9 @@ pub struct TraceStep {
 /// compiled here, once per bundle load.
 pub fn routes(bundle: Arc<ir::Bundle>) -> Vec<(RouteSpec, FlowFn)> {
     let program = Arc::new(Program::new(bundle));
-    (0..program.bundle.routes.len()).map(|i| (program.route_spec(i), flow_fn(&program, i))).collect()
+    (0..program.bundle.routes.len())
+        .map(|i| (program.route_spec(i), flow_fn(&program, i)))
+        .collect()
 }
 
 /// The HTTP router serving a bundle through the interpreter.
@@ -55,7 +57,11 @@ pub fn run(
     trace: Option<&mut Vec<TraceStep>>,
 ) -> SessionResult {
     let regexes = Regexes::compile(bundle);
-    step::Machine { bundle, regexes: &regexes }.run(entry, route, call, trace)
+    step::Machine {
+        bundle,
+        regexes: &regexes,
+    }
+    .run(entry, route, call, trace)
 }
 
 /// A bundle prepared for running: the IR and its compiled regexes.
@@ -79,17 +85,33 @@ impl Program {
 
     /// Runs one session of the route at `route` (an index into [`ir::Bundle::routes`]).
     /// An index out of range is CT21: no such route runs.
-    pub fn run_route(&self, route: usize, call: Call, trace: Option<&mut Vec<TraceStep>>) -> SessionResult {
+    pub fn run_route(
+        &self,
+        route: usize,
+        call: Call,
+        trace: Option<&mut Vec<TraceStep>>,
+    ) -> SessionResult {
         let Some(r) = self.bundle.routes.get(route) else {
-            return Err(crate::session::SessionError::new(crate::session::ErrorCode::Ct21, "no such route"));
+            return Err(crate::session::SessionError::new(
+                crate::session::ErrorCode::Ct21,
+                "no such route",
+            ));
         };
-        step::Machine { bundle: &self.bundle, regexes: &self.regexes }.run(r.entry, r, call, trace)
+        step::Machine {
+            bundle: &self.bundle,
+            regexes: &self.regexes,
+        }
+        .run(r.entry, r, call, trace)
     }
 
     /// The route's fixed facts for the router.
     fn route_spec(&self, index: usize) -> RouteSpec {
         let r = &self.bundle.routes[index];
-        let entry_flow = self.bundle.flows.get(r.entry.flow).map_or("?", |f| f.id.as_str());
+        let entry_flow = self
+            .bundle
+            .flows
+            .get(r.entry.flow)
+            .map_or("?", |f| f.id.as_str());
         RouteSpec {
             id: r.id.clone(),
             name: r.name.clone(),
@@ -125,7 +147,13 @@ impl Regexes {
             for s in &flow.steps {
                 if let StepKind::Regex { pattern, .. } = &s.kind {
                     if let Ok(re) = regex::Regex::new(&pattern.translated) {
-                        map.insert(StepRef { flow: fi, step: s.number }, re);
+                        map.insert(
+                            StepRef {
+                                flow: fi,
+                                step: s.number,
+                            },
+                            re,
+                        );
                     }
                 }
             }

@@ -24,7 +24,12 @@ pub(super) struct State {
 impl State {
     /// The state at the start of a call, before the flow fills `flow` and `msisdn`.
     pub fn new(call: Call) -> State {
-        State { vars: HashMap::new(), nodes: HashMap::new(), request: call.request, session: call.session }
+        State {
+            vars: HashMap::new(),
+            nodes: HashMap::new(),
+            request: call.request,
+            session: call.session,
+        }
     }
 
     /// A template rendered as a string (§3).

@@ -4,14 +4,13 @@ use super::state::State;
 use super::{Regexes, TraceStep};
 use crate::http::Call;
 use crate::session::{Answer, ErrorCode, SessionError, SessionResult};
-use bytes::Bytes;
 use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
-use flowc_lang::calc::{self, Expr, Outcome};
+use flowc_lang::calc::{self, Expr};
 use flowc_lang::eval;
 use flowc_lang::scope::NodeOutput;
 use flowc_lang::template::{Template, ValueTemplate};
 use flowc_lang::value::Value;
-use flowc_lang::{nodes, pattern};
+use flowc_lang::nodes;
 use std::borrow::Cow;
 
 /// A bundle and its compiled regexes, borrowed for one session.
@@ -22,10 +21,34 @@ pub(super) struct Machine<'a> {
 
 /// How a step ended.
 enum Next {
-    /// Take a branch: its name for traces and CT04 (`yes`, `case 2`, …) and its target.
-    Go(Cow<'static, str>, Target),
+    /// Take a branch to its target.
+    Go(Branch, Target),
     /// The session answered.
     End(Answer),
+}
+
+/// Which branch a step took; named (`yes`, `case 2`, …) only for traces and CT04, so the
+/// untraced path allocates nothing for it.
+#[derive(Clone, Copy)]
+enum Branch {
+    Next,
+    Yes,
+    No,
+    Default,
+    /// The 0-based index of the case that matched.
+    Case(usize),
+}
+
+impl Branch {
+    fn name(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Branch::Next => "next",
+            Branch::Yes => "yes",
+            Branch::No => "no",
+            Branch::Default => "default",
+            Branch::Case(i) => return Cow::Owned(format!("case {}", i + 1)),
+        })
+    }
 }
 
 /// What a step wrote, kept only when tracing.
@@ -72,25 +95,34 @@ impl Machine<'_> {
         let max_steps = call.max_steps;
         let mut state = State::new(call);
         state.session.flow = self.flow(entry)?.id.clone();
-        state.session.msisdn = route.msisdn.as_ref().and_then(|t| nodes::normalize_msisdn(&state.render(t)));
+        state.session.msisdn = route
+            .msisdn
+            .as_ref()
+            .and_then(|t| nodes::normalize_msisdn(&state.render(t)));
         let mut at = entry;
         // Every executed node counts, `start` and `api_end` included (§13 rule 15).
         for _ in 0..max_steps {
             let flow = self.flow(at)?;
-            let step = flow.step(at.step).ok_or_else(|| internal(format!("flow {} has no step {}", flow.id, at.step)))?;
-            let mut writes = Writes { on: trace.is_some(), items: Vec::new() };
-            let next = self.exec(at, &step.kind, &mut state, &mut writes)?;
-            let outcome = match &next {
-                Next::Go(branch, _) => branch.to_string(),
-                Next::End(answer) => format!("end {}", answer.status),
+            let step = flow
+                .step(at.step)
+                .ok_or_else(|| internal(format!("flow {} has no step {}", flow.id, at.step)))?;
+            let mut writes = Writes {
+                on: trace.is_some(),
+                items: Vec::new(),
             };
+            let next = self.exec(at, &step.kind, &mut state, &mut writes)?;
             if let Some(t) = trace.as_deref_mut() {
-                let kind = kind_name(&step.kind);
-                t.push(TraceStep { flow: flow.id.clone(), step: step.number, kind, outcome, wrote: writes.items });
+                t.push(trace_step(flow, step, &next, writes.items));
             }
             match next {
                 Next::End(answer) => return Ok(answer),
-                Next::Go(branch, Target::Missing) => return Err(SessionError::no_target(&flow.id, step.number, &branch)),
+                Next::Go(branch, Target::Missing) => {
+                    return Err(SessionError::no_target(
+                        &flow.id,
+                        step.number,
+                        &branch.name(),
+                    ))
+                }
                 Next::Go(_, Target::Step(to)) => {
                     if to.flow != at.flow {
                         // "Trigger another workflow": the session and its variables carry over.
@@ -104,39 +136,92 @@ impl Machine<'_> {
     }
 
     fn flow(&self, at: StepRef) -> Result<&ir::Flow, SessionError> {
-        self.bundle.flows.get(at.flow).ok_or_else(|| internal(format!("no flow #{}", at.flow)))
+        self.bundle
+            .flows
+            .get(at.flow)
+            .ok_or_else(|| internal(format!("no flow #{}", at.flow)))
     }
 
     /// Executes one node.
-    fn exec(&self, at: StepRef, kind: &StepKind, state: &mut State, w: &mut Writes) -> Result<Next, SessionError> {
+    fn exec(
+        &self,
+        at: StepRef,
+        kind: &StepKind,
+        state: &mut State,
+        w: &mut Writes,
+    ) -> Result<Next, SessionError> {
         Ok(match kind {
-            StepKind::Start { next } => go("next", *next),
+            StepKind::Start { next } => Next::Go(Branch::Next, *next),
             StepKind::SetVariable { assign, next } => set_variable(assign, *next, state, w),
-            StepKind::Calculate { name, expr, yes, no } => calculate(name, expr, (*yes, *no), state, w),
-            StepKind::SwitchCase { input, cases, default, ignore_case } => {
-                switch_case(input, cases, *default, *ignore_case, state)
+            StepKind::Calculate {
+                name,
+                expr,
+                yes,
+                no,
+            } => calculate(name, expr, (*yes, *no), state, w),
+            StepKind::SwitchCase {
+                input,
+                cases,
+                default,
+                ignore_case,
+            } => switch_case(input, cases, *default, *ignore_case, state),
+            StepKind::IsEmpty { input, yes, no } => {
+                yes_no(nodes::is_empty(state.input(input).as_deref()), *yes, *no)
             }
-            StepKind::IsEmpty { input, yes, no } => yes_no(nodes::is_empty(state.input(input).as_deref()), *yes, *no),
-            StepKind::IsNull { input, yes, no } => yes_no(nodes::is_null(state.input(input).as_deref()), *yes, *no),
-            StepKind::Regex { name, input, yes, no, .. } => {
-                let re = self.regexes.get(at).ok_or_else(|| internal(format!("the pattern of step {} is invalid", at.step)))?;
+            StepKind::IsNull { input, yes, no } => {
+                yes_no(nodes::is_null(state.input(input).as_deref()), *yes, *no)
+            }
+            StepKind::Regex {
+                name,
+                input,
+                yes,
+                no,
+                ..
+            } => {
+                let re = self.regexes.get(at).ok_or_else(|| {
+                    internal(format!("the pattern of step {} is invalid", at.step))
+                })?;
                 regex(name, input, re, (*yes, *no), state, w)
             }
-            StepKind::Remap { name, mapping, next } => remap(name, mapping, *next, state, w),
-            StepKind::ApiEnd { status, headers, body } => Next::End(api_end(*status, headers, body, state)),
+            StepKind::Remap {
+                name,
+                mapping,
+                next,
+            } => remap(name, mapping, *next, state, w),
+            StepKind::ApiEnd {
+                status,
+                headers,
+                body,
+            } => Next::End(api_end(*status, headers, body, state)),
         })
     }
 }
 
-fn go(branch: &'static str, target: Target) -> Next {
-    Next::Go(Cow::Borrowed(branch), target)
+/// The trace entry of a step that ran.
+fn trace_step(
+    flow: &ir::Flow,
+    step: &ir::Step,
+    next: &Next,
+    wrote: Vec<(String, String)>,
+) -> TraceStep {
+    let outcome = match next {
+        Next::Go(branch, _) => branch.name().into_owned(),
+        Next::End(answer) => format!("end {}", answer.status),
+    };
+    TraceStep {
+        flow: flow.id.clone(),
+        step: step.number,
+        kind: kind_name(&step.kind),
+        outcome,
+        wrote,
+    }
 }
 
 fn yes_no(yes: bool, yes_target: Target, no_target: Target) -> Next {
     if yes {
-        go("yes", yes_target)
+        Next::Go(Branch::Yes, yes_target)
     } else {
-        go("no", no_target)
+        Next::Go(Branch::No, no_target)
     }
 }
 
@@ -147,24 +232,37 @@ fn internal(message: String) -> SessionError {
 
 /// `set_variable`: every value is evaluated before any is assigned, so `{"a": "[[b]]",
 /// "b": "[[a]]"}` swaps.
-fn set_variable(assign: &[(String, ValueTemplate)], next: Target, state: &mut State, w: &mut Writes) -> Next {
-    let values: Vec<Value> = assign.iter().map(|(_, vt)| eval::eval_value(vt, state, None)).collect();
+fn set_variable(
+    assign: &[(String, ValueTemplate)],
+    next: Target,
+    state: &mut State,
+    w: &mut Writes,
+) -> Next {
+    let values: Vec<Value> = assign
+        .iter()
+        .map(|(_, vt)| eval::eval_value(vt, state, None))
+        .collect();
     for ((name, _), value) in assign.iter().zip(values) {
         w.note(|| name.clone(), &value);
         state.set_var(name, value);
     }
-    go("next", next)
+    Next::Go(Branch::Next, next)
 }
 
 /// `calculate` (§4.1): a number or a true comparison goes `yes`; an error or a false
 /// comparison `no`. On an error the result is absent and `error` holds the message.
-fn calculate(name: &str, expr: &Expr, (yes, no): (Target, Target), state: &mut State, w: &mut Writes) -> Next {
-    let outcome = calc::eval(expr, &mut |r, pos| eval::eval_ref(r, &*state, pos).map(Cow::into_owned));
-    let (out, ok) = match outcome {
-        Outcome::Number(n) => (NodeOutput { result: Some(Value::Number(n)), ..NodeOutput::default() }, true),
-        Outcome::Bool(b) => (NodeOutput { result: Some(Value::Bool(b)), ..NodeOutput::default() }, b),
-        Outcome::Error(m) => (NodeOutput { error: Some(Value::String(m)), ..NodeOutput::default() }, false),
-    };
+fn calculate(
+    name: &str,
+    expr: &Expr,
+    (yes, no): (Target, Target),
+    state: &mut State,
+    w: &mut Writes,
+) -> Next {
+    let outcome = calc::eval(expr, &mut |r, pos| {
+        eval::eval_ref(r, &*state, pos).map(Cow::into_owned)
+    });
+    let mut out = NodeOutput::default();
+    let ok = nodes::store_calc(&mut out, outcome);
     w.node(name, &out);
     state.set_node(name, out);
     yes_no(ok, yes, no)
@@ -172,11 +270,20 @@ fn calculate(name: &str, expr: &Expr, (yes, no): (Target, Target), state: &mut S
 
 /// `switch_case`: the first case equal to the rendered input (absent renders `""`), else
 /// `default`.
-fn switch_case(input: &Template, cases: &[Case], default: Target, ignore_case: bool, state: &State) -> Next {
+fn switch_case(
+    input: &Template,
+    cases: &[Case],
+    default: Target,
+    ignore_case: bool,
+    state: &State,
+) -> Next {
     let input = state.render(input);
-    match cases.iter().position(|c| nodes::switch_matches(&input, &c.value, ignore_case)) {
-        Some(i) => Next::Go(Cow::Owned(format!("case {}", i + 1)), cases[i].next),
-        None => go("default", default),
+    match cases
+        .iter()
+        .position(|c| nodes::switch_matches(&input, &c.value, ignore_case))
+    {
+        Some(i) => Next::Go(Branch::Case(i), cases[i].next),
+        None => Next::Go(Branch::Default, default),
     }
 }
 
@@ -190,40 +297,47 @@ fn regex(
     state: &mut State,
     w: &mut Writes,
 ) -> Next {
-    let found = state.input(input).and_then(|v| match v.as_ref() {
-        Value::String(s) => pattern::exec(re, s),
-        other => pattern::exec(re, &other.render()),
+    let text = state.input(input).map(|v| match v.as_ref() {
+        Value::String(s) => s.clone(),
+        other => other.render(),
     });
-    let out = match &found {
-        Some(groups) => NodeOutput {
-            result: groups.first().cloned().flatten().map(Value::String),
-            groups: groups.iter().map(|g| g.clone().map(Value::String)).collect(),
-            ..NodeOutput::default()
-        },
-        None => NodeOutput::default(),
-    };
+    let mut out = NodeOutput::default();
+    let matched = nodes::store_regex(&mut out, re, text.as_deref());
     w.node(name, &out);
     state.set_node(name, out);
-    yes_no(found.is_some(), yes, no)
+    yes_no(matched, yes, no)
 }
 
 /// `remap`: builds the mapping's value as the node's result.
-fn remap(name: &str, mapping: &ValueTemplate, next: Target, state: &mut State, w: &mut Writes) -> Next {
-    let out = NodeOutput { result: Some(eval::eval_value(mapping, state, None)), ..NodeOutput::default() };
+fn remap(
+    name: &str,
+    mapping: &ValueTemplate,
+    next: Target,
+    state: &mut State,
+    w: &mut Writes,
+) -> Next {
+    let out = NodeOutput {
+        result: Some(eval::eval_value(mapping, state, None)),
+        ..NodeOutput::default()
+    };
     w.node(name, &out);
     state.set_node(name, out);
-    go("next", next)
+    Next::Go(Branch::Next, next)
 }
 
 /// `api_end` (§6.2, §13 rule 17).
 fn api_end(status: u16, headers: &[(String, Template)], body: &EndBody, state: &State) -> Answer {
-    let headers = headers.iter().map(|(name, t)| (name.clone(), state.render(t))).collect();
-    let (content_type, body) = match body {
-        EndBody::Empty => (None, Bytes::new()),
-        EndBody::Json(vt) => (Some("application/json".to_owned()), Bytes::from(eval::eval_value(vt, state, None).to_json())),
-        EndBody::Text { template, content_type } => (Some(content_type.clone()), Bytes::from(state.render(template))),
-    };
-    Answer { status, headers, content_type, body }
+    let headers = headers
+        .iter()
+        .map(|(name, t)| (name.clone(), state.render(t)))
+        .collect();
+    match body {
+        EndBody::Empty => Answer::empty(status, headers),
+        EndBody::Json(vt) => Answer::json(status, headers, &eval::eval_value(vt, state, None)),
+        EndBody::Text { template, content_type } => {
+            Answer::text(status, headers, content_type, state.render(template))
+        }
+    }
 }
 
 /// The node type's name in bundles.

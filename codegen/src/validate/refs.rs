@@ -1,0 +1,247 @@
+//! What templates and expressions read (§3.1, §11, §13 rules 13 and 36).
+
+use super::hint::did_you_mean;
+use super::parts::produces;
+use super::Ctx;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Loc, Step, TemplateSite, INTEGRATIONS_FILE, ROUTES_FILE};
+use flowc_lang::template::{NodePart, Ref, Template};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every variable write and every named node of the bundle, by name.
+struct Known<'a> {
+    /// Variable name → the flows whose `set_variable` nodes write it.
+    writers: BTreeMap<&'a str, BTreeSet<usize>>,
+    /// Node name → the named nodes (flow index, step), in bundle order.
+    nodes: BTreeMap<&'a str, Vec<(usize, &'a Step)>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(ctx: &Ctx<'a>) -> Known<'a> {
+        let mut known = Known {
+            writers: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+        };
+        for (i, _, step) in ctx.steps() {
+            for (name, _) in step.fields.assign() {
+                known.writers.entry(name.as_str()).or_default().insert(i);
+            }
+            if let Some(name) = step.name() {
+                known.nodes.entry(name).or_default().push((i, step));
+            }
+        }
+        known
+    }
+}
+
+/// A session reads only what it wrote before: a variable from a `set_variable`, a node
+/// part from a result node, in this flow or one that can trigger it (§13 rule 36). A
+/// read of something nothing writes is almost always a typo.
+pub(super) fn check_step_reads(ctx: &Ctx, diags: &mut Diagnostics) {
+    let known = Known::new(ctx);
+    for (flow_index, flow, step) in ctx.steps() {
+        let reader = Reader {
+            ctx,
+            known: &known,
+            flow: flow_index,
+        };
+        let mut report = |loc: &Loc, (message, hint): Problem| {
+            diags.push(with_hint(loc.error(&flow.file, step.number, message), hint));
+        };
+        for site in step.fields.template_sites() {
+            if let Some(p) = misplaced_hash(&site) {
+                report(&site.loc, p);
+            }
+            each_ref(site.template, &mut |r| {
+                reader
+                    .check(r)
+                    .into_iter()
+                    .for_each(|p| report(&site.loc, p))
+            });
+        }
+        if let Some(expr) = step.fields.expr("expression") {
+            let loc = step.field_loc("expression");
+            expr.visit_refs(&mut |r| reader.check(r).into_iter().for_each(|p| report(&loc, p)));
+        }
+    }
+}
+
+/// A route's `msisdn` is evaluated when the session starts (§3.1), before any node ran,
+/// so it may only read the request and the session.
+pub(super) fn check_route_reads(ctx: &Ctx, diags: &mut Diagnostics) {
+    for route in &ctx.bundle.routes {
+        let Some(template) = route.fields.template("msisdn") else {
+            continue;
+        };
+        let loc = route.field_loc("msisdn");
+        let site = TemplateSite {
+            template,
+            loc: loc.clone(),
+            in_positions: false,
+        };
+        let mut problems: Vec<Problem> = misplaced_hash(&site).into_iter().collect();
+        each_ref(template, &mut |r| {
+            if matches!(r, Ref::Var { .. } | Ref::Node { .. }) {
+                let msg = "a route's `msisdn` is read before the flow runs: only `[[request:…]]` and `[[session:…]]` have values then";
+                problems.push((msg.into(), None));
+            }
+        });
+        for (message, hint) in problems {
+            diags.push(with_hint(loc.error(ROUTES_FILE, None, message), hint));
+        }
+    }
+}
+
+/// An integration serves any flow, so its templates may read what any flow writes.
+pub(super) fn check_integration_reads(ctx: &Ctx, diags: &mut Diagnostics) {
+    let known = Known::new(ctx);
+    for integration in &ctx.bundle.integrations {
+        for site in integration.fields.template_sites() {
+            let mut problems: Vec<Problem> = misplaced_hash(&site).into_iter().collect();
+            each_ref(site.template, &mut |r| match r {
+                Ref::Var { name, .. } if !known.writers.contains_key(name.as_str()) => {
+                    problems.push((
+                        format!("no `set_variable` in the bundle writes `[[{name}]]`"),
+                        None,
+                    ));
+                }
+                Ref::Node { node, .. } if !known.nodes.contains_key(node.as_str()) => {
+                    problems.push((
+                        format!("there is no node named `{node}` in the bundle"),
+                        None,
+                    ));
+                }
+                _ => {}
+            });
+            for (message, hint) in problems {
+                diags.push(with_hint(
+                    site.loc.error(INTEGRATIONS_FILE, None, message),
+                    hint,
+                ));
+            }
+        }
+    }
+}
+
+/// A message and an optional hint.
+type Problem = (String, Option<String>);
+
+fn with_hint(d: Diagnostic, hint: Option<String>) -> Diagnostic {
+    match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+/// Visits every reference of a template, nested ones included.
+fn each_ref<'t>(template: &'t Template, f: &mut dyn FnMut(&'t Ref)) {
+    template.visit_refs(f);
+}
+
+/// `#` means "the current position" and only has one inside a list that repeats per
+/// position (§3) or inside `sum`/`count` (checked by the expression parser).
+fn misplaced_hash(site: &TemplateSite) -> Option<Problem> {
+    let mut found = false;
+    site.template.visit_refs(&mut |r| found |= r.has_hash());
+    (found && !site.in_positions).then(|| {
+        let msg = "`#` has no position here: it works inside a one-element list of a value (one item per position) or in `sum`/`count`";
+        (msg.to_owned(), None)
+    })
+}
+
+/// Checks the references of one flow.
+struct Reader<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    known: &'c Known<'a>,
+    flow: usize,
+}
+
+impl Reader<'_, '_> {
+    fn check(&self, r: &Ref) -> Option<Problem> {
+        match r {
+            Ref::Var { name, .. } => self.variable(name),
+            Ref::Node { node, part } => self.node(node, part),
+            _ => None,
+        }
+    }
+
+    fn visible(&self, flow: usize) -> bool {
+        self.ctx.visibility.of(self.flow).contains(&flow)
+    }
+
+    fn flow_id(&self, flow: usize) -> &str {
+        self.ctx.bundle.flows[flow].id.as_deref().unwrap_or("?")
+    }
+
+    fn variable(&self, name: &str) -> Option<Problem> {
+        match self.known.writers.get(name) {
+            Some(flows) if flows.iter().any(|f| self.visible(*f)) => None,
+            Some(flows) => {
+                let first = flows.iter().next().map_or("?", |f| self.flow_id(*f));
+                Some((format!("`[[{name}]]` is only written in flow `{first}`, which cannot trigger this flow"), None))
+            }
+            None => {
+                let visible = self
+                    .known
+                    .writers
+                    .iter()
+                    .filter(|(_, fs)| fs.iter().any(|f| self.visible(*f)));
+                let hint = did_you_mean(name, visible.map(|(n, _)| *n));
+                let msg = format!("no `set_variable` writes `[[{name}]]` in this flow or a flow that can trigger it");
+                Some((msg, hint))
+            }
+        }
+    }
+
+    fn node(&self, node: &str, part: &NodePart) -> Option<Problem> {
+        let named = self.known.nodes.get(node).map_or(&[][..], Vec::as_slice);
+        let results: Vec<&Step> = named
+            .iter()
+            .filter(|(f, s)| self.visible(*f) && s.result_name().is_some())
+            .map(|(_, s)| *s)
+            .collect();
+        if results.is_empty() {
+            return Some(self.no_such_node(node, named));
+        }
+        let problems: Vec<Problem> = results
+            .iter()
+            .filter_map(|s| produces(s, part).err())
+            .collect();
+        (problems.len() == results.len())
+            .then(|| problems.into_iter().next())
+            .flatten()
+    }
+
+    fn no_such_node(&self, node: &str, named: &[(usize, &Step)]) -> Problem {
+        if let Some((f, _)) = named.iter().find(|(_, s)| s.result_name().is_some()) {
+            return (
+                format!(
+                    "node `{node}` is in flow `{}`, which cannot trigger this flow",
+                    self.flow_id(*f)
+                ),
+                None,
+            );
+        }
+        if let Some(kind) = named
+            .iter()
+            .find(|(f, _)| self.visible(*f))
+            .and_then(|(_, s)| s.kind)
+        {
+            return (
+                format!("`{node}` is {}, which stores no results", kind.described()),
+                None,
+            );
+        }
+        let results = self.known.nodes.iter().filter(|(_, ss)| {
+            ss.iter()
+                .any(|(f, s)| self.visible(*f) && s.result_name().is_some())
+        });
+        let hint = did_you_mean(node, results.map(|(n, _)| *n));
+        (
+            format!(
+                "there is no result node named `{node}` in this flow or a flow that can trigger it"
+            ),
+            hint,
+        )
+    }
+}
