@@ -36,10 +36,10 @@ impl RefExpr {
     /// As `Option<Cow<'_, Value>>`.
     pub fn cow(&self) -> TokenStream {
         match self {
-            RefExpr::Val(e) => quote! { #e.map(::std::borrow::Cow::Borrowed) },
-            RefExpr::Str(e) => quote! { #e.map(|x| ::std::borrow::Cow::Owned(__lang::Value::from(x))) },
-            RefExpr::Owned(e) => quote! { #e.map(::std::borrow::Cow::Owned) },
-            RefExpr::Text(e) => quote! { Some(::std::borrow::Cow::Owned(__lang::Value::String(#e))) },
+            RefExpr::Val(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Borrowed) },
+            RefExpr::Str(e) => quote! { #e.map(|x| ::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(x))) },
+            RefExpr::Owned(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Owned) },
+            RefExpr::Text(e) => quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#e))) },
         }
     }
 

@@ -86,7 +86,7 @@ fn route_spec(bundle: &Bundle, r: &Route) -> TokenStream {
     let allowed = r.allowed.iter().map(ip_net);
     let hashes = r.token_sha256.iter();
     let (is_async, timeout) = (r.is_async, Literal::u64_unsuffixed(r.timeout_ms));
-    let entry = format!("{} → {}:{}", r.name, bundle.flows[r.entry.flow].id, r.entry.step);
+    let entry = format!("{}:{}", bundle.flows[r.entry.flow].id, r.entry.step);
     quote! {
         ::flowc_runtime::RouteSpec {
             id: ::std::string::String::from(#id),

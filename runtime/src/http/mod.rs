@@ -52,7 +52,7 @@ pub struct RouteSpec {
     pub is_async: bool,
     /// The synchronous session time limit (CT12).
     pub timeout_ms: u64,
-    /// For the start-up log: `order-triage → order-triage:1`.
+    /// Where sessions start, for the start-up log: `order-triage:1`.
     pub entry: String,
 }
 
