@@ -21,7 +21,11 @@ fn main() -> ExitCode {
         }
     }
     let Some(ir) = checked.ir else {
-        eprintln!("flowc: the bundle {} has errors:\n{}", bundle.display(), checked.diagnostics.render());
+        eprintln!(
+            "flowc: the bundle {} has errors:\n{}",
+            bundle.display(),
+            checked.diagnostics.render()
+        );
         return ExitCode::FAILURE;
     };
     let code = flowc_codegen::generate(&ir);

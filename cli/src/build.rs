@@ -34,10 +34,15 @@ pub fn build(args: &BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace().join("target"), PathBuf::from);
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cargo.current_dir(workspace()).args(["build", "--release", "-p", "flowc-server"]);
-    cargo.env("FLOWC_BUNDLE", &bundle).env("CARGO_TARGET_DIR", &target);
+    cargo
+        .current_dir(workspace())
+        .args(["build", "--release", "-p", "flowc-server"]);
+    cargo
+        .env("FLOWC_BUNDLE", &bundle)
+        .env("CARGO_TARGET_DIR", &target);
     if args.production {
         cargo.env("FLOWC_PROFILE", "production");
     }
@@ -56,7 +61,11 @@ pub fn build(args: &BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("flowc: cannot copy {} to {}: {e}", built.display(), args.output.display());
+            eprintln!(
+                "flowc: cannot copy {} to {}: {e}",
+                built.display(),
+                args.output.display()
+            );
             ExitCode::FAILURE
         }
     }

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 
 /// flowc: the flow compiler.
 #[derive(Parser)]
-#[command(name = "flowc", version, about = "Compile JSON flow bundles into HTTP servers")]
+#[command(
+    name = "flowc",
+    version,
+    about = "Compile JSON flow bundles into HTTP servers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -94,7 +98,9 @@ fn checked_ir(bundle: &std::path::Path) -> Option<flowc_codegen::ir::Bundle> {
 }
 
 fn expand(bundle: &std::path::Path, ir: bool) -> ExitCode {
-    let Some(lowered) = checked_ir(bundle) else { return ExitCode::FAILURE };
+    let Some(lowered) = checked_ir(bundle) else {
+        return ExitCode::FAILURE;
+    };
     if ir {
         println!("{lowered:#?}");
     } else {
@@ -104,7 +110,9 @@ fn expand(bundle: &std::path::Path, ir: bool) -> ExitCode {
 }
 
 fn serve(bundle: &std::path::Path, server: &flowc_runtime::ServerArgs) -> ExitCode {
-    let Some(lowered) = checked_ir(bundle) else { return ExitCode::FAILURE };
+    let Some(lowered) = checked_ir(bundle) else {
+        return ExitCode::FAILURE;
+    };
     let routes = flowc_runtime::interp::routes(std::sync::Arc::new(lowered));
     flowc_runtime::serve::run_server(server, move |config| {
         let specs = routes.iter().map(|(spec, _)| spec.clone()).collect();

@@ -55,13 +55,23 @@ pub fn route(command: RouteCommand) -> ExitCode {
 fn add(args: &AddArgs) -> Result<(), String> {
     let method = args.method.to_ascii_uppercase();
     if !["GET", "POST", "PUT", "DELETE"].contains(&method.as_str()) {
-        return Err(format!("--method must be GET, POST, PUT or DELETE, not `{}`", args.method));
+        return Err(format!(
+            "--method must be GET, POST, PUT or DELETE, not `{}`",
+            args.method
+        ));
     }
     let path = args.bundle.join("routes.json");
     let mut file = read_routes(&path)?;
     let routes = routes_array(&mut file)?;
-    if routes.iter().any(|r| r.segment("name", None) == Some(&Value::from(args.name.as_str()))) {
-        return Err(format!("a route named `{}` already exists in {}", args.name, path.display()));
+    if routes
+        .iter()
+        .any(|r| r.segment("name", None) == Some(&Value::from(args.name.as_str())))
+    {
+        return Err(format!(
+            "a route named `{}` already exists in {}",
+            args.name,
+            path.display()
+        ));
     }
     let token = new_token()?;
     let id = flowc_lang::func::uuid();
@@ -118,8 +128,14 @@ fn route_value(args: &AddArgs, method: &str, id: &str, token: &str) -> Value {
     route.insert("async".into(), args.is_async.into());
     route.insert("flow".into(), args.flow.as_str().into());
     if let Some(step) = args.step {
-        route.insert("step".into(), Value::Number(flowc_lang::Number::from_i64(step as i64)));
+        route.insert(
+            "step".into(),
+            Value::Number(flowc_lang::Number::from_i64(step as i64)),
+        );
     }
-    route.insert("token_sha256".into(), hex(&Sha256::digest(token.as_bytes())).into());
+    route.insert(
+        "token_sha256".into(),
+        hex(&Sha256::digest(token.as_bytes())).into(),
+    );
     Value::Object(route)
 }

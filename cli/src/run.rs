@@ -38,10 +38,20 @@ pub struct RunArgs {
 
 /// Runs the preview.
 pub fn run(args: &RunArgs) -> ExitCode {
-    let Some(bundle) = super::checked_ir(&args.bundle) else { return ExitCode::FAILURE };
-    let Some(route) = bundle.routes.iter().find(|r| r.id == args.route || r.name == args.route) else {
+    let Some(bundle) = super::checked_ir(&args.bundle) else {
+        return ExitCode::FAILURE;
+    };
+    let Some(route) = bundle
+        .routes
+        .iter()
+        .find(|r| r.id == args.route || r.name == args.route)
+    else {
         let names: Vec<&str> = bundle.routes.iter().map(|r| r.name.as_str()).collect();
-        eprintln!("flowc: no route `{}`; routes: {}", args.route, names.join(", "));
+        eprintln!(
+            "flowc: no route `{}`; routes: {}",
+            args.route,
+            names.join(", ")
+        );
         return ExitCode::FAILURE;
     };
     let call = match make_call(args, route) {
@@ -70,7 +80,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("HTTP {} {}: {}", e.code.status(), e.code.as_str(), e.message);
+            println!(
+                "HTTP {} {}: {}",
+                e.code.status(),
+                e.code.as_str(),
+                e.message
+            );
             ExitCode::FAILURE
         }
     }
@@ -79,21 +94,27 @@ pub fn run(args: &RunArgs) -> ExitCode {
 fn make_call(args: &RunArgs, route: &ir::Route) -> Result<Call, String> {
     let body = match &args.body {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let value = flowc_lang::json::parse(&text)
-                .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let value = flowc_lang::json::parse(&text).map_err(|e| {
+                format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message)
+            })?;
             Some(value)
         }
         None => None,
     };
     let mut query = flowc_lang::Map::new();
     for pair in &args.query {
-        let (k, v) = pair.split_once('=').ok_or_else(|| format!("--query `{pair}` is not KEY=VALUE"))?;
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--query `{pair}` is not KEY=VALUE"))?;
         query.entry(k.to_owned()).or_insert_with(|| v.into());
     }
     let mut headers = Vec::new();
     for h in &args.headers {
-        let (k, v) = h.split_once(':').ok_or_else(|| format!("--header `{h}` is not NAME: VALUE"))?;
+        let (k, v) = h
+            .split_once(':')
+            .ok_or_else(|| format!("--header `{h}` is not NAME: VALUE"))?;
         headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
     }
     let request = RequestData {
@@ -111,12 +132,23 @@ fn make_call(args: &RunArgs, route: &ir::Route) -> Result<Call, String> {
         started_at: flowc_lang::time::now_iso(),
         msisdn: None,
     };
-    Ok(Call { request, session, max_steps: args.max_steps })
+    Ok(Call {
+        request,
+        session,
+        max_steps: args.max_steps,
+    })
 }
 
 fn print_trace(trace: &[TraceStep]) {
     for (i, step) in trace.iter().enumerate() {
-        println!("{:>4}  {}:{}  {}  → {}", i + 1, step.flow, step.step, step.kind, step.outcome);
+        println!(
+            "{:>4}  {}:{}  {}  → {}",
+            i + 1,
+            step.flow,
+            step.step,
+            step.kind,
+            step.outcome
+        );
         for (name, value) in &step.wrote {
             println!("        {name} = {value}");
         }

@@ -49,7 +49,10 @@ impl Diagnostic {
 
     /// A warning in `file` with no location yet.
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
     }
 
     /// Sets the pointer.
@@ -162,15 +165,24 @@ impl Diagnostics {
             let mut obj = flowc_lang::Map::new();
             obj.insert("severity".into(), severity.into());
             obj.insert("file".into(), d.file.clone().into());
-            obj.insert("line".into(), flowc_lang::Value::Number(flowc_lang::Number::from_i64(d.line.into())));
-            obj.insert("column".into(), flowc_lang::Value::Number(flowc_lang::Number::from_i64(d.column.into())));
+            obj.insert(
+                "line".into(),
+                flowc_lang::Value::Number(flowc_lang::Number::from_i64(d.line.into())),
+            );
+            obj.insert(
+                "column".into(),
+                flowc_lang::Value::Number(flowc_lang::Number::from_i64(d.column.into())),
+            );
             obj.insert("pointer".into(), d.pointer.clone().into());
             let step = d.step.map_or(flowc_lang::Value::Null, |s| {
                 flowc_lang::Value::Number(flowc_lang::Number::from_i64(s as i64))
             });
             obj.insert("step".into(), step);
             obj.insert("message".into(), d.message.clone().into());
-            obj.insert("hint".into(), d.hint.clone().map_or(flowc_lang::Value::Null, Into::into));
+            obj.insert(
+                "hint".into(),
+                d.hint.clone().map_or(flowc_lang::Value::Null, Into::into),
+            );
             flowc_lang::Value::Object(obj).write_json(&mut out);
         }
         out.push(']');

@@ -41,7 +41,10 @@ pub struct Flow {
 impl Flow {
     /// The step with this number.
     pub fn step(&self, number: u64) -> Option<&Step> {
-        self.steps.binary_search_by_key(&number, |s| s.number).ok().map(|i| &self.steps[i])
+        self.steps
+            .binary_search_by_key(&number, |s| s.number)
+            .ok()
+            .map(|i| &self.steps[i])
     }
 }
 

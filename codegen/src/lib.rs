@@ -38,17 +38,27 @@ pub fn check(source: &BundleSource) -> Checked {
     let mut diags = Diagnostics::default();
     let model = model::parse(source, &mut diags);
     validate::validate(&model, &mut diags);
-    let ir = if diags.has_errors() { None } else { Some(lower::lower(&model, &mut diags)) };
+    let ir = if diags.has_errors() {
+        None
+    } else {
+        Some(lower::lower(&model, &mut diags))
+    };
     diags.sort();
     let ir = if diags.has_errors() { None } else { ir };
-    Checked { ir, diagnostics: diags }
+    Checked {
+        ir,
+        diagnostics: diags,
+    }
 }
 
 /// Reads a bundle folder and checks it.
 pub fn check_dir(dir: &std::path::Path) -> Checked {
     match BundleSource::read_dir(dir) {
         Ok(source) => check(&source),
-        Err(diagnostics) => Checked { ir: None, diagnostics },
+        Err(diagnostics) => Checked {
+            ir: None,
+            diagnostics,
+        },
     }
 }
 

@@ -20,7 +20,10 @@ impl BundleSource {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(e) => {
-                diags.push(Diagnostic::error(dir.display().to_string(), format!("cannot read the bundle folder: {e}")));
+                diags.push(Diagnostic::error(
+                    dir.display().to_string(),
+                    format!("cannot read the bundle folder: {e}"),
+                ));
                 return Err(diags);
             }
         };
@@ -31,14 +34,20 @@ impl BundleSource {
             }
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => files.push((name, text)),
-                Err(e) => diags.push(Diagnostic::error(name, format!("cannot read the file: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    name,
+                    format!("cannot read the file: {e}"),
+                )),
             }
         }
         if diags.has_errors() {
             return Err(diags);
         }
         files.sort();
-        Ok(BundleSource { origin: origin_name(dir), files })
+        Ok(BundleSource {
+            origin: origin_name(dir),
+            files,
+        })
     }
 
     /// Whether a file name belongs to a bundle.

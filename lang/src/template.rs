@@ -177,7 +177,12 @@ impl Func {
     pub fn arity(self) -> usize {
         match self {
             Func::Uuid | Func::Now => 0,
-            Func::Lower | Func::Upper | Func::Trim | Func::Length | Func::Json | Func::Urlencode => 1,
+            Func::Lower
+            | Func::Upper
+            | Func::Trim
+            | Func::Length
+            | Func::Json
+            | Func::Urlencode => 1,
             Func::Left | Func::Right | Func::Default => 2,
             Func::Substr => 3,
         }
@@ -191,8 +196,20 @@ impl Func {
 
 /// Words no node or variable may be named (§13 rule 11).
 pub const RESERVED_WORDS: [&str; 14] = [
-    "lower", "upper", "left", "right", "substr", "trim", "length", "default", "json", "urlencode",
-    "uuid", "now", "request", "session",
+    "lower",
+    "upper",
+    "left",
+    "right",
+    "substr",
+    "trim",
+    "length",
+    "default",
+    "json",
+    "urlencode",
+    "uuid",
+    "now",
+    "request",
+    "session",
 ];
 
 /// Whether `name` is a valid node or variable name: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -214,7 +231,9 @@ pub struct TemplateError {
 impl Template {
     /// A template of literal text only.
     pub fn text(s: impl Into<String>) -> Template {
-        Template { parts: vec![Part::Text(s.into())] }
+        Template {
+            parts: vec![Part::Text(s.into())],
+        }
     }
 
     /// The single reference, when the template is exactly one reference (§3: typed).
@@ -306,12 +325,18 @@ pub struct ValueTemplateError {
 impl ValueTemplate {
     /// Parses every string of `value` as a template and marks position lists. Returns all
     /// errors, not just the first.
-    pub fn from_value(value: &crate::value::Value) -> Result<ValueTemplate, Vec<ValueTemplateError>> {
+    pub fn from_value(
+        value: &crate::value::Value,
+    ) -> Result<ValueTemplate, Vec<ValueTemplateError>> {
         crate::template_parse::value_template(value)
     }
 
     /// Visits every template inside, with its pointer relative to the value.
-    pub fn visit_templates<'a>(&'a self, pointer: &mut String, f: &mut dyn FnMut(&str, &'a Template)) {
+    pub fn visit_templates<'a>(
+        &'a self,
+        pointer: &mut String,
+        f: &mut dyn FnMut(&str, &'a Template),
+    ) {
         match self {
             ValueTemplate::Str(t) => f(pointer, t),
             ValueTemplate::Array(items) => {
@@ -347,7 +372,9 @@ impl ValueTemplate {
             ValueTemplate::Str(t) => f(t),
             ValueTemplate::Array(items) => items.iter_mut().for_each(|i| i.visit_templates_mut(f)),
             ValueTemplate::Positions(item) => item.visit_templates_mut(f),
-            ValueTemplate::Object(members) => members.iter_mut().for_each(|(_, v)| v.visit_templates_mut(f)),
+            ValueTemplate::Object(members) => members
+                .iter_mut()
+                .for_each(|(_, v)| v.visit_templates_mut(f)),
             ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => {}
         }
     }
@@ -377,7 +404,10 @@ impl Ref {
     pub fn has_hash(&self) -> bool {
         match self {
             Ref::Var { path, .. } => path.has_hash(),
-            Ref::Node { part: NodePart::Result(p) | NodePart::Other(p), .. } => p.has_hash(),
+            Ref::Node {
+                part: NodePart::Result(p) | NodePart::Other(p),
+                ..
+            } => p.has_hash(),
             Ref::Request(RequestRef::Body(p)) => p.has_hash(),
             Ref::Call(call) => call.args.iter().any(|a| {
                 let mut found = false;

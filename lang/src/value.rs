@@ -36,7 +36,9 @@ impl Value {
     pub fn segment(&self, key: &str, index: Option<usize>) -> Option<&Value> {
         match self {
             Value::Object(map) => map.get(key),
-            Value::Array(items) => index.and_then(|i| i.checked_sub(1)).and_then(|i| items.get(i)),
+            Value::Array(items) => index
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| items.get(i)),
             _ => None,
         }
     }

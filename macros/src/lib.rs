@@ -56,8 +56,15 @@ impl Parse for Args {
 
 fn default_name(path: &LitStr) -> Ident {
     let value = path.value();
-    let last = value.trim_end_matches('/').rsplit('/').next().unwrap_or("flows");
-    let cleaned: String = last.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let last = value
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("flows");
+    let cleaned: String = last
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     let cleaned = if cleaned.starts_with(|c: char| c.is_ascii_digit()) || cleaned.is_empty() {
         format!("bundle_{cleaned}")
     } else {

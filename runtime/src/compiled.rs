@@ -8,6 +8,8 @@
 pub fn compile_regex(pattern: &str) -> regex::Regex {
     match regex::Regex::new(pattern) {
         Ok(re) => re,
-        Err(e) => panic!("pattern `{pattern}` passed the build-time check but does not compile: {e}"),
+        Err(e) => {
+            panic!("pattern `{pattern}` passed the build-time check but does not compile: {e}")
+        }
     }
 }

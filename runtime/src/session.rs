@@ -20,17 +20,37 @@ impl Answer {
     pub fn json(status: u16, headers: Vec<(String, String)>, body: &flowc_lang::Value) -> Answer {
         let mut text = String::with_capacity(64);
         body.write_json(&mut text);
-        Answer { status, headers, content_type: Some("application/json".to_owned()), body: Bytes::from(text) }
+        Answer {
+            status,
+            headers,
+            content_type: Some("application/json".to_owned()),
+            body: Bytes::from(text),
+        }
     }
 
     /// A text answer with its content type.
-    pub fn text(status: u16, headers: Vec<(String, String)>, content_type: &str, body: String) -> Answer {
-        Answer { status, headers, content_type: Some(content_type.to_owned()), body: Bytes::from(body) }
+    pub fn text(
+        status: u16,
+        headers: Vec<(String, String)>,
+        content_type: &str,
+        body: String,
+    ) -> Answer {
+        Answer {
+            status,
+            headers,
+            content_type: Some(content_type.to_owned()),
+            body: Bytes::from(body),
+        }
     }
 
     /// An answer without a body or content type (§13 rule 17).
     pub fn empty(status: u16, headers: Vec<(String, String)>) -> Answer {
-        Answer { status, headers, content_type: None, body: Bytes::new() }
+        Answer {
+            status,
+            headers,
+            content_type: None,
+            body: Bytes::new(),
+        }
     }
 }
 
@@ -87,17 +107,26 @@ pub struct SessionError {
 impl SessionError {
     /// A new error.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> SessionError {
-        SessionError { code, message: message.into() }
+        SessionError {
+            code,
+            message: message.into(),
+        }
     }
 
     /// CT04 for a branch left out at `flow`:`step`.
     pub fn no_target(flow: &str, step: u64, branch: &str) -> SessionError {
-        SessionError::new(ErrorCode::Ct04, format!("step {step} of flow {flow} has no `{branch}` target"))
+        SessionError::new(
+            ErrorCode::Ct04,
+            format!("step {step} of flow {flow} has no `{branch}` target"),
+        )
     }
 
     /// CT21 when the step budget is spent.
     pub fn step_budget(max_steps: u64) -> SessionError {
-        SessionError::new(ErrorCode::Ct21, format!("the session ran more than {max_steps} steps"))
+        SessionError::new(
+            ErrorCode::Ct21,
+            format!("the session ran more than {max_steps} steps"),
+        )
     }
 }
 

@@ -201,87 +201,12 @@ async fn run(
                 if matched { Step::FOrderTriage_3 } else { Step::FOrderTriage_90 }
             }
             Step::FOrderTriage_3 => {
-                let outcome = __lang::calc::finish(
-                    (|| -> __lang::calc::CalcResult<__lang::calc::Operand> {
-                        Ok({
-                            let mut acc = __lang::calc::Operand::Num(
-                                __lang::Number::ZERO,
-                            );
-                            let mut pos: usize = 1;
-                            while call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("items", None))
-                                .and_then(|v| v.position(pos))
-                                .and_then(|v| v.segment("qty", None))
-                                .is_some()
-                                && call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("items", None))
-                                    .and_then(|v| v.position(pos))
-                                    .and_then(|v| v.segment("price", None))
-                                    .is_some()
-                            {
-                                acc = __lang::calc::sum_step(
-                                    acc,
-                                    __lang::calc::binary(
-                                        __lang::calc::BinOp::Mul,
-                                        {
-                                            let v = call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
-                                                .and_then(|v| v.position(pos))
-                                                .and_then(|v| v.segment("qty", None))
-                                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                                            __lang::calc::operand(v.as_deref())
-                                        },
-                                        {
-                                            let v = call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
-                                                .and_then(|v| v.position(pos))
-                                                .and_then(|v| v.segment("price", None))
-                                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                                            __lang::calc::operand(v.as_deref())
-                                        },
-                                    )?,
-                                )?;
-                                pos += 1;
-                            }
-                            acc
-                        })
-                    })(),
-                );
+                let outcome = __lang::calc::finish(calc_fordertriage_3(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
                 if ok { Step::FOrderTriage_4 } else { Step::FOrderTriage_91 }
             }
             Step::FOrderTriage_4 => {
-                let outcome = __lang::calc::finish(
-                    (|| -> __lang::calc::CalcResult<__lang::calc::Operand> {
-                        Ok({
-                            let mut pos: usize = 1;
-                            while call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("items", None))
-                                .and_then(|v| v.position(pos))
-                                .and_then(|v| v.segment("sku", None))
-                                .is_some()
-                            {
-                                pos += 1;
-                            }
-                            __lang::calc::count_result(pos - 1)
-                        })
-                    })(),
-                );
+                let outcome = __lang::calc::finish(calc_fordertriage_4(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
                 if ok { Step::FOrderTriage_5 } else { Step::FOrderTriage_91 }
             }
@@ -329,31 +254,7 @@ async fn run(
                 Step::FOrderTriage_10
             }
             Step::FOrderTriage_10 => {
-                let outcome = __lang::calc::finish(
-                    (|| -> __lang::calc::CalcResult<__lang::calc::Operand> {
-                        Ok(
-                            __lang::calc::call(
-                                __lang::calc::CalcFn::Round,
-                                vec![
-                                    __lang::calc::binary(__lang::calc::BinOp::Div,
-                                    __lang::calc::binary(__lang::calc::BinOp::Mul, { let v = s
-                                    .n_subtotal.result.as_ref().map(::std::borrow::Cow:: <
-                                    __lang::Value > ::Borrowed); __lang::calc::operand(v
-                                    .as_deref()) },
-                                    __lang::calc::binary(__lang::calc::BinOp::Sub,
-                                    __lang::calc::Operand::Num(__lang::Number::from_parts(100u32,
-                                    0u32, 0u32, false, 0u32)), { let v = s.v_discount_pct
-                                    .as_ref().map(::std::borrow::Cow:: < __lang::Value >
-                                    ::Borrowed); __lang::calc::operand(v.as_deref()) }) ?) ?,
-                                    __lang::calc::Operand::Num(__lang::Number::from_parts(100u32,
-                                    0u32, 0u32, false, 0u32))) ?,
-                                    __lang::calc::Operand::Num(__lang::Number::from_parts(2u32,
-                                    0u32, 0u32, false, 0u32))
-                                ],
-                            )?,
-                        )
-                    })(),
-                );
+                let outcome = __lang::calc::finish(calc_fordertriage_10(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
                 if ok { Step::FOrderTriage_11 } else { Step::FOrderTriage_91 }
             }
@@ -440,8 +341,8 @@ async fn run(
                         200u16,
                         vec![
                             (::std::string::String::from("x-flow"), { let mut out =
-                            ::std::string::String::with_capacity(16usize); if let Some(x)
-                            = Some("order-triage") { out.push_str(x); } out })
+                            ::std::string::String::with_capacity(16usize); out
+                            .push_str("order-triage"); out })
                         ],
                         &{
                             let mut m = __lang::Map::with_capacity(7usize);
@@ -458,36 +359,28 @@ async fn run(
                             );
                             m.insert(
                                 ::std::string::String::from("tier"),
-                                Some(
-                                        __lang::func::default(
-                                            ::std::string::String::from("standard"),
-                                            Some(
-                                                    ::std::borrow::Cow::<
-                                                        __lang::Value,
-                                                    >::Owned(
-                                                        __lang::Value::String(
-                                                            __lang::func::lower(
-                                                                &{
-                                                                    let mut out = ::std::string::String::with_capacity(16usize);
-                                                                    if let Some(v) = call
-                                                                        .request
-                                                                        .body
-                                                                        .as_ref()
-                                                                        .and_then(|v| v.segment("customer", None))
-                                                                        .and_then(|v| v.segment("tier", None))
-                                                                    {
-                                                                        v.render_into(&mut out);
-                                                                    }
-                                                                    out
-                                                                },
-                                                            ),
-                                                        ),
-                                                    ),
-                                                )
-                                                .map(::std::borrow::Cow::into_owned),
+                                __lang::func::default(
+                                    ::std::string::String::from("standard"),
+                                    Some(
+                                        __lang::Value::String(
+                                            __lang::func::lower(
+                                                &{
+                                                    let mut out = ::std::string::String::with_capacity(16usize);
+                                                    if let Some(v) = call
+                                                        .request
+                                                        .body
+                                                        .as_ref()
+                                                        .and_then(|v| v.segment("customer", None))
+                                                        .and_then(|v| v.segment("tier", None))
+                                                    {
+                                                        v.render_into(&mut out);
+                                                    }
+                                                    out
+                                                },
+                                            ),
                                         ),
-                                    )
-                                    .unwrap_or_default(),
+                                    ),
+                                ),
                             );
                             m.insert(
                                 ::std::string::String::from("items"),
@@ -575,6 +468,107 @@ async fn run(
             }
         };
     }
+}
+#[allow(unused_variables)]
+fn calc_fordertriage_3(
+    s: &Session,
+    call: &::flowc_runtime::Call,
+) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+    Ok({
+        let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
+        let mut pos: usize = 1;
+        while call
+            .request
+            .body
+            .as_ref()
+            .and_then(|v| v.segment("items", None))
+            .and_then(|v| v.position(pos))
+            .and_then(|v| v.segment("qty", None))
+            .is_some()
+            && call
+                .request
+                .body
+                .as_ref()
+                .and_then(|v| v.segment("items", None))
+                .and_then(|v| v.position(pos))
+                .and_then(|v| v.segment("price", None))
+                .is_some()
+        {
+            acc = __lang::calc::sum_step(
+                acc,
+                __lang::calc::binary(
+                    __lang::calc::BinOp::Mul,
+                    {
+                        let v = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("items", None))
+                            .and_then(|v| v.position(pos))
+                            .and_then(|v| v.segment("qty", None))
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        __lang::calc::operand(v.as_deref())
+                    },
+                    {
+                        let v = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("items", None))
+                            .and_then(|v| v.position(pos))
+                            .and_then(|v| v.segment("price", None))
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        __lang::calc::operand(v.as_deref())
+                    },
+                )?,
+            )?;
+            pos += 1;
+        }
+        acc
+    })
+}
+#[allow(unused_variables)]
+fn calc_fordertriage_4(
+    s: &Session,
+    call: &::flowc_runtime::Call,
+) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+    Ok({
+        let mut pos: usize = 1;
+        while call
+            .request
+            .body
+            .as_ref()
+            .and_then(|v| v.segment("items", None))
+            .and_then(|v| v.position(pos))
+            .and_then(|v| v.segment("sku", None))
+            .is_some()
+        {
+            pos += 1;
+        }
+        __lang::calc::count_result(pos - 1)
+    })
+}
+#[allow(unused_variables)]
+fn calc_fordertriage_10(
+    s: &Session,
+    call: &::flowc_runtime::Call,
+) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+    __lang::calc::call(
+        __lang::calc::CalcFn::Round,
+        vec![
+            __lang::calc::binary(__lang::calc::BinOp::Div,
+            __lang::calc::binary(__lang::calc::BinOp::Mul, { let v = s.n_subtotal.result
+            .as_ref().map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
+            __lang::calc::operand(v.as_deref()) },
+            __lang::calc::binary(__lang::calc::BinOp::Sub,
+            __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
+            false, 0u32)), { let v = s.v_discount_pct.as_ref().map(::std::borrow::Cow:: <
+            __lang::Value > ::Borrowed); __lang::calc::operand(v.as_deref()) }) ?) ?,
+            __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
+            false, 0u32))) ?, __lang::calc::Operand::Num(__lang::Number::from_parts(2u32,
+            0u32, 0u32, false, 0u32))
+        ],
+    )
 }
 /// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
 fn route_0(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {

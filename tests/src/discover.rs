@@ -119,3 +119,87 @@ pub fn text_hash(text: &str) -> u64 {
     }
     hash
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_cases_folder() {
+        let manifest = Path::new("/ws/tests");
+        let rows = [
+            (None, "/ws/tests/conformance/cases"),
+            (Some(""), "/ws/tests/conformance/cases"),
+            (Some("/abs/cases"), "/abs/cases"),
+            (Some("shared/cases"), "/ws/tests/../shared/cases"),
+        ];
+        for (var, expected) in rows {
+            assert_eq!(cases_dir(manifest, var), PathBuf::from(expected), "{var:?}");
+        }
+    }
+
+    #[test]
+    fn finds_json_files_recursively_in_path_order() {
+        let root = std::env::temp_dir().join(format!("flowc-discover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for file in ["b/z.json", "a.json", "b/a/x.json", "b/notes.txt"] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        let found: Vec<String> = find_cases(&root)
+            .unwrap()
+            .into_iter()
+            .map(|(rel, _)| rel)
+            .collect();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found, ["a.json", "b/a/x.json", "b/z.json"]);
+    }
+
+    fn names(bundle: &str) -> Result<Vec<String>, String> {
+        let value = flowc_lang::json::parse(bundle).unwrap();
+        bundle_source("c.json", &value).map(|s| s.files.into_iter().map(|(name, _)| name).collect())
+    }
+
+    #[test]
+    fn names_bundle_files() {
+        type Row<'a> = (&'a str, Result<&'a [&'a str], &'a str>);
+        let rows: &[Row] = &[
+            (r#"{"routes": {"routes": []}}"#, Ok(&["routes.json"])),
+            (
+                r#"{"routes": {}, "integrations": {}, "flows": [{"flow": "b"}, {"flow": "a"}]}"#,
+                Ok(&[
+                    "a.flow.json",
+                    "b.flow.json",
+                    "integrations.json",
+                    "routes.json",
+                ]),
+            ),
+            (
+                r#"{"flows": [{"flow": "x"}, {"flow": "x"}, {"flow": "../up"}, {"steps": []}, 5]}"#,
+                Ok(&[
+                    "flow-1.flow.json",
+                    "flow-2.flow.json",
+                    "flow-3.flow.json",
+                    "flow-4.flow.json",
+                    "x.flow.json",
+                ]),
+            ),
+            (r#"[]"#, Err("`bundle` must be an object")),
+            (r#"{"flows": {}}"#, Err("`bundle.flows` must be an array")),
+        ];
+        for (bundle, expected) in rows {
+            let expected = expected
+                .map(|n| n.iter().map(|s| (*s).to_owned()).collect())
+                .map_err(str::to_owned);
+            assert_eq!(names(bundle), expected, "{bundle}");
+        }
+    }
+
+    #[test]
+    fn hashes_text_stably() {
+        assert_eq!(text_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(text_hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(text_hash("{\"a\": 1}"), text_hash("{\"a\": 2}"));
+    }
+}

@@ -9,6 +9,7 @@
 //! * [`upstream`]: fake upstream HTTP services that record what they receive.
 //! * [`client`]: one HTTP/1 request from a chosen source address.
 //! * [`server`]: a flow server on its own runtime, stoppable gracefully or killed.
+//! * [`setup`]: a run's server environment, configuration and data folder.
 //! * [`run`]: running one case against both backends.
 //!
 //! Only test targets depend on this crate.
@@ -20,6 +21,7 @@ pub mod discover;
 pub mod matching;
 pub mod run;
 pub mod server;
+pub mod setup;
 pub mod upstream;
 pub mod url;
 

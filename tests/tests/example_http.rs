@@ -28,9 +28,12 @@ fn compiled() -> Server {
 
 fn interpreted() -> Server {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../flows");
-    let ir = flowc_codegen::check_dir(&dir).ir.expect("the example bundle checks");
+    let ir = flowc_codegen::check_dir(&dir)
+        .ir
+        .expect("the example bundle checks");
     let ir = Arc::new(ir);
-    let factory = Arc::new(move || flowc_runtime::interp::router(ir.clone(), Arc::new(Config::default())));
+    let factory =
+        Arc::new(move || flowc_runtime::interp::router(ir.clone(), Arc::new(Config::default())));
     Server::start(factory, false).expect("start the interpreter")
 }
 
@@ -45,7 +48,9 @@ async fn post(server: &Server, route: &str, token: &str, body: &str) -> (u16, Va
         body: body.as_bytes().to_vec(),
     };
     let peer: IpAddr = "127.0.0.1".parse().expect("an address");
-    let answer = send(server.port(), peer, &request, Duration::from_secs(5)).await.expect("an answer");
+    let answer = send(server.port(), peer, &request, Duration::from_secs(5))
+        .await
+        .expect("an answer");
     let json = flowc_lang::json::parse(&answer.body_text()).expect("a JSON answer");
     (answer.status, json)
 }
@@ -53,9 +58,27 @@ async fn post(server: &Server, route: &str, token: &str, body: &str) -> (u16, Va
 /// Every (route, token, body) → (status, JSON answer) the README shows, and a few more.
 fn table() -> Vec<(&'static str, &'static str, &'static str, u16, &'static str)> {
     vec![
-        (GREETING, GREETING_TOKEN, r#"{"name": " Ada "}"#, 200, r#"{"greeting":"Hello, Ada"}"#),
-        (GREETING, GREETING_TOKEN, r#"{"name": "   "}"#, 422, r#"{"error":"a non-empty `name` is required"}"#),
-        (GREETING, GREETING_TOKEN, r#"{}"#, 422, r#"{"error":"a non-empty `name` is required"}"#),
+        (
+            GREETING,
+            GREETING_TOKEN,
+            r#"{"name": " Ada "}"#,
+            200,
+            r#"{"greeting":"Hello, Ada"}"#,
+        ),
+        (
+            GREETING,
+            GREETING_TOKEN,
+            r#"{"name": "   "}"#,
+            422,
+            r#"{"error":"a non-empty `name` is required"}"#,
+        ),
+        (
+            GREETING,
+            GREETING_TOKEN,
+            r#"{}"#,
+            422,
+            r#"{"error":"a non-empty `name` is required"}"#,
+        ),
         (
             TRIAGE,
             TRIAGE_TOKEN,
@@ -94,7 +117,12 @@ async fn check_all(server: &Server, backend: &str) {
     for (route, token, body, status, expected) in table() {
         let (got_status, got) = post(server, route, token, body).await;
         let expected = flowc_lang::json::parse(expected).expect("expected JSON");
-        assert_eq!(got_status, status, "{backend}: status for {body}: {}", got.to_json());
+        assert_eq!(
+            got_status,
+            status,
+            "{backend}: status for {body}: {}",
+            got.to_json()
+        );
         if let Err(m) = flowc_tests::matching::match_json(&expected, &got) {
             panic!("{backend}: answer for {body}: {m:?}");
         }

@@ -15,33 +15,68 @@ fn app() -> axum::Router {
         .merge(my_flows::router(config))
 }
 
-async fn get(server: &Server, target: &str, headers: Vec<(String, String)>, body: &str) -> (u16, String) {
-    let request = HttpRequest { method: "POST".into(), target: target.into(), headers, body: body.into() };
+async fn get(
+    server: &Server,
+    target: &str,
+    headers: Vec<(String, String)>,
+    body: &str,
+) -> (u16, String) {
+    let request = HttpRequest {
+        method: "POST".into(),
+        target: target.into(),
+        headers,
+        body: body.into(),
+    };
     let peer = "127.0.0.1".parse().expect("an address");
-    let answer = send(server.port(), peer, &request, Duration::from_secs(5)).await.expect("an answer");
+    let answer = send(server.port(), peer, &request, Duration::from_secs(5))
+        .await
+        .expect("an answer");
     (answer.status, answer.body_text())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flows_and_own_routes_share_one_app() {
     let server = Server::start(Arc::new(app), false).expect("start");
-    let own = HttpRequest { method: "GET".into(), target: "/hello".into(), ..Default::default() };
+    let own = HttpRequest {
+        method: "GET".into(),
+        target: "/hello".into(),
+        ..Default::default()
+    };
     let peer = "127.0.0.1".parse().expect("an address");
-    let answer = send(server.port(), peer, &own, Duration::from_secs(5)).await.expect("an answer");
-    assert_eq!((answer.status, answer.body_text()), (200, "mine".to_owned()));
+    let answer = send(server.port(), peer, &own, Duration::from_secs(5))
+        .await
+        .expect("an answer");
+    assert_eq!(
+        (answer.status, answer.body_text()),
+        (200, "mine".to_owned())
+    );
 
     let headers = vec![
-        ("authorization".to_owned(), "Bearer demo-5629db2b8d255c8e657802d9670aa844".to_owned()),
+        (
+            "authorization".to_owned(),
+            "Bearer demo-5629db2b8d255c8e657802d9670aa844".to_owned(),
+        ),
         ("content-type".to_owned(), "application/json".to_owned()),
     ];
-    let (status, body) =
-        get(&server, "/dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037", headers, r#"{"name":"Grace"}"#).await;
-    assert_eq!((status, body.as_str()), (200, r#"{"greeting":"Hello, Grace"}"#));
+    let (status, body) = get(
+        &server,
+        "/dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037",
+        headers,
+        r#"{"name":"Grace"}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, r#"{"greeting":"Hello, Grace"}"#)
+    );
     server.stop(false).await;
 }
 
 #[test]
 fn the_macro_module_lists_the_bundle_routes() {
-    let names: Vec<String> = my_flows::routes().into_iter().map(|(spec, _)| spec.name).collect();
+    let names: Vec<String> = my_flows::routes()
+        .into_iter()
+        .map(|(spec, _)| spec.name)
+        .collect();
     assert_eq!(names, ["greeting", "order-triage"]);
 }

@@ -15,7 +15,10 @@ fn generate_example() -> String {
     let checked = flowc_codegen::check_dir(&workspace().join("flows"));
     match checked.ir {
         Some(ir) => flowc_codegen::generate(&ir),
-        None => panic!("the example bundle has errors:\n{}", checked.diagnostics.render()),
+        None => panic!(
+            "the example bundle has errors:\n{}",
+            checked.diagnostics.render()
+        ),
     }
 }
 

@@ -8,14 +8,41 @@ use super::number_tokens;
 use super::refs::{hash_refs_present, reference, Env};
 use flowc_lang::calc::{BinOp, CalcFn, Expr};
 use flowc_lang::template::Ref;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// A `CalcResult<Operand>` expression evaluating `expr` (`?` inside a closure).
-pub fn expression(expr: &Expr, env: &Env) -> TokenStream {
-    let body = operand(expr, env);
+/// `fn calc_…(s, call) -> CalcResult<Operand>`: one function per `calculate` step, so the
+/// step's arm stays a call and `?` has a function to return from.
+pub fn calc_fn(name: &Ident, expr: &Expr, env: &Env) -> TokenStream {
+    let body = result(expr, env);
     quote! {
-        (|| -> __lang::calc::CalcResult<__lang::calc::Operand> { Ok(#body) })()
+        #[allow(unused_variables)]
+        fn #name(s: &Session, call: &::flowc_runtime::Call) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+            #body
+        }
+    }
+}
+
+/// A `CalcResult<Operand>` expression for the whole expression.
+fn result(expr: &Expr, env: &Env) -> TokenStream {
+    match expr {
+        Expr::Neg(e) => {
+            let e = operand(e, env);
+            quote! { __lang::calc::neg(#e) }
+        }
+        Expr::Bin(op, a, b) => {
+            let (op, a, b) = (bin_op(*op), operand(a, env), operand(b, env));
+            quote! { __lang::calc::binary(#op, #a, #b) }
+        }
+        Expr::Call(f, args) => {
+            let f = calc_fn_name(*f);
+            let args = args.iter().map(|a| operand(a, env));
+            quote! { __lang::calc::call(#f, vec![#(#args),*]) }
+        }
+        _ => {
+            let e = operand(expr, env);
+            quote! { Ok(#e) }
+        }
     }
 }
 
@@ -40,7 +67,7 @@ fn operand(expr: &Expr, env: &Env) -> TokenStream {
             quote! { __lang::calc::binary(#op, #a, #b)? }
         }
         Expr::Call(f, args) => {
-            let f = calc_fn(*f);
+            let f = calc_fn_name(*f);
             let args = args.iter().map(|a| operand(a, env));
             quote! { __lang::calc::call(#f, vec![#(#args),*])? }
         }
@@ -51,7 +78,10 @@ fn operand(expr: &Expr, env: &Env) -> TokenStream {
 
 /// `sum(e)` / `count(e)`: `#` = 1, 2, … until a `#` reference in `e` is absent.
 fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
-    let inner = Env { flow: env.flow, has_pos: true };
+    let inner = Env {
+        flow: env.flow,
+        has_pos: true,
+    };
     let mut refs: Vec<&Ref> = Vec::new();
     e.visit_refs(&mut |r| r.visit_hash_refs(&mut |h| refs.push(h)));
     let present = hash_refs_present(&refs, &inner);
@@ -93,7 +123,7 @@ fn bin_op(op: BinOp) -> TokenStream {
     quote! { __lang::calc::BinOp::#name }
 }
 
-fn calc_fn(f: CalcFn) -> TokenStream {
+fn calc_fn_name(f: CalcFn) -> TokenStream {
     let name = match f {
         CalcFn::Round => quote! { Round },
         CalcFn::Floor => quote! { Floor },

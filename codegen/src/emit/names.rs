@@ -17,12 +17,28 @@ pub fn node_field(name: &str) -> Ident {
 
 /// The `Step` enum variant for a step: `OrderTriage_2`.
 pub fn step_variant(bundle: &Bundle, at: StepRef) -> Ident {
-    Ident::new(&format!("{}_{}", flow_camel(bundle, at.flow), at.step), Span::call_site())
+    Ident::new(
+        &format!("{}_{}", flow_camel(bundle, at.flow), at.step),
+        Span::call_site(),
+    )
 }
 
 /// The static holding a regex step's compiled pattern.
 pub fn regex_static(bundle: &Bundle, at: StepRef) -> Ident {
-    format_ident!("RE_{}_{}", flow_camel(bundle, at.flow).to_uppercase(), at.step)
+    format_ident!(
+        "RE_{}_{}",
+        flow_camel(bundle, at.flow).to_uppercase(),
+        at.step
+    )
+}
+
+/// The function evaluating a `calculate` step's expression.
+pub fn calc_ident(bundle: &Bundle, at: StepRef) -> Ident {
+    format_ident!(
+        "calc_{}_{}",
+        flow_camel(bundle, at.flow).to_lowercase(),
+        at.step
+    )
 }
 
 /// The entry function of route number `index`.
@@ -34,7 +50,12 @@ pub fn route_fn(index: usize) -> Ident {
 /// (`a-b` and `a_b`).
 fn flow_camel(bundle: &Bundle, flow: usize) -> String {
     let camel = camel(&bundle.flows[flow].id);
-    let clashes = bundle.flows.iter().filter(|f| camel_eq(&f.id, &camel)).count() > 1;
+    let clashes = bundle
+        .flows
+        .iter()
+        .filter(|f| camel_eq(&f.id, &camel))
+        .count()
+        > 1;
     if clashes {
         format!("{camel}F{flow}")
     } else {

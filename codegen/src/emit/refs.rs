@@ -8,7 +8,9 @@
 use super::names::{node_field, var_field};
 use super::number_tokens;
 use flowc_lang::path::{Path, Seg};
-use flowc_lang::template::{Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate};
+use flowc_lang::template::{
+    Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -26,10 +28,12 @@ pub enum RefExpr {
     Val(TokenStream),
     /// `Option<&str>`.
     Str(TokenStream),
-    /// `Option<Value>`.
-    Owned(TokenStream),
+    /// `Value` (always present).
+    Value(TokenStream),
     /// `String` (always present).
     Text(TokenStream),
+    /// `&str` (always present).
+    Always(TokenStream),
 }
 
 impl RefExpr {
@@ -37,9 +41,16 @@ impl RefExpr {
     pub fn cow(&self) -> TokenStream {
         match self {
             RefExpr::Val(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Borrowed) },
-            RefExpr::Str(e) => quote! { #e.map(|x| ::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(x))) },
-            RefExpr::Owned(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Owned) },
-            RefExpr::Text(e) => quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#e))) },
+            RefExpr::Str(e) => {
+                quote! { #e.map(|x| ::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(x))) }
+            }
+            RefExpr::Value(e) => quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(#e)) },
+            RefExpr::Always(e) => {
+                quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(#e))) }
+            }
+            RefExpr::Text(e) => {
+                quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#e))) }
+            }
         }
     }
 
@@ -48,7 +59,8 @@ impl RefExpr {
         match self {
             RefExpr::Val(e) => quote! { #e.cloned().unwrap_or_default() },
             RefExpr::Str(e) => quote! { #e.map(__lang::Value::from).unwrap_or_default() },
-            RefExpr::Owned(e) => quote! { #e.unwrap_or_default() },
+            RefExpr::Value(e) => e.clone(),
+            RefExpr::Always(e) => quote! { __lang::Value::from(#e) },
             RefExpr::Text(e) => quote! { __lang::Value::String(#e) },
         }
     }
@@ -57,7 +69,8 @@ impl RefExpr {
     pub fn render_into(&self, out: &TokenStream) -> TokenStream {
         match self {
             RefExpr::Val(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
-            RefExpr::Owned(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
+            RefExpr::Value(e) => quote! { #e.render_into(&mut #out); },
+            RefExpr::Always(e) => quote! { #out.push_str(#e); },
             RefExpr::Str(e) => quote! { if let Some(x) = #e { #out.push_str(x); } },
             RefExpr::Text(e) => quote! { #out.push_str(&#e); },
         }
@@ -66,8 +79,8 @@ impl RefExpr {
     /// A `bool` expression: whether the reference is present.
     pub fn is_present(&self) -> TokenStream {
         match self {
-            RefExpr::Val(e) | RefExpr::Str(e) | RefExpr::Owned(e) => quote! { #e.is_some() },
-            RefExpr::Text(_) => quote! { true },
+            RefExpr::Val(e) | RefExpr::Str(e) => quote! { #e.is_some() },
+            RefExpr::Value(_) | RefExpr::Text(_) | RefExpr::Always(_) => quote! { true },
         }
     }
 }
@@ -104,27 +117,29 @@ fn node_part(node: &str, part: &NodePart, env: &Env) -> RefExpr {
 
 fn request(req: &RequestRef, env: &Env) -> RefExpr {
     match req {
-        RequestRef::Body(path) => RefExpr::Val(path_chain(quote! { call.request.body.as_ref() }, path, env)),
+        RequestRef::Body(path) => {
+            RefExpr::Val(path_chain(quote! { call.request.body.as_ref() }, path, env))
+        }
         RequestRef::Query(Some(key)) => RefExpr::Val(quote! { call.request.query.get(#key) }),
         RequestRef::Query(None) => {
-            RefExpr::Owned(quote! { Some(__lang::Value::Object(call.request.query.clone())) })
+            RefExpr::Value(quote! { __lang::Value::Object(call.request.query.clone()) })
         }
         RequestRef::Header(name) => RefExpr::Str(quote! { call.request.header(#name) }),
-        RequestRef::Method => RefExpr::Str(quote! { Some(call.request.method.as_str()) }),
-        RequestRef::Ip => RefExpr::Str(quote! { Some(call.request.ip.as_str()) }),
-        RequestRef::Path => RefExpr::Str(quote! { Some(call.request.path.as_str()) }),
+        RequestRef::Method => RefExpr::Always(quote! { call.request.method.as_str() }),
+        RequestRef::Ip => RefExpr::Always(quote! { call.request.ip.as_str() }),
+        RequestRef::Path => RefExpr::Always(quote! { call.request.path.as_str() }),
     }
 }
 
 fn session(field: SessionRef, env: &Env) -> RefExpr {
     match field {
-        SessionRef::Id => RefExpr::Str(quote! { Some(call.session.id.as_str()) }),
-        SessionRef::Route => RefExpr::Str(quote! { Some(call.session.route.as_str()) }),
+        SessionRef::Id => RefExpr::Always(quote! { call.session.id.as_str() }),
+        SessionRef::Route => RefExpr::Always(quote! { call.session.route.as_str() }),
         SessionRef::Flow => {
             let flow = env.flow;
-            RefExpr::Str(quote! { Some(#flow) })
+            RefExpr::Always(quote! { #flow })
         }
-        SessionRef::StartedAt => RefExpr::Str(quote! { Some(call.session.started_at.as_str()) }),
+        SessionRef::StartedAt => RefExpr::Always(quote! { call.session.started_at.as_str() }),
         SessionRef::Msisdn => RefExpr::Str(quote! { call.session.msisdn.as_deref() }),
     }
 }
@@ -134,7 +149,10 @@ fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
     let mut expr = root;
     for seg in &path.segs {
         expr = match seg {
-            Seg::Key { key, index: Some(i) } => quote! { #expr.and_then(|v| v.segment(#key, Some(#i))) },
+            Seg::Key {
+                key,
+                index: Some(i),
+            } => quote! { #expr.and_then(|v| v.segment(#key, Some(#i))) },
             Seg::Key { key, index: None } => quote! { #expr.and_then(|v| v.segment(#key, None)) },
             // Validation rejects `#` where no position is in scope; an absent read is the
             // safe meaning should one slip through.
@@ -148,8 +166,8 @@ fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
 fn call(call: &Call, env: &Env) -> RefExpr {
     let arg_text = |i: usize| render(&call.args[i], env);
     let arg_int = |i: usize| {
-        let v = template_cow(&call.args[i], env);
-        quote! { __lang::func::int_arg(#v.as_deref()) }
+        let v = template_ref(&call.args[i], env);
+        quote! { __lang::func::int_arg(#v) }
     };
     match call.func {
         Func::Lower => text(quote! { __lang::func::lower }, arg_text(0)),
@@ -157,7 +175,11 @@ fn call(call: &Call, env: &Env) -> RefExpr {
         Func::Trim => text(quote! { __lang::func::trim }, arg_text(0)),
         Func::Urlencode => text(quote! { __lang::func::urlencode }, arg_text(0)),
         Func::Left | Func::Right => {
-            let f = if call.func == Func::Left { quote! { left } } else { quote! { right } };
+            let f = if call.func == Func::Left {
+                quote! { left }
+            } else {
+                quote! { right }
+            };
             let (n, x) = (arg_int(0), arg_text(1));
             RefExpr::Text(quote! { __lang::func::#f(#n, &#x) })
         }
@@ -166,16 +188,16 @@ fn call(call: &Call, env: &Env) -> RefExpr {
             RefExpr::Text(quote! { __lang::func::substr(#a, #b, &#x) })
         }
         Func::Length => {
-            let x = template_cow(&call.args[0], env);
-            RefExpr::Owned(quote! { Some(__lang::Value::Number(__lang::func::length(#x.as_deref()))) })
+            let x = template_ref(&call.args[0], env);
+            RefExpr::Value(quote! { __lang::Value::Number(__lang::func::length(#x)) })
         }
         Func::Json => {
-            let x = template_cow(&call.args[0], env);
-            RefExpr::Text(quote! { __lang::func::json(#x.as_deref()) })
+            let x = template_ref(&call.args[0], env);
+            RefExpr::Text(quote! { __lang::func::json(#x) })
         }
         Func::Default => {
-            let (d, x) = (arg_text(0), template_cow(&call.args[1], env));
-            RefExpr::Owned(quote! { Some(__lang::func::default(#d, #x.map(::std::borrow::Cow::into_owned))) })
+            let (d, x) = (arg_text(0), template_option(&call.args[1], env));
+            RefExpr::Value(quote! { __lang::func::default(#d, #x) })
         }
         Func::Uuid => RefExpr::Text(quote! { __lang::func::uuid() }),
         Func::Now => RefExpr::Text(quote! { __lang::func::now() }),
@@ -191,7 +213,11 @@ pub fn render(t: &Template, env: &Env) -> TokenStream {
     if let Some(lit) = t.as_literal() {
         return quote! { ::std::string::String::from(#lit) };
     }
-    let literal_len: usize = t.parts.iter().map(|p| if let Part::Text(s) = p { s.len() } else { 0 }).sum();
+    let literal_len: usize = t
+        .parts
+        .iter()
+        .map(|p| if let Part::Text(s) = p { s.len() } else { 0 })
+        .sum();
     let capacity = literal_len + 16;
     let out = quote! { out };
     let pushes = t.parts.iter().map(|p| match p {
@@ -213,6 +239,37 @@ pub fn template_cow(t: &Template, env: &Env) -> TokenStream {
         None => {
             let s = render(t, env);
             quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#s))) }
+        }
+    }
+}
+
+/// An `Option<&Value>` expression (through a temporary where the value is made here): a
+/// single reference keeps its type and absence; anything else is its rendered string.
+fn template_ref(t: &Template, env: &Env) -> TokenStream {
+    match t.single_ref().map(|r| reference(r, env)) {
+        Some(RefExpr::Val(e)) => e,
+        Some(RefExpr::Str(e)) => quote! { #e.map(__lang::Value::from).as_ref() },
+        Some(RefExpr::Value(e)) => quote! { Some(&#e) },
+        Some(RefExpr::Always(e)) => quote! { Some(&__lang::Value::from(#e)) },
+        Some(RefExpr::Text(e)) => quote! { Some(&__lang::Value::String(#e)) },
+        None => {
+            let s = render(t, env);
+            quote! { Some(&__lang::Value::String(#s)) }
+        }
+    }
+}
+
+/// An `Option<Value>` expression: like [`template_ref`], owned.
+fn template_option(t: &Template, env: &Env) -> TokenStream {
+    match t.single_ref().map(|r| reference(r, env)) {
+        Some(RefExpr::Val(e)) => quote! { #e.cloned() },
+        Some(RefExpr::Str(e)) => quote! { #e.map(__lang::Value::from) },
+        Some(RefExpr::Value(e)) => quote! { Some(#e) },
+        Some(RefExpr::Always(e)) => quote! { Some(__lang::Value::from(#e)) },
+        Some(RefExpr::Text(e)) => quote! { Some(__lang::Value::String(#e)) },
+        None => {
+            let s = render(t, env);
+            quote! { Some(__lang::Value::String(#s)) }
         }
     }
 }
@@ -261,7 +318,10 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
 
 /// `[elem]` with `#` references: one element per position until a `#` reference is absent.
 fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
-    let inner = Env { flow: env.flow, has_pos: true };
+    let inner = Env {
+        flow: env.flow,
+        has_pos: true,
+    };
     let present = hash_refs_present_vt(item, &inner);
     let elem = value(item, &inner);
     quote! {{
@@ -291,7 +351,11 @@ fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
 
 /// A `bool` expression: every reference in `refs` (the `#` references) is present at `pos`.
 pub fn hash_refs_present(refs: &[&Ref], env: &Env) -> TokenStream {
-    and_all(refs.iter().map(|r| reference(r, env).is_present()).collect())
+    and_all(
+        refs.iter()
+            .map(|r| reference(r, env).is_present())
+            .collect(),
+    )
 }
 
 fn and_all(checks: Vec<TokenStream>) -> TokenStream {

@@ -10,13 +10,18 @@ use quote::quote;
 
 /// The entry function of every route and the public `routes()` / `router()`.
 pub fn routes(bundle: &Bundle) -> TokenStream {
-    let entries = bundle.routes.iter().enumerate().map(|(i, r)| entry_fn(bundle, i, r));
+    let entries = bundle
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| entry_fn(bundle, i, r));
     let specs = bundle.routes.iter().enumerate().map(|(i, r)| {
         let spec = route_spec(bundle, r);
         let f = route_fn(i);
         quote! { (#spec, ::std::sync::Arc::new(#f) as ::flowc_runtime::FlowFn) }
     });
-    let force = regex_statics(bundle).map(|(name, _)| quote! { ::std::sync::LazyLock::force(&#name); });
+    let force =
+        regex_statics(bundle).map(|(name, _)| quote! { ::std::sync::LazyLock::force(&#name); });
     quote! {
         #(#entries)*
 
@@ -49,7 +54,10 @@ fn regex_statics(bundle: &Bundle) -> impl Iterator<Item = (proc_macro2::Ident, S
     bundle.flows.iter().enumerate().flat_map(move |(fi, flow)| {
         flow.steps.iter().filter_map(move |step| match &step.kind {
             StepKind::Regex { pattern, .. } => {
-                let at = StepRef { flow: fi, step: step.number };
+                let at = StepRef {
+                    flow: fi,
+                    step: step.number,
+                };
                 Some((regex_static(bundle, at), pattern.translated.clone()))
             }
             _ => None,
@@ -61,12 +69,23 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     let f = route_fn(index);
     let start = step_variant(bundle, route.entry);
     let flow = &bundle.flows[route.entry.flow].id;
-    let doc = format!(" Route `{}`: `{} /dynamic/{}`.", route.name, route.method.as_str(), route.id);
+    let doc = format!(
+        " Route `{}`: `{} /dynamic/{}`.",
+        route.name,
+        route.method.as_str(),
+        route.id
+    );
     let msisdn = route.msisdn.as_ref().map(|t| {
-        // The msisdn template sees the request only: no variable is set yet.
-        let text = render(t, &Env { flow, has_pos: false });
+        // Validation lets the msisdn template read only `request:` and `session:`: no
+        // variable exists yet when a session starts.
+        let text = render(
+            t,
+            &Env {
+                flow,
+                has_pos: false,
+            },
+        );
         quote! {
-            let s = Session::default();
             let raw = #text;
             call.session.msisdn = __lang::nodes::normalize_msisdn(&raw);
         }

@@ -1,9 +1,11 @@
 //! The session: a struct with one typed field per variable and per result node, the
 //! `Step` enum, and the `run` loop that dispatches on it.
 
-use super::names::{node_field, step_variant, var_field};
+use super::calc::calc_fn;
+use super::names::{calc_ident, node_field, step_variant, var_field};
+use super::refs::Env;
 use super::steps::arm;
-use crate::ir::{Bundle, StepRef};
+use crate::ir::{Bundle, StepKind, StepRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -74,10 +76,32 @@ pub fn run_fn(bundle: &Bundle) -> TokenStream {
     }
 }
 
+/// The expression function of every `calculate` step.
+pub fn calc_fns(bundle: &Bundle) -> TokenStream {
+    let fns = bundle.flows.iter().enumerate().flat_map(|(fi, flow)| {
+        flow.steps.iter().filter_map(move |step| match &step.kind {
+            StepKind::Calculate { expr, .. } => {
+                let at = StepRef {
+                    flow: fi,
+                    step: step.number,
+                };
+                let env = Env {
+                    flow: &flow.id,
+                    has_pos: false,
+                };
+                Some(calc_fn(&calc_ident(bundle, at), expr, &env))
+            }
+            _ => None,
+        })
+    });
+    quote! { #(#fns)* }
+}
+
 fn all_steps(bundle: &Bundle) -> impl Iterator<Item = StepRef> + '_ {
-    bundle
-        .flows
-        .iter()
-        .enumerate()
-        .flat_map(|(flow, f)| f.steps.iter().map(move |s| StepRef { flow, step: s.number }))
+    bundle.flows.iter().enumerate().flat_map(|(flow, f)| {
+        f.steps.iter().map(move |s| StepRef {
+            flow,
+            step: s.number,
+        })
+    })
 }

@@ -1,8 +1,7 @@
 //! One `match` arm per step: the node's behaviour as calls into the runtime, and the
 //! branch it takes as the next `Step` variant.
 
-use super::calc::expression;
-use super::names::{node_field, regex_static, step_variant, var_field};
+use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{reference, render, template_cow, value, Env, RefExpr};
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
 use flowc_lang::template::Template;
@@ -11,10 +10,21 @@ use quote::quote;
 
 /// The arm `Step::X => { … }` of one step.
 pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
-    let at = StepRef { flow: flow_index, step: step.number };
+    let at = StepRef {
+        flow: flow_index,
+        step: step.number,
+    };
     let flow = &bundle.flows[flow_index];
     let variant = step_variant(bundle, at);
-    let ctx = StepCtx { bundle, flow, at, env: Env { flow: &flow.id, has_pos: false } };
+    let ctx = StepCtx {
+        bundle,
+        flow,
+        at,
+        env: Env {
+            flow: &flow.id,
+            has_pos: false,
+        },
+    };
     let body = ctx.body(&step.kind);
     quote! { Step::#variant => { #body } }
 }
@@ -31,17 +41,22 @@ impl StepCtx<'_> {
         match kind {
             StepKind::Start { next } => self.goto(next, "next"),
             StepKind::SetVariable { assign, next } => self.set_variable(assign, next),
-            StepKind::Calculate { name, expr, yes, no } => {
+            StepKind::Calculate { name, yes, no, .. } => {
                 let field = node_field(name);
-                let eval = expression(expr, &self.env);
+                let f = calc_ident(self.bundle, self.at);
                 let branch = self.branch(quote! { ok }, yes, no);
                 quote! {
-                    let outcome = __lang::calc::finish(#eval);
+                    let outcome = __lang::calc::finish(#f(&s, &call));
                     let ok = __lang::nodes::store_calc(&mut s.#field, outcome);
                     #branch
                 }
             }
-            StepKind::SwitchCase { input, cases, default, ignore_case } => {
+            StepKind::SwitchCase {
+                input,
+                cases,
+                default,
+                ignore_case,
+            } => {
                 let input = render(input, &self.env);
                 let default = self.goto(default, "default");
                 let arms = cases.iter().map(|c| {
@@ -54,9 +69,19 @@ impl StepCtx<'_> {
                     #(#arms)* { #default }
                 }
             }
-            StepKind::IsEmpty { input, yes, no } => self.test(input, quote! { __lang::nodes::is_empty }, yes, no),
-            StepKind::IsNull { input, yes, no } => self.test(input, quote! { __lang::nodes::is_null }, yes, no),
-            StepKind::Regex { name, input, yes, no, .. } => {
+            StepKind::IsEmpty { input, yes, no } => {
+                self.test(input, quote! { __lang::nodes::is_empty }, yes, no)
+            }
+            StepKind::IsNull { input, yes, no } => {
+                self.test(input, quote! { __lang::nodes::is_null }, yes, no)
+            }
+            StepKind::Regex {
+                name,
+                input,
+                yes,
+                no,
+                ..
+            } => {
                 let field = node_field(name);
                 let re = regex_static(self.bundle, self.at);
                 let text = optional_text(input, &self.env);
@@ -67,7 +92,11 @@ impl StepCtx<'_> {
                     #branch
                 }
             }
-            StepKind::Remap { name, mapping, next } => {
+            StepKind::Remap {
+                name,
+                mapping,
+                next,
+            } => {
                 let field = node_field(name);
                 let mapping = value(mapping, &self.env);
                 let next = self.goto(next, "next");
@@ -77,12 +106,22 @@ impl StepCtx<'_> {
                     #next
                 }
             }
-            StepKind::ApiEnd { status, headers, body } => self.api_end(*status, headers, body),
+            StepKind::ApiEnd {
+                status,
+                headers,
+                body,
+            } => self.api_end(*status, headers, body),
         }
     }
 
-    fn set_variable(&self, assign: &[(String, flowc_lang::template::ValueTemplate)], next: &Target) -> TokenStream {
-        let temps: Vec<_> = (0..assign.len()).map(|i| quote::format_ident!("value_{}", i)).collect();
+    fn set_variable(
+        &self,
+        assign: &[(String, flowc_lang::template::ValueTemplate)],
+        next: &Target,
+    ) -> TokenStream {
+        let temps: Vec<_> = (0..assign.len())
+            .map(|i| quote::format_ident!("value_{}", i))
+            .collect();
         let evals = assign.iter().zip(&temps).map(|((_, vt), tmp)| {
             let v = value(vt, &self.env);
             quote! { let #tmp = #v; }
@@ -96,7 +135,13 @@ impl StepCtx<'_> {
         quote! { #(#evals)* #(#stores)* #next }
     }
 
-    fn test(&self, input: &Template, predicate: TokenStream, yes: &Target, no: &Target) -> TokenStream {
+    fn test(
+        &self,
+        input: &Template,
+        predicate: TokenStream,
+        yes: &Target,
+        no: &Target,
+    ) -> TokenStream {
         let cow = template_cow(input, &self.env);
         let branch = self.branch(quote! { hit }, yes, no);
         quote! {
@@ -117,7 +162,10 @@ impl StepCtx<'_> {
                 let v = value(vt, &self.env);
                 quote! { ::flowc_runtime::Answer::json(#status, #headers, &#v) }
             }
-            EndBody::Text { template, content_type } => {
+            EndBody::Text {
+                template,
+                content_type,
+            } => {
                 let text = render(template, &self.env);
                 quote! { ::flowc_runtime::Answer::text(#status, #headers, #content_type, #text) }
             }
@@ -126,6 +174,11 @@ impl StepCtx<'_> {
     }
 
     fn branch(&self, cond: TokenStream, yes: &Target, no: &Target) -> TokenStream {
+        if yes == no {
+            // Both branches go to one step: the node still ran for its output.
+            let next = self.goto(yes, "yes");
+            return quote! { let _ = #cond; #next };
+        }
         let (yes, no) = (self.goto(yes, "yes"), self.goto(no, "no"));
         quote! { if #cond { #yes } else { #no } }
     }
@@ -149,7 +202,9 @@ impl StepCtx<'_> {
 /// any other template's rendering.
 fn optional_text(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::Val(e) | RefExpr::Owned(e)) => quote! { #e.map(|v| v.render()) },
+        Some(RefExpr::Val(e)) => quote! { #e.map(|v| v.render()) },
+        Some(RefExpr::Value(e)) => quote! { Some(#e.render()) },
+        Some(RefExpr::Always(e)) => quote! { Some(::std::string::String::from(#e)) },
         Some(RefExpr::Str(e)) => quote! { #e.map(::std::string::String::from) },
         Some(RefExpr::Text(e)) => quote! { Some(#e) },
         None => {

@@ -7,10 +7,10 @@ use crate::session::{Answer, ErrorCode, SessionError, SessionResult};
 use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
 use flowc_lang::calc::{self, Expr};
 use flowc_lang::eval;
+use flowc_lang::nodes;
 use flowc_lang::scope::NodeOutput;
 use flowc_lang::template::{Template, ValueTemplate};
 use flowc_lang::value::Value;
-use flowc_lang::nodes;
 use std::borrow::Cow;
 
 /// A bundle and its compiled regexes, borrowed for one session.
@@ -334,9 +334,10 @@ fn api_end(status: u16, headers: &[(String, Template)], body: &EndBody, state: &
     match body {
         EndBody::Empty => Answer::empty(status, headers),
         EndBody::Json(vt) => Answer::json(status, headers, &eval::eval_value(vt, state, None)),
-        EndBody::Text { template, content_type } => {
-            Answer::text(status, headers, content_type, state.render(template))
-        }
+        EndBody::Text {
+            template,
+            content_type,
+        } => Answer::text(status, headers, content_type, state.render(template)),
     }
 }
 
