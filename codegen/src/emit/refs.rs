@@ -221,7 +221,7 @@ pub fn render(t: &Template, env: &Env) -> TokenStream {
     let capacity = literal_len + 16;
     let out = quote! { out };
     let pushes = t.parts.iter().map(|p| match p {
-        Part::Text(s) => quote! { #out.push_str(#s); },
+        Part::Text(s) => push_text(&out, s),
         Part::Ref(r) => reference(r, env).render_into(&out),
     });
     quote! {{
@@ -229,6 +229,15 @@ pub fn render(t: &Template, env: &Env) -> TokenStream {
         #(#pushes)*
         #out
     }}
+}
+
+/// Appends literal text: one character as a `char`, longer text as a `&str`.
+fn push_text(out: &TokenStream, text: &str) -> TokenStream {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => quote! { #out.push(#c); },
+        _ => quote! { #out.push_str(#text); },
+    }
 }
 
 /// An `Option<Cow<'_, Value>>` expression: a single reference keeps its type and absence;
