@@ -34,7 +34,8 @@ fn main() {
         let built = build_case(rel, path);
         if let Some(code) = &built.code {
             write_if_changed(&out_dir.join(format!("case_{index}.rs")), code);
-            let _ = writeln!(modules, "mod case_{index} {{ include!(concat!(env!(\"OUT_DIR\"), \"/case_{index}.rs\")); }}");
+            // The runner starts each case's `app()`; its `router()` is for embedding.
+            let _ = writeln!(modules, "#[allow(dead_code)] mod case_{index} {{ include!(concat!(env!(\"OUT_DIR\"), \"/case_{index}.rs\")); }}");
         }
         table.push_str(&table_entry(index, rel, &built));
     }
@@ -123,16 +124,13 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// One `CompiledCase { … },` row of the table.
 fn table_entry(index: usize, rel: &str, built: &Built) -> String {
-    let (routes, router) = if built.code.is_some() {
-        (
-            format!("Some(case_{index}::routes)"),
-            format!("Some(case_{index}::router)"),
-        )
+    let app = if built.code.is_some() {
+        format!("Some(case_{index}::app)")
     } else {
-        ("None".to_owned(), "None".to_owned())
+        "None".to_owned()
     };
     format!(
-        "    ::flowc_tests::CompiledCase {{ path: {rel:?}, hash: {:#x}, routes: {routes}, router: {router}, report: {:?} }},\n",
+        "    ::flowc_tests::CompiledCase {{ path: {rel:?}, hash: {:#x}, app: {app}, report: {:?} }},\n",
         built.hash, built.report
     )
 }

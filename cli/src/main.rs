@@ -113,9 +113,6 @@ fn serve(bundle: &std::path::Path, server: &flowc_runtime::ServerArgs) -> ExitCo
     let Some(lowered) = checked_ir(bundle) else {
         return ExitCode::FAILURE;
     };
-    let routes = flowc_runtime::interp::routes(std::sync::Arc::new(lowered));
-    flowc_runtime::serve::run_server(server, move |config| {
-        let specs = routes.iter().map(|(spec, _)| spec.clone()).collect();
-        (flowc_runtime::router(routes, config), specs)
-    })
+    let bundle = std::sync::Arc::new(lowered);
+    flowc_runtime::serve::run_server(server, move || flowc_runtime::interp::app(bundle))
 }

@@ -4,9 +4,10 @@
 use flowc_codegen::ir;
 use flowc_lang::scope::{RequestData, SessionData};
 use flowc_runtime::interp::TraceStep;
-use flowc_runtime::Call;
+use flowc_runtime::{Call, Config, Services};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Arguments of `flowc run`.
 #[derive(clap::Args)]
@@ -54,7 +55,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let call = match make_call(args, route) {
+    let services = match start_services(&bundle, args) {
+        Ok(services) => services,
+        Err(message) => {
+            eprintln!("flowc: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let call = match make_call(args, route, services) {
         Ok(call) => call,
         Err(message) => {
             eprintln!("flowc: {message}");
@@ -91,7 +99,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
-fn make_call(args: &RunArgs, route: &ir::Route) -> Result<Call, String> {
+fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Result<Call, String> {
     let body = match &args.body {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -133,10 +141,27 @@ fn make_call(args: &RunArgs, route: &ir::Route) -> Result<Call, String> {
         msisdn: None,
     };
     Ok(Call {
+        services,
         request,
         session,
         max_steps: args.max_steps,
     })
+}
+
+/// Resolves what the bundle needs from the environment, as a server would at start.
+fn start_services(bundle: &ir::Bundle, args: &RunArgs) -> Result<Arc<Services>, String> {
+    let config = Arc::new(Config {
+        max_steps: args.max_steps,
+        ..Config::default()
+    });
+    let needs = flowc_runtime::interp::needs(bundle);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime
+        .block_on(Services::start(&needs, config))
+        .map_err(|e| e.to_string())
 }
 
 fn print_trace(trace: &[TraceStep]) {

@@ -3,12 +3,12 @@
 //! `build.rs` turns the bundle into `flows.rs`; this file only mounts it.
 
 /// The bundle's generated flows. `router()` is there for embedding; this binary
-/// serves `routes()` itself, so it does not call it.
+/// starts `app()` itself, so it does not call it.
 #[allow(dead_code)]
 mod flows {
     include!(concat!(env!("OUT_DIR"), "/flows.rs"));
 }
 
 fn main() -> std::process::ExitCode {
-    flowc_runtime::serve::main(flows::routes)
+    flowc_runtime::serve::main(flows::app)
 }

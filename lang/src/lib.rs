@@ -8,12 +8,18 @@
 #![deny(missing_docs)]
 
 pub mod calc;
+pub mod crypto;
+pub mod datefmt;
+pub mod display_list;
+pub mod envsubst;
 pub mod eval;
 pub mod func;
 pub mod json;
+pub mod jsonpath;
 pub mod net;
 pub mod nodes;
 pub mod number;
+pub mod numfmt;
 pub mod path;
 pub mod pattern;
 pub mod scope;

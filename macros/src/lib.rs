@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, LitStr, Token};
 
-/// `bundle!("flows")` expands to `pub mod flows { … }` with `pub fn routes()` and
-/// `pub fn router(config) -> axum::Router`; `bundle!("path/to/x" as name)` names the module.
+/// `bundle!("flows")` expands to `pub mod flows { … }` with `pub fn app()` and
+/// `pub async fn router(config) -> Result<axum::Router, StartupError>`; `bundle!("path/to/x" as name)` names the module.
 /// Bundle errors become `compile_error!`s next to a skeleton module, so code that uses the
 /// module does not drown in follow-up errors.
 #[proc_macro]
@@ -77,11 +77,13 @@ fn skeleton(report: &str) -> proc_macro2::TokenStream {
     let message = format!("flowc: the bundle has errors:\n{report}");
     quote! {
         compile_error!(#message);
-        pub fn routes() -> ::std::vec::Vec<(::flowc_runtime::RouteSpec, ::flowc_runtime::FlowFn)> {
-            ::std::vec::Vec::new()
+        pub fn app() -> ::flowc_runtime::App {
+            ::flowc_runtime::App { routes: ::std::vec::Vec::new(), needs: ::std::default::Default::default() }
         }
-        pub fn router(config: ::std::sync::Arc<::flowc_runtime::Config>) -> ::flowc_runtime::deps::axum::Router {
-            ::flowc_runtime::router(routes(), config)
+        pub async fn router(
+            config: ::std::sync::Arc<::flowc_runtime::Config>,
+        ) -> ::std::result::Result<::flowc_runtime::deps::axum::Router, ::flowc_runtime::StartupError> {
+            ::flowc_runtime::start(app(), config).await
         }
     }
 }

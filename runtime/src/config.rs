@@ -78,6 +78,19 @@ pub struct Config {
     pub callback_token: Option<String>,
     /// `--trace-retention`: how long execution traces are kept.
     pub trace_retention: Duration,
+    /// Environment values that take precedence over the process environment (tests and
+    /// embedding applications set them; a server started from a shell leaves it empty).
+    pub env: HashMap<String, String>,
+}
+
+impl Config {
+    /// An environment variable: [`Config::env`] first, then the process environment.
+    pub fn env_var(&self, name: &str) -> Option<String> {
+        self.env
+            .get(name)
+            .cloned()
+            .or_else(|| std::env::var(name).ok())
+    }
 }
 
 impl Default for Config {
@@ -91,6 +104,7 @@ impl Default for Config {
             database_url: None,
             callback_token: None,
             trace_retention: Duration::from_secs(3600),
+            env: HashMap::new(),
         }
     }
 }
@@ -154,6 +168,7 @@ impl ServerArgs {
             callback_token: self.callback_token.clone().filter(|t| !t.is_empty()),
             trace_retention: parse_duration(&self.trace_retention)
                 .map_err(|e| format!("--trace-retention: {e}"))?,
+            env: HashMap::new(),
         })
     }
 }

@@ -11,13 +11,17 @@
 //! generated code.
 #![deny(missing_docs)]
 
+pub mod app;
 pub mod compiled;
 pub mod config;
 pub mod http;
 pub mod interp;
+pub mod outbound;
 pub mod serve;
 pub mod session;
+pub mod store;
 
+pub use app::{start, App, Needs, Services, StartupError};
 pub use config::{Config, ServerArgs};
 pub use http::{router, Call, FlowFn, FlowFuture, RouteSpec};
 pub use session::{Answer, SessionError};

@@ -3,8 +3,9 @@
 //! [`run_server`] is the `main` of every flow server: the generated one (through [`main`])
 //! and `flowc serve`.
 
-use crate::config::{Config, ServerArgs};
-use crate::http::{FlowFn, RouteSpec};
+use crate::app::App;
+use crate::config::ServerArgs;
+use crate::http::RouteSpec;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -67,11 +68,10 @@ pub fn route_lines(base_url: &str, routes: &[RouteSpec]) -> Vec<String> {
 
 /// The `main` of a flow server: makes the configuration (an error exits 2), builds the
 /// router, binds `--listen` (`[::]:PORT` is one dual-stack socket), prints one line per
-/// route and serves until SIGTERM or Ctrl-C. Other failures exit 1.
-pub fn run_server(
-    args: &ServerArgs,
-    build: impl FnOnce(Arc<Config>) -> (axum::Router, Vec<RouteSpec>),
-) -> ExitCode {
+/// Runs a server until SIGTERM: makes the configuration from the flags (a bad flag: exit
+/// 2), starts the app (a missing or malformed environment value: exit 2, every problem
+/// named), binds, logs one line per route, serves.
+pub fn run_server(args: &ServerArgs, app: impl FnOnce() -> App) -> ExitCode {
     let config = match args.config() {
         Ok(config) => Arc::new(config),
         Err(e) => {
@@ -89,18 +89,24 @@ pub fn run_server(
             return ExitCode::FAILURE;
         }
     };
-    // Inside the runtime's context, so `build` may spawn tasks (stores, timers).
-    let (router, routes) = {
-        let _context = runtime.enter();
-        build(config)
-    };
-    match runtime.block_on(bind_and_serve(&args.listen, router, &routes)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+    runtime.block_on(async move {
+        let app = app();
+        let specs: Vec<RouteSpec> = app.routes.iter().map(|(spec, _)| spec.clone()).collect();
+        let router = match crate::app::start(app, config).await {
+            Ok(router) => router,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        match bind_and_serve(&args.listen, router, &specs).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
         }
-    }
+    })
 }
 
 /// The command line of a generated server: the server flags alone.
@@ -112,14 +118,10 @@ struct ServerCli {
 }
 
 /// The whole `main` of a generated server: parses the flags (exiting 2 with clap's message
-/// on a bad one) and runs [`run_server`] with the generated routes.
-pub fn main(routes: impl FnOnce() -> Vec<(RouteSpec, FlowFn)>) -> ExitCode {
+/// on a bad one) and runs [`run_server`] with the generated app.
+pub fn main(app: impl FnOnce() -> App) -> ExitCode {
     let cli = <ServerCli as clap::Parser>::parse();
-    run_server(&cli.server, |config| {
-        let routes = routes();
-        let specs = routes.iter().map(|(spec, _)| spec.clone()).collect();
-        (crate::http::router(routes, config), specs)
-    })
+    run_server(&cli.server, app)
 }
 
 /// Binds, logs the routes with the address actually bound, and serves.
@@ -193,9 +195,7 @@ mod tests {
 
     #[test]
     fn run_server_exit_codes() {
-        let never = |_: Arc<Config>| -> (axum::Router, Vec<RouteSpec>) {
-            panic!("built despite a bad config")
-        };
+        let never = || -> App { panic!("built despite a bad config") };
         assert_eq!(
             run_server(
                 &server_args(&["--max-steps", "1", "--trusted-proxy", "nope"]),
@@ -203,7 +203,10 @@ mod tests {
             ),
             ExitCode::from(2)
         );
-        let empty = |c: Arc<Config>| (crate::http::router(Vec::new(), c), Vec::new());
+        let empty = || App {
+            routes: Vec::new(),
+            needs: Default::default(),
+        };
         assert_eq!(
             run_server(&server_args(&["--listen", "256.0.0.1:1"]), empty),
             ExitCode::FAILURE
@@ -215,7 +218,10 @@ mod tests {
         let listener = bind("[::]:0").or_else(|_| bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let router = crate::http::router(Vec::new(), Arc::new(Config::default()));
+        let router = crate::http::router(
+            Vec::new(),
+            crate::app::Services::bare(Arc::new(crate::config::Config::default())),
+        );
         let server = tokio::spawn(serve(listener, router, async {
             let _ = stopped.await;
         }));

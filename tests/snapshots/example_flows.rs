@@ -580,34 +580,39 @@ fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("order-triage");
     Box::pin(run(call, Step::FOrderTriage_1))
 }
-/// Every route of the bundle with its entry function.
-pub fn routes() -> ::std::vec::Vec<
-    (::flowc_runtime::RouteSpec, ::flowc_runtime::FlowFn),
-> {
+/// The bundle: every route with its entry function, and what it needs at start.
+pub fn app() -> ::flowc_runtime::App {
     ::std::sync::LazyLock::force(&RE_FORDERTRIAGE_2);
-    vec![
-        (::flowc_runtime::RouteSpec { id :
-        ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
-        ::std::string::String::from("greeting"), method : "POST", allowed :
-        vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1, 128u8)],
-        token_sha256 :
-        vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
-        is_async : false, timeout_ms : 30000, entry :
-        ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_0) as
-        ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
-        ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
-        ::std::string::String::from("order-triage"), method : "POST", allowed :
-        vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1, 128u8)],
-        token_sha256 :
-        vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
-        is_async : false, timeout_ms : 30000, entry :
-        ::std::string::String::from("order-triage:1"), }, ::std::sync::Arc::new(route_1)
-        as ::flowc_runtime::FlowFn)
-    ]
+    ::flowc_runtime::App {
+        routes: vec![
+            (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
+            ::std::string::String::from("greeting"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_0)
+            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
+            ::std::string::String::from("order-triage"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("order-triage:1"), },
+            ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn)
+        ],
+        needs: ::flowc_runtime::Needs {},
+    }
 }
-/// The axum router serving the bundle's routes under the HTTP contract.
-pub fn router(
+/// The axum router serving the bundle's routes under the HTTP contract, once every
+/// value the bundle needs from the environment has been read.
+pub async fn router(
     config: ::std::sync::Arc<::flowc_runtime::Config>,
-) -> ::flowc_runtime::deps::axum::Router {
-    ::flowc_runtime::router(routes(), config)
+) -> ::std::result::Result<
+    ::flowc_runtime::deps::axum::Router,
+    ::flowc_runtime::StartupError,
+> {
+    ::flowc_runtime::start(app(), config).await
 }

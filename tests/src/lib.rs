@@ -25,12 +25,6 @@ pub mod setup;
 pub mod upstream;
 pub mod url;
 
-use flowc_runtime::{Config, FlowFn, RouteSpec};
-use std::sync::Arc;
-
-/// A generated `routes()`.
-pub type RoutesFn = fn() -> Vec<(RouteSpec, FlowFn)>;
-
 /// One case as `build.rs` compiled it (the table lives in `OUT_DIR/cases.rs`).
 #[derive(Debug, Clone, Copy)]
 pub struct CompiledCase {
@@ -38,10 +32,8 @@ pub struct CompiledCase {
     pub path: &'static str,
     /// [`discover::text_hash`] of the case text the build saw.
     pub hash: u64,
-    /// The generated `routes()`, when the bundle built.
-    pub routes: Option<RoutesFn>,
-    /// The generated `router(config)`, when the bundle built.
-    pub router: Option<fn(Arc<Config>) -> axum::Router>,
+    /// The generated `app()`, when the bundle built.
+    pub app: Option<fn() -> flowc_runtime::App>,
     /// The build's rendered diagnostics.
     pub report: &'static str,
 }

@@ -38,7 +38,7 @@ pub enum Outcome {
 }
 
 /// Makes a backend's router for a configuration.
-pub type BackendFn = Arc<dyn Fn(Arc<Config>) -> axum::Router + Send + Sync>;
+pub type BackendFn = Arc<dyn Fn(Arc<Config>) -> flowc_runtime::App + Send + Sync>;
 
 /// A case's name for the report: its relative path without `.json`.
 pub fn case_name(rel: &str) -> &str {
@@ -72,8 +72,8 @@ async fn run_case_inner(rel: &str, text: &str, compiled: Option<&CompiledCase>) 
     if let Some(needles) = &case.expect_build_error {
         return expect_build_error(needles, &checked, compiled);
     }
-    let (ir, router) = match (checked.ir, compiled.router) {
-        (Some(ir), Some(router)) => (ir, router),
+    let (ir, app) = match (checked.ir, compiled.app) {
+        (Some(ir), Some(app)) => (ir, app),
         (None, _) => return skip_or_fail(&checked.diagnostics),
         (Some(_), None) => {
             return Outcome::Fail(format!(
@@ -83,9 +83,8 @@ async fn run_case_inner(rel: &str, text: &str, compiled: Option<&CompiledCase>) 
         }
     };
     let ir = Arc::new(ir);
-    let compiled_backend: BackendFn = Arc::new(router);
-    let interp_backend: BackendFn =
-        Arc::new(move |config| flowc_runtime::interp::router(ir.clone(), config));
+    let compiled_backend: BackendFn = Arc::new(move |_| app());
+    let interp_backend: BackendFn = Arc::new(move |_| flowc_runtime::interp::app(ir.clone()));
     let (a, b) = tokio::join!(
         run_backend(&case, "compiled", compiled_backend),
         run_backend(&case, "interpreter", interp_backend)
@@ -116,7 +115,7 @@ fn expect_build_error(needles: &[String], checked: &Checked, compiled: &Compiled
             "check passed, but the case expects a build error:\n{report}"
         ));
     }
-    if compiled.router.is_some() {
+    if compiled.app.is_some() {
         return Outcome::Fail("the build succeeded, but the case expects a build error".into());
     }
     for (who, text) in [("check", report.as_str()), ("the build", compiled.report)] {
@@ -169,7 +168,15 @@ async fn run_backend_inner(case: &Case, make: BackendFn) -> Result<(), String> {
     let env = server_env(&case.env, &upstreams)?;
     let data = TempDir::new().map_err(|e| format!("cannot make a data folder: {e}"))?;
     let config = Arc::new(server_config(&case.server_args, data.path(), &env)?);
-    let factory: RouterFactory = Arc::new(move || make(config.clone()));
+    let factory: RouterFactory = Arc::new(move || {
+        let (config, make) = (config.clone(), make.clone());
+        Box::pin(async move {
+            let app = make(config.clone());
+            flowc_runtime::start(app, config)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    });
     let mut run = ScriptRun::start(factory, case.has_ipv6_peer())?;
     let result = run.script(&case.script).await;
     let result = match result {

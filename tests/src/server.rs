@@ -4,13 +4,27 @@
 //! task the server spawned (background sessions included), as a crashed process would lose
 //! them. A graceful stop lets the server finish what is in flight first.
 
+use std::future::Future;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-/// Builds the router to serve; called on the server's own runtime, once per start.
-pub type RouterFactory = Arc<dyn Fn() -> axum::Router + Send + Sync>;
+/// Builds the router to serve (starting a bundle resolves its environment, so this is
+/// async and may fail); called on the server's own runtime, once per start.
+pub type RouterFactory = Arc<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<axum::Router, String>> + Send>> + Send + Sync,
+>;
+
+/// A factory for a router that is ready at once.
+pub fn ready(make: impl Fn() -> axum::Router + Send + Sync + 'static) -> RouterFactory {
+    let make = Arc::new(make);
+    Arc::new(move || {
+        let router = make();
+        Box::pin(async move { Ok(router) })
+    })
+}
 
 /// How long a graceful stop may take before the server is killed anyway.
 const GRACE: Duration = Duration::from_secs(10);
@@ -26,7 +40,8 @@ pub struct Server {
 
 impl Server {
     /// Binds a free port (`[::]` when `ipv6`, which also serves IPv4 callers, else
-    /// 127.0.0.1) and starts serving on a new thread.
+    /// 127.0.0.1) and starts serving on a new thread once the router is built; a router
+    /// that cannot be built (a startup error) is an error here.
     pub fn start(factory: RouterFactory, ipv6: bool) -> std::io::Result<Server> {
         let addr: SocketAddr = if ipv6 {
             (Ipv6Addr::UNSPECIFIED, 0).into()
@@ -43,14 +58,32 @@ impl Server {
         let (graceful_tx, graceful_rx) = oneshot::channel();
         let (kill_tx, kill_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name(format!("flow-server-{port}"))
             .spawn(move || {
-                runtime.block_on(run(listener, factory, graceful_rx, kill_rx));
+                match runtime.block_on(factory()) {
+                    Ok(router) => {
+                        let _ = ready_tx.send(Ok(()));
+                        runtime.block_on(run(listener, router, graceful_rx, kill_rx));
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
+                }
                 // Whatever the server left running ends here, as at a process exit.
                 runtime.shutdown_background();
                 let _ = done_tx.send(());
             })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(std::io::Error::other(e)),
+            Err(_) => {
+                return Err(std::io::Error::other(
+                    "the server thread ended before serving",
+                ))
+            }
+        }
         Ok(Server {
             port,
             graceful: Some(graceful_tx),
@@ -98,14 +131,13 @@ impl Drop for Server {
 /// Serves until a graceful stop completes or a kill arrives.
 async fn run(
     listener: std::net::TcpListener,
-    factory: RouterFactory,
+    router: axum::Router,
     graceful: oneshot::Receiver<()>,
     kill: oneshot::Receiver<()>,
 ) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
-    let router = factory();
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
         let _ = graceful.await;
@@ -127,7 +159,7 @@ mod tests {
     /// Answers `/peer` with the caller's address, `/slow` after 300 ms, and `/spawn` at once
     /// while a spawned task counts to `counter` 300 ms later.
     fn factory(counter: Arc<AtomicUsize>) -> RouterFactory {
-        Arc::new(move || {
+        ready(move || {
             let counter = counter.clone();
             axum::Router::new()
                 .route(

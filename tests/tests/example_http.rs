@@ -4,7 +4,7 @@
 use flowc_lang::Value;
 use flowc_runtime::Config;
 use flowc_tests::client::{send, HttpRequest};
-use flowc_tests::server::Server;
+use flowc_tests::server::{RouterFactory, Server};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,7 +22,13 @@ const TRIAGE: &str = "fb8248ac-e314-443a-bb19-d0d24ca30288";
 const TRIAGE_TOKEN: &str = "demo-9a01f6a427cc063531f30cb9e4177ebf";
 
 fn compiled() -> Server {
-    let factory = Arc::new(|| example::router(Arc::new(Config::default())));
+    let factory: RouterFactory = Arc::new(|| {
+        Box::pin(async {
+            example::router(Arc::new(Config::default()))
+                .await
+                .map_err(|e| e.to_string())
+        })
+    });
     Server::start(factory, false).expect("start the compiled server")
 }
 
@@ -32,8 +38,15 @@ fn interpreted() -> Server {
         .ir
         .expect("the example bundle checks");
     let ir = Arc::new(ir);
-    let factory =
-        Arc::new(move || flowc_runtime::interp::router(ir.clone(), Arc::new(Config::default())));
+    let factory: RouterFactory = Arc::new(move || {
+        let ir = ir.clone();
+        Box::pin(async move {
+            let config = Arc::new(Config::default());
+            flowc_runtime::interp::router(ir, config)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    });
     Server::start(factory, false).expect("start the interpreter")
 }
 

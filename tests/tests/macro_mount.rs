@@ -8,11 +8,12 @@ use std::time::Duration;
 flowc_macros::bundle!("../flows" as my_flows);
 
 /// The application: one route of its own, and every flow of the bundle.
-fn app() -> axum::Router {
+async fn app() -> Result<axum::Router, String> {
     let config = Arc::new(flowc_runtime::Config::default());
-    axum::Router::new()
+    let flows = my_flows::router(config).await.map_err(|e| e.to_string())?;
+    Ok(axum::Router::new()
         .route("/hello", axum::routing::get(|| async { "mine" }))
-        .merge(my_flows::router(config))
+        .merge(flows))
 }
 
 async fn get(
@@ -36,7 +37,7 @@ async fn get(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flows_and_own_routes_share_one_app() {
-    let server = Server::start(Arc::new(app), false).expect("start");
+    let server = Server::start(Arc::new(|| Box::pin(app())), false).expect("start");
     let own = HttpRequest {
         method: "GET".into(),
         target: "/hello".into(),
@@ -74,7 +75,8 @@ async fn flows_and_own_routes_share_one_app() {
 
 #[test]
 fn the_macro_module_lists_the_bundle_routes() {
-    let names: Vec<String> = my_flows::routes()
+    let names: Vec<String> = my_flows::app()
+        .routes
         .into_iter()
         .map(|(spec, _)| spec.name)
         .collect();

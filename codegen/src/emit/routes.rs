@@ -8,7 +8,7 @@ use flowc_lang::net::IpNet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The entry function of every route and the public `routes()` / `router()`.
+/// The entry function of every route and the public `app()` / `router()`.
 pub fn routes(bundle: &Bundle) -> TokenStream {
     let entries = bundle
         .routes
@@ -25,16 +25,22 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
     quote! {
         #(#entries)*
 
-        /// Every route of the bundle with its entry function.
-        pub fn routes() -> ::std::vec::Vec<(::flowc_runtime::RouteSpec, ::flowc_runtime::FlowFn)> {
+        /// The bundle: every route with its entry function, and what it needs at start.
+        pub fn app() -> ::flowc_runtime::App {
             // Compile every pattern now, so a server never meets one first on a request.
             #(#force)*
-            vec![#(#specs),*]
+            ::flowc_runtime::App {
+                routes: vec![#(#specs),*],
+                needs: ::flowc_runtime::Needs {},
+            }
         }
 
-        /// The axum router serving the bundle's routes under the HTTP contract.
-        pub fn router(config: ::std::sync::Arc<::flowc_runtime::Config>) -> ::flowc_runtime::deps::axum::Router {
-            ::flowc_runtime::router(routes(), config)
+        /// The axum router serving the bundle's routes under the HTTP contract, once every
+        /// value the bundle needs from the environment has been read.
+        pub async fn router(
+            config: ::std::sync::Arc<::flowc_runtime::Config>,
+        ) -> ::std::result::Result<::flowc_runtime::deps::axum::Router, ::flowc_runtime::StartupError> {
+            ::flowc_runtime::start(app(), config).await
         }
     }
 }

@@ -23,7 +23,7 @@ mod tests;
 
 pub use error::ApiError;
 
-use crate::config::Config;
+use crate::app::Services;
 use crate::session::SessionResult;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method};
@@ -59,6 +59,8 @@ pub struct RouteSpec {
 /// One session's input, made by the router after the checks passed.
 #[derive(Debug, Clone)]
 pub struct Call {
+    /// The configuration and what was resolved from the environment at start.
+    pub services: Arc<Services>,
     /// The request as flows see it.
     pub request: RequestData,
     /// Session facts; the flow fills `flow` and `msisdn` when it starts.
@@ -84,8 +86,8 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// registered one by one with axum: the lookup is exact by construction (a trailing slash
 /// or any near miss is a 404 with our error body), and no route id can trip axum's path
 /// syntax (`{`, `*`, `:`).
-pub fn router(routes: Vec<(RouteSpec, FlowFn)>, config: Arc<Config>) -> axum::Router {
-    let table = Arc::new(Table::new(routes, config));
+pub fn router(routes: Vec<(RouteSpec, FlowFn)>, services: Arc<Services>) -> axum::Router {
+    let table = Arc::new(Table::new(routes, services));
     axum::Router::new()
         .route("/healthz", axum::routing::any(healthz))
         .fallback(dispatch)
@@ -126,13 +128,13 @@ async fn handle(table: &Table, id: &str, request: Request) -> Result<Response, A
     let route = table
         .lookup(request.uri().path())
         .ok_or_else(ApiError::not_found)?;
-    let ip = checks::caller(&request, &table.config.trusted_proxies)?;
+    let ip = checks::caller(&request, &table.services.config.trusted_proxies)?;
     checks::allowed(route, ip)?;
     checks::token(route, request.headers())?;
     checks::method(route, request.method())?;
     let (parts, body) = request.into_parts();
-    let json = body::read_json(&parts.headers, body, table.config.max_body).await?;
-    let call = request::call(&parts, ip, json, route, id, &table.config);
+    let json = body::read_json(&parts.headers, body, table.services.config.max_body).await?;
+    let call = request::call(&parts, ip, json, route, id, &table.services);
     answer::run(route, call).await
 }
 

@@ -2,13 +2,14 @@
 
 use super::table::Entry;
 use super::Call;
-use crate::config::Config;
+use crate::app::Services;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use flowc_lang::scope::{RequestData, SessionData};
 use flowc_lang::value::{Map, Value};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// Makes the call for a request that passed every check.
 pub(super) fn call(
@@ -17,7 +18,7 @@ pub(super) fn call(
     body: Option<Value>,
     route: &Entry,
     id: &str,
-    config: &Config,
+    services: &Arc<Services>,
 ) -> Call {
     let request = RequestData {
         method: parts.method.as_str().to_owned(),
@@ -37,7 +38,8 @@ pub(super) fn call(
     Call {
         request,
         session,
-        max_steps: config.max_steps,
+        max_steps: services.config.max_steps,
+        services: services.clone(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The route table: everything a request needs from a route, prepared once.
 
 use super::{FlowFn, RouteSpec};
+use crate::app::Services;
 use crate::config::Config;
 use axum::http::Method;
 use std::collections::HashMap;
@@ -21,23 +22,24 @@ pub(super) struct Entry {
 /// Routes by exact path, and the configuration.
 pub(super) struct Table {
     routes: HashMap<String, Entry>,
-    /// The server configuration.
-    pub config: Arc<Config>,
+    /// The configuration and what was resolved at start.
+    pub services: Arc<Services>,
 }
 
 impl Table {
     /// Prepares every route.
-    pub fn new(routes: Vec<(RouteSpec, FlowFn)>, config: Arc<Config>) -> Table {
+    pub fn new(routes: Vec<(RouteSpec, FlowFn)>, services: Arc<Services>) -> Table {
+        let config = &services.config;
         let routes = routes
             .into_iter()
             .map(|(spec, flow)| {
                 (
                     format!("/dynamic/{}", spec.id),
-                    Entry::new(spec, flow, &config),
+                    Entry::new(spec, flow, config),
                 )
             })
             .collect();
-        Table { routes, config }
+        Table { routes, services }
     }
 
     /// The route at exactly this (raw) path.

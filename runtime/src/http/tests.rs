@@ -2,6 +2,8 @@
 //! `X-Request-Id`, and how answers and session errors become responses.
 
 use super::*;
+use crate::app::Services;
+use crate::config::Config;
 use crate::session::{Answer, ErrorCode, SessionError};
 use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
@@ -86,7 +88,7 @@ fn app_with(spec: RouteSpec, config: Config) -> App {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let router = router(
         vec![(spec, recording_flow(Arc::clone(&seen)))],
-        Arc::new(config),
+        Services::bare(Arc::new(config)),
     );
     App { router, seen }
 }
@@ -620,7 +622,7 @@ fn app_ending(
 ) -> axum::Router {
     router(
         vec![(spec, fixed_flow(result, delay_ms))],
-        Arc::new(config()),
+        Services::bare(Arc::new(config())),
     )
 }
 
@@ -754,7 +756,10 @@ async fn session_errors_timeouts_panics_and_async() {
             Ok(answer(200, &[], None, ""))
         })
     });
-    let router = router(vec![(spec(), panicking)], Arc::new(config()));
+    let router = router(
+        vec![(spec(), panicking)],
+        Services::bare(Arc::new(config())),
+    );
     let resp = send(&router, ok()).await;
     assert_eq!((resp.status, resp.error_code().as_str()), (500, "CT21"));
     // The server goes on.

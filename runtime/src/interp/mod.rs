@@ -11,6 +11,7 @@ mod step;
 #[cfg(test)]
 mod tests;
 
+use crate::app::{App, Needs, StartupError};
 use crate::config::Config;
 use crate::http::{Call, FlowFn, RouteSpec};
 use crate::session::SessionResult;
@@ -42,9 +43,27 @@ pub fn routes(bundle: Arc<ir::Bundle>) -> Vec<(RouteSpec, FlowFn)> {
         .collect()
 }
 
-/// The HTTP router serving a bundle through the interpreter.
-pub fn router(bundle: Arc<ir::Bundle>, config: Arc<Config>) -> axum::Router {
-    crate::http::router(routes(bundle), config)
+/// The bundle as an [`App`]: its routes and what it needs at start.
+pub fn app(bundle: Arc<ir::Bundle>) -> App {
+    let needs = needs(&bundle);
+    App {
+        routes: routes(bundle),
+        needs,
+    }
+}
+
+/// What the bundle needs from the environment at start.
+pub fn needs(bundle: &ir::Bundle) -> Needs {
+    let _ = bundle;
+    Needs::default()
+}
+
+/// The HTTP router serving a bundle through the interpreter, its needs resolved.
+pub async fn router(
+    bundle: Arc<ir::Bundle>,
+    config: Arc<Config>,
+) -> Result<axum::Router, StartupError> {
+    crate::app::start(app(bundle), config).await
 }
 
 /// Runs one session of `route` from `entry`, optionally recording a trace. Compiles the

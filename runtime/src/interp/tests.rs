@@ -148,6 +148,7 @@ fn call(body: &str) -> Call {
         ..SessionData::default()
     };
     Call {
+        services: crate::app::Services::bare(std::sync::Arc::new(crate::Config::default())),
         request,
         session,
         max_steps: 10_000,
@@ -826,7 +827,9 @@ async fn router_serves_a_bundle() {
         .collect();
     b.routes[0].token_sha256 = vec![hash];
     b.routes[0].allowed = vec![flowc_lang::net::IpNet::V4(0x7f00_0001, 32)];
-    let app = router(Arc::new(b), Arc::new(crate::Config::default()));
+    let app = router(Arc::new(b), Arc::new(crate::Config::default()))
+        .await
+        .expect("starts");
     let mut request = axum::http::Request::post("/dynamic/r1")
         .header("authorization", "Bearer tok")
         .header("content-type", "application/json")

@@ -1,0 +1,128 @@
+//! One session's execution alone, without HTTP: the route's [`FlowFn`] called directly
+//! with a prepared [`Call`], compiled vs interpreter.
+
+use crate::backends;
+use crate::workloads::Workload;
+use flowc_lang::scope::{RequestData, SessionData};
+use flowc_runtime::{Call, Config, FlowFn, Services};
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+/// The figures of one workload.
+#[derive(Debug, Clone)]
+pub struct MicroResult {
+    /// The workload.
+    pub workload: Workload,
+    /// Compiled: ns per session.
+    pub compiled_ns: f64,
+    /// Interpreter: ns per session.
+    pub interp_ns: f64,
+    /// Cloning the prepared call alone (included in both figures above), ns.
+    pub clone_ns: f64,
+}
+
+/// Measures every workload for about `time` per backend (median of three slices).
+pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult>, String> {
+    let compiled = backends::compiled_routes();
+    let interp = backends::interp_routes()?;
+    workloads
+        .iter()
+        .map(|w| {
+            let call = prepared_call(w)?;
+            let find = |routes: &[_]| {
+                backends::flow_fn(routes, w.route_id)
+                    .ok_or_else(|| format!("no route for {}", w.key))
+            };
+            let (compiled_fn, interp_fn) = (find(&compiled)?, find(&interp)?);
+            check_answer(&compiled_fn, &call, w)?;
+            check_answer(&interp_fn, &call, w)?;
+            Ok(MicroResult {
+                workload: *w,
+                compiled_ns: time_per_iteration(time, || run_session(&compiled_fn, &call)),
+                interp_ns: time_per_iteration(time, || run_session(&interp_fn, &call)),
+                clone_ns: time_per_iteration(time / 4, || {
+                    std::hint::black_box(call.clone());
+                }),
+            })
+        })
+        .collect()
+}
+
+/// The call the router would make for the workload's request.
+pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
+    let body = flowc_lang::json::parse(workload.body)
+        .map_err(|e| format!("{} body: {}", workload.key, e.message))?;
+    Ok(Call {
+        services: Services::bare(Arc::new(Config::default())),
+        request: RequestData {
+            method: "POST".to_owned(),
+            path: workload.path(),
+            ip: "127.0.0.1".to_owned(),
+            query: Default::default(),
+            headers: vec![
+                ("host".to_owned(), "127.0.0.1:8080".to_owned()),
+                ("content-type".to_owned(), "application/json".to_owned()),
+            ],
+            body: Some(body),
+        },
+        session: SessionData {
+            id: "00000000-0000-4000-8000-000000000000".to_owned(),
+            route: workload.title.to_owned(),
+            flow: String::new(),
+            started_at: flowc_lang::time::now_iso(),
+            msisdn: None,
+        },
+        max_steps: Config::default().max_steps,
+    })
+}
+
+/// The session must answer the workload's status, or the timing means nothing.
+fn check_answer(f: &FlowFn, call: &Call, w: &Workload) -> Result<(), String> {
+    match block_on(f(call.clone())) {
+        Ok(answer) if answer.status == w.status => Ok(()),
+        Ok(answer) => Err(format!("{}: the session answered {}", w.key, answer.status)),
+        Err(e) => Err(format!("{}: the session failed: {}", w.key, e.message)),
+    }
+}
+
+/// Runs one session on a clone of the call.
+fn run_session(f: &FlowFn, call: &Call) {
+    let _ = std::hint::black_box(block_on(f(call.clone())));
+}
+
+/// Nanoseconds per call of `body`: the median of three slices of `total / 3` each.
+fn time_per_iteration(total: Duration, mut body: impl FnMut()) -> f64 {
+    let slice = total / 3;
+    let mut per = Vec::with_capacity(3);
+    for _ in 0..3 {
+        let start = Instant::now();
+        let mut n: u64 = 0;
+        while start.elapsed() < slice || n == 0 {
+            for _ in 0..64 {
+                body();
+            }
+            n += 64;
+        }
+        per.push(start.elapsed().as_nanos() as f64 / n as f64);
+    }
+    crate::stats::median(&per).unwrap_or(f64::NAN)
+}
+
+/// Drives a future that never waits on I/O (these flows compute only) to completion by
+/// polling; one that does wait is driven by a small runtime instead.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(output) => output,
+        Poll::Pending => match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime.block_on(future),
+            Err(e) => panic!("cannot start a runtime for a waiting session: {e}"),
+        },
+    }
+}
