@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 pub struct MicroResult {
     /// The workload.
     pub workload: Workload,
-    /// Compiled: ns per session.
+    /// Compiled: ns per session, the call's clone taken off.
     pub compiled_ns: f64,
-    /// Interpreter: ns per session.
+    /// Interpreter: ns per session, the call's clone taken off.
     pub interp_ns: f64,
-    /// Cloning the prepared call alone (included in both figures above), ns.
+    /// Cloning the prepared call, ns (measured separately and taken off both figures).
     pub clone_ns: f64,
 }
 
@@ -38,13 +38,19 @@ pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult
             let (compiled_fn, interp_fn) = (find(&compiled)?, find(&interp)?);
             check_answer(&compiled_fn, &call, w)?;
             check_answer(&interp_fn, &call, w)?;
+            // Each session takes its own clone of the call; the router would make it
+            // once per request instead, so the clone's time is measured and taken off.
+            let clone_ns = time_per_iteration(time / 4, || {
+                std::hint::black_box(call.clone());
+            });
+            let net = |ns: f64| (ns - clone_ns).max(1.0);
             Ok(MicroResult {
                 workload: *w,
-                compiled_ns: time_per_iteration(time, || run_session(&compiled_fn, &call)),
-                interp_ns: time_per_iteration(time, || run_session(&interp_fn, &call)),
-                clone_ns: time_per_iteration(time / 4, || {
-                    std::hint::black_box(call.clone());
-                }),
+                compiled_ns: net(time_per_iteration(time, || {
+                    run_session(&compiled_fn, &call)
+                })),
+                interp_ns: net(time_per_iteration(time, || run_session(&interp_fn, &call))),
+                clone_ns,
             })
         })
         .collect()
@@ -75,6 +81,8 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
             msisdn: None,
         },
         max_steps: Config::default().max_steps,
+        // As the router sets it, far enough away never to end a measured session.
+        deadline: Some(Instant::now() + Duration::from_secs(24 * 3600)),
     })
 }
 

@@ -148,7 +148,7 @@ pub fn ratios(results: &[Measured]) -> String {
 pub fn micro_table(results: &[MicroResult]) -> String {
     let mut out = String::from(
         "\n#### One session alone (no HTTP)\n\n\
-         | workload | compiled ns/session | interp ns/session | interp/compiled (≥ 10) | of which cloning the call, ns |\n\
+         | workload | compiled ns/session | interp ns/session | interp/compiled (≥ 10) | cloning the call (taken off), ns |\n\
          |---|---:|---:|---|---:|\n",
     );
     for m in results {

@@ -55,7 +55,17 @@ pub fn run(args: &RunArgs) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let services = match start_services(&bundle, args) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("flowc: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let services = match runtime.block_on(start_services(&bundle, args)) {
         Ok(services) => services,
         Err(message) => {
             eprintln!("flowc: {message}");
@@ -70,7 +80,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
     };
     let mut trace = Vec::new();
-    let result = flowc_runtime::interp::run(&bundle, route.entry, route, call, Some(&mut trace));
+    let result = runtime.block_on(flowc_runtime::interp::run(
+        &bundle,
+        route.entry,
+        route,
+        call,
+        Some(&mut trace),
+    ));
     if args.trace {
         print_trace(&trace);
     }
@@ -145,22 +161,19 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         request,
         session,
         max_steps: args.max_steps,
+        deadline: None,
     })
 }
 
 /// Resolves what the bundle needs from the environment, as a server would at start.
-fn start_services(bundle: &ir::Bundle, args: &RunArgs) -> Result<Arc<Services>, String> {
+async fn start_services(bundle: &ir::Bundle, args: &RunArgs) -> Result<Arc<Services>, String> {
     let config = Arc::new(Config {
         max_steps: args.max_steps,
         ..Config::default()
     });
     let needs = flowc_runtime::interp::needs(bundle);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime
-        .block_on(Services::start(&needs, config))
+    Services::start(&needs, config)
+        .await
         .map_err(|e| e.to_string())
 }
 

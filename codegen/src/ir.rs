@@ -23,6 +23,18 @@ pub struct Bundle {
     pub variables: Vec<String>,
     /// Every result-node name in the bundle, sorted: the node-output fields of the session.
     pub nodes: Vec<String>,
+    /// Every encryption key the bundle reads (`env:NAME`), sorted by variable: the slots
+    /// resolved at server start (§13 rule 24).
+    pub keys: Vec<KeySlot>,
+}
+
+/// An encryption key read from the environment at start.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeySlot {
+    /// The environment variable.
+    pub env: String,
+    /// The algorithm it is for (the same variable for two algorithms is two slots).
+    pub algorithm: flowc_lang::crypto::Algorithm,
 }
 
 /// One workflow.
@@ -170,6 +182,66 @@ pub enum StepKind {
         /// No match or absent input.
         no: Target,
     },
+    /// `date_format` (§4.3).
+    DateFormat {
+        /// The node name.
+        name: String,
+        /// The input.
+        input: Template,
+        /// How the input is read.
+        input_format: flowc_lang::datefmt::InputFormat,
+        /// How the result is written.
+        output_format: flowc_lang::datefmt::OutputFormat,
+        /// The IANA time zone (checked at build time).
+        timezone: String,
+        /// On success.
+        yes: Target,
+        /// On an input that does not parse.
+        no: Target,
+    },
+    /// `number_format` (§4.4).
+    NumberFormat {
+        /// The node name.
+        name: String,
+        /// The input.
+        input: Template,
+        /// The compiled pattern.
+        pattern: flowc_lang::numfmt::NumberPattern,
+        /// On success.
+        yes: Target,
+        /// On an input that is not a number.
+        no: Target,
+    },
+    /// `display_list` (§4.5).
+    DisplayList {
+        /// The node name.
+        name: String,
+        /// The parsed list pattern, node parts resolved.
+        pattern: flowc_lang::display_list::ListPattern,
+        /// Separators, numbering, exclusions.
+        options: flowc_lang::display_list::ListOptions,
+        /// When the list has at least one item.
+        yes: Target,
+        /// When it is empty.
+        no: Target,
+    },
+    /// `encrypt` (§4.6).
+    Encrypt {
+        /// The node name.
+        name: String,
+        /// The input.
+        input: Template,
+        /// The algorithm.
+        algorithm: flowc_lang::crypto::Algorithm,
+        /// The key's slot in [`Bundle::keys`], for the keyed algorithms.
+        key: Option<usize>,
+        /// How the output is written.
+        encoding: flowc_lang::crypto::Encoding,
+        /// On success.
+        yes: Target,
+        /// On an absent or null input.
+        no: Target,
+    },
     /// `remap`.
     Remap {
         /// The node name.
@@ -183,7 +255,8 @@ pub enum StepKind {
     ApiEnd {
         /// The status code.
         status: u16,
-        /// Headers (names as written) and value templates, in source order.
+        /// Headers (names in lower case, RFC 9110 tokens) and value templates, in source
+        /// order.
         headers: Vec<(String, Template)>,
         /// The body.
         body: EndBody,

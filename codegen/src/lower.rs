@@ -53,7 +53,29 @@ pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
         routes,
         variables: variables(bundle),
         nodes: nodes(bundle),
+        keys: keys(bundle),
     }
+}
+
+/// Every `(variable, algorithm)` an `encrypt` node reads its key from, sorted: the key
+/// slots resolved at server start.
+fn keys(bundle: &Bundle) -> Vec<ir::KeySlot> {
+    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
+    let slots: BTreeSet<ir::KeySlot> = steps.filter_map(key_slot).collect();
+    slots.into_iter().collect()
+}
+
+/// The key slot of an `encrypt` step with a key.
+fn key_slot(step: &Step) -> Option<ir::KeySlot> {
+    if step.kind != Some(NodeType::Encrypt) {
+        return None;
+    }
+    let algorithm = flowc_lang::crypto::Algorithm::parse(step.fields.text("algorithm")?)?;
+    let env = flowc_lang::crypto::env_key_name(step.fields.text("key")?)?;
+    Some(ir::KeySlot {
+        env: env.to_owned(),
+        algorithm,
+    })
 }
 
 /// Every variable a `set_variable` writes, sorted and deduplicated.
@@ -298,8 +320,85 @@ impl StepLowerer<'_, '_> {
                     .value(self.flow, &self.fields.value("mapping")?.template),
                 next: self.target("next"),
             },
+            NodeType::DateFormat => K::DateFormat {
+                name: name()?,
+                input: self.template("input")?,
+                input_format: self.fields.date_in("input_format")?.clone(),
+                output_format: self.fields.date_out("output_format")?.clone(),
+                timezone: self.fields.text("timezone").unwrap_or("UTC").to_owned(),
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::NumberFormat => K::NumberFormat {
+                name: name()?,
+                input: self.template("input")?,
+                pattern: self.fields.number_pattern("pattern")?.clone(),
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::DisplayList => K::DisplayList {
+                name: name()?,
+                pattern: self.list_pattern()?,
+                options: self.list_options(),
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::Encrypt => self.encrypt(step)?,
             NodeType::ApiEnd => self.api_end()?,
             _ => return None,
+        })
+    }
+
+    /// The list pattern with its node parts resolved.
+    fn list_pattern(&self) -> Option<flowc_lang::display_list::ListPattern> {
+        use flowc_lang::display_list::ListPart;
+        let mut pattern = self.fields.list_pattern("pattern")?.clone();
+        for part in &mut pattern.parts {
+            if let ListPart::Item(r) | ListPart::Once(r) = part {
+                self.lowerer.resolve_ref(self.flow, r);
+                if let Ref::Call(call) = r {
+                    for arg in &mut call.args {
+                        arg.visit_refs_mut(&mut |r| self.lowerer.resolve_ref(self.flow, r));
+                    }
+                }
+            }
+        }
+        Some(pattern)
+    }
+
+    /// `separator`, `numbered`, `index_separator`, `exclude` with their defaults (§4).
+    fn list_options(&self) -> flowc_lang::display_list::ListOptions {
+        let defaults = flowc_lang::display_list::ListOptions::default();
+        let text =
+            |name: &str, default: String| self.fields.text(name).map_or(default, str::to_owned);
+        flowc_lang::display_list::ListOptions {
+            separator: text("separator", defaults.separator),
+            numbered: self.fields.bool("numbered").unwrap_or(false),
+            index_separator: text("index_separator", defaults.index_separator),
+            exclude: self.fields.strings("exclude").to_vec(),
+        }
+    }
+
+    fn encrypt(&self, step: &Step) -> Option<ir::StepKind> {
+        let algorithm = flowc_lang::crypto::Algorithm::parse(self.fields.text("algorithm")?)?;
+        let encoding = match self.fields.text("encoding") {
+            Some(e) => flowc_lang::crypto::Encoding::parse(e)?,
+            None => flowc_lang::crypto::Encoding::default(),
+        };
+        let key = key_slot(step).map(|slot| keys(self.lowerer.bundle).binary_search(&slot));
+        let key = match key {
+            Some(Ok(index)) => Some(index),
+            Some(Err(_)) => return None,
+            None => None,
+        };
+        Some(ir::StepKind::Encrypt {
+            name: self.fields.text("name")?.to_owned(),
+            input: self.template("input")?,
+            algorithm,
+            key,
+            encoding,
+            yes: self.target("yes"),
+            no: self.target("no"),
         })
     }
 
@@ -343,8 +442,13 @@ impl StepLowerer<'_, '_> {
     fn api_end(&self) -> Option<ir::StepKind> {
         let status = u16::try_from(self.fields.uint("status").unwrap_or(200)).ok()?;
         let headers = self.fields.templates("headers").iter();
+        // Header names are case-insensitive; lower-cased once here, the runtime never
+        // needs to look at their case again.
         let headers = headers
-            .map(|(k, t)| (k.clone(), self.lowerer.template(self.flow, &t.value)))
+            .map(|(k, t)| {
+                let template = self.lowerer.template(self.flow, &t.value);
+                (k.to_ascii_lowercase(), template)
+            })
             .collect();
         let body = if let Some(body) = self.fields.value("body") {
             ir::EndBody::Json(self.lowerer.value(self.flow, &body.template))

@@ -220,26 +220,6 @@ f.flow.json:1:131 /steps/1/expression (step 2): error: invalid expression: expec
 fn unsupported_node_types_say_not_supported_yet() {
     let cases = [
         (
-            "date_format",
-            r#""name": "n", "input": "x", "input_format": "iso8601", "output_format": "yyyy""#,
-            3,
-        ),
-        (
-            "number_format",
-            r#""name": "n", "input": "1", "pattern": "0.00""#,
-            3,
-        ),
-        (
-            "display_list",
-            r#""name": "n", "pattern": "[request:body.#]""#,
-            3,
-        ),
-        (
-            "encrypt",
-            r#""name": "n", "input": "x", "algorithm": "sha256""#,
-            3,
-        ),
-        (
             "api_integration",
             r#""name": "n", "integration": "crm", "other": 9"#,
             4,
@@ -613,6 +593,52 @@ f.flow.json:1:266 /steps/3/content_type (step 4): error: `content_type` goes wit
     );
 }
 
+/// Header names are RFC 9110 tokens and `content_type` a media type: one `api_end` per row,
+/// its extra fields in, the report out.
+#[test]
+fn api_end_header_names_and_content_types() {
+    for (fields, expected) in [
+        (
+            r#""headers": {"X-Trace_2.v": "a", "!#$%&'*+-.^_`|~": "b"}, "body_text": "x", "content_type": "text/csv; charset=utf-8""#,
+            "",
+        ),
+        (
+            r#""body_text": "x", "content_type": "text/plain;charset=\"utf-8\"""#,
+            "",
+        ),
+        (
+            r#""headers": {"X Trace": "a", "ok": "b", "x:y": "c"}"#,
+            "f.flow.json:1:120 /steps/1/headers/X Trace (step 9): error: invalid header name `X Trace`: a header name is an HTTP token (letters, digits and any of !#$%&'*+-.^_`|~)\n\
+             f.flow.json:1:143 /steps/1/headers/x:y (step 9): error: invalid header name `x:y`: a header name is an HTTP token (letters, digits and any of !#$%&'*+-.^_`|~)\n",
+        ),
+        (
+            r#""headers": {"": "a", "x/y": "b"}"#,
+            "f.flow.json:1:113 /steps/1/headers/ (step 9): error: a header name cannot be empty\n\
+             f.flow.json:1:125 /steps/1/headers/x~1y (step 9): error: invalid header name `x/y`: a header name is an HTTP token (letters, digits and any of !#$%&'*+-.^_`|~)\n",
+        ),
+        (
+            r#""body_text": "x", "content_type": "csv""#,
+            "f.flow.json:1:131 /steps/1/content_type (step 9): error: `content_type` must be a media type such as `text/csv` or `text/plain; charset=utf-8`, not `csv`\n",
+        ),
+        (
+            r#""body_text": "x", "content_type": "text/plain; charset""#,
+            "f.flow.json:1:131 /steps/1/content_type (step 9): error: `content_type` must be a media type such as `text/csv` or `text/plain; charset=utf-8`, not `text/plain; charset`\n",
+        ),
+        (
+            r#""body_text": "x", "content_type": "text/plain\tx-evil: 1""#,
+            "f.flow.json:1:131 /steps/1/content_type (step 9): error: `content_type` must be a media type such as `text/csv` or `text/plain; charset=utf-8`, not `text/plain\tx-evil: 1`\n",
+        ),
+    ] {
+        let steps = format!(
+            r#"{{"step": 1, "type": "start", "next": 9}}, {{"step": 9, "type": "api_end", {fields}}}"#
+        );
+        let got = report(&[("routes.json", ROUTES), ("f.flow.json", &flow(&steps))]);
+        let errors = expected.lines().count();
+        let want = format!("{expected}{errors} error(s), 0 warning(s)\n");
+        assert_eq!(got, want, "api_end with {fields}");
+    }
+}
+
 #[test]
 fn switch_case_values_are_scalars() {
     check_steps(
@@ -640,14 +666,13 @@ fn literal_choices_of_pending_nodes_are_checked() {
             r#"{START}, {{"step": 2, "type": "encrypt", "name": "e", "input": "x", "algorithm": "sha265", "key": "secret", "encoding": "b64", "yes": 3, "no": 3}}, {{"step": 3, "type": "api_integration", "name": "i", "integration": "crn", "other": 9}}, {END}"#
         ),
         r##"
-f.flow.json:1:86 /steps/1/type (step 2): error: not supported yet: node type `encrypt` arrives with issue #3
 f.flow.json:1:137 /steps/1/algorithm (step 2): error: `algorithm` of an `encrypt` node must be `aes-256-gcm`, `sha256` or `hmac-sha256`, not `sha265`
     hint: did you mean `sha256`?
 f.flow.json:1:154 /steps/1/key (step 2): error: `key` names an environment variable: `env:NAME`
 f.flow.json:1:176 /steps/1/encoding (step 2): error: `encoding` of an `encrypt` node must be `base64` or `hex`, not `b64`
 f.flow.json:1:223 /steps/2/type (step 3): error: not supported yet: node type `api_integration` arrives with issue #4
 f.flow.json:1:270 /steps/2/integration (step 3): error: there is no integration `crn` in integrations.json
-6 error(s), 0 warning(s)
+5 error(s), 0 warning(s)
 "##,
     );
 }
@@ -700,6 +725,84 @@ fn a_route_path_that_can_end_without_api_end_is_a_warning() {
 f.flow.json:1:66 /steps/1/no (step 2): warning: no `no` target: a session that takes it fails with CT04
 routes.json:1:13 /routes/0: warning: a session of route `r` can end without an `api_end`: step 2 of `f.flow.json` has no `no` target
 0 error(s), 2 warning(s)
+"##,
+    );
+}
+
+/// A cycle no `api_end` can be reached from keeps the caller waiting: one warning per
+/// route, naming a step on the cycle. A loop with a way out is fine.
+#[test]
+fn a_route_that_can_loop_without_an_api_end_is_a_warning() {
+    for (steps, expected) in [
+        (
+            r#"{"step": 1, "type": "start", "next": 2}, {"step": 2, "type": "set_variable", "assign": {"n": 1}, "next": 2}"#,
+            "
+routes.json:1:13 /routes/0: warning: sessions on route `r` can loop without reaching an `api_end` (step 2 of flow `f`)
+0 error(s), 1 warning(s)
+",
+        ),
+        (
+            r#"{"step": 1, "type": "start", "next": 2}, {"step": 2, "type": "is_null", "input": "[[request:body.x]]", "yes": 3, "no": 9}, {"step": 3, "type": "set_variable", "assign": {"n": 1}, "next": 4}, {"step": 4, "type": "set_variable", "assign": {"m": 1}, "next": 3}, {"step": 9, "type": "api_end"}"#,
+            "
+routes.json:1:13 /routes/0: warning: sessions on route `r` can loop without reaching an `api_end` (step 3 of flow `f`)
+0 error(s), 1 warning(s)
+",
+        ),
+        // A retry loop that can leave.
+        (
+            r#"{"step": 1, "type": "start", "next": 2}, {"step": 2, "type": "is_null", "input": "[[request:body.x]]", "yes": 3, "no": 9}, {"step": 3, "type": "set_variable", "assign": {"n": 1}, "next": 2}, {"step": 9, "type": "api_end"}"#,
+            "
+0 error(s), 0 warning(s)
+",
+        ),
+        // A loop nothing leads to is only unreachable.
+        (
+            r#"{"step": 1, "type": "start", "next": 9}, {"step": 2, "type": "set_variable", "assign": {"n": 1}, "next": 2}, {"step": 9, "type": "api_end"}"#,
+            "
+f.flow.json:1:66 /steps/1 (step 2): warning: step 2 is unreachable
+0 error(s), 1 warning(s)
+",
+        ),
+    ] {
+        check_steps(steps, expected);
+    }
+}
+
+#[test]
+fn a_loop_across_flows_is_found_from_the_route() {
+    check(
+        &[
+            ("routes.json", ROUTES),
+            (
+                "f.flow.json",
+                &flow(
+                    r#"{"step": 1, "type": "start", "next": 2}, {"step": 2, "type": "set_variable", "assign": {"n": 1}, "next": {"flow": "g", "step": 2}}"#,
+                ),
+            ),
+            (
+                "g.flow.json",
+                r#"{"flow": "g", "steps": [{"step": 1, "type": "start", "next": 2}, {"step": 2, "type": "set_variable", "assign": {"m": 1}, "next": {"flow": "f", "step": 2}}]}"#,
+            ),
+        ],
+        r##"
+routes.json:1:13 /routes/0: warning: sessions on route `r` can loop without reaching an `api_end` (step 2 of flow `f`)
+0 error(s), 1 warning(s)
+"##,
+    );
+}
+
+/// Both lists would share one `#` (N² values), so a list inside a position list is an
+/// error at the inner list.
+#[test]
+fn position_lists_do_not_nest() {
+    check_steps(
+        &format!(
+            r#"{START}, {{"step": 2, "type": "set_variable", "assign": {{"x": [["[[request:body.#]]"]]}}, "next": 9}}, {{"step": 9, "type": "api_end", "body": {{"l": [{{"tags": ["[[request:body.lines.#.tags.#]]"]}}]}}}}"#
+        ),
+        r##"
+f.flow.json:1:119 /steps/1/assign/x/0 (step 2): error: a list inside a position list is not supported: both would share `#`
+f.flow.json:1:212 /steps/2/body/l/0/tags (step 9): error: a list inside a position list is not supported: both would share `#`
+2 error(s), 0 warning(s)
 "##,
     );
 }

@@ -18,7 +18,7 @@ const BETA: &str = r#"{"flow": "beta", "steps": [
   {"step": 1, "type": "start", "next": 2},
   {"step": 2, "type": "regex", "name": "m", "input": "[[request:body.x]]", "pattern": "(a)(?<word>b)", "yes": 4, "no": 3},
   {"step": 4, "type": "calculate", "name": "c", "expression": "[[m:word]] + 1", "yes": 5},
-  {"step": 3, "type": "api_end", "status": 404, "label": "missed", "headers": {"x-b": "2", "x-a": "1"}, "body_text": "no"}
+  {"step": 3, "type": "api_end", "status": 404, "label": "missed", "headers": {"X-B": "2", "x-a": "1"}, "body_text": "no"}
 ]}"#;
 
 const ALPHA: &str = r#"{"flow": "alpha", "steps": [
@@ -164,6 +164,7 @@ fn switch_cases_are_rendered_and_api_ends_get_defaults() {
         panic!("api_end")
     };
     assert_eq!(*status, 404);
+    // Names are lower-cased once, here, in source order.
     let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["x-b", "x-a"]);
     assert_eq!(

@@ -23,7 +23,7 @@ const TAG_LEN: usize = 16;
 const AES_KEY_LEN: usize = 32;
 
 /// An `algorithm` of the `encrypt` node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Algorithm {
     /// `aes-256-gcm`: output nonce ‖ ciphertext ‖ tag.
     Aes256Gcm,

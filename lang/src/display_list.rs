@@ -39,6 +39,29 @@ pub enum ListPart {
     Once(Ref),
 }
 
+/// What the list engine needs of a pattern: its literal text and, for each reference,
+/// whether it is read per item and whether its absence ends the list. References are read
+/// through the caller's lookup, so generated code emits a shape without any reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListShape {
+    /// One entry per part of the pattern, in order.
+    pub parts: Vec<ShapePart>,
+}
+
+/// A part of a [`ListShape`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapePart {
+    /// Literal text.
+    Text(String),
+    /// A reference read per item; `ends_list` when it holds `#`.
+    Item {
+        /// Whether its absence at a position ends the list.
+        ends_list: bool,
+    },
+    /// A reference read once per list.
+    Once,
+}
+
 /// Why a list pattern does not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListPatternError {
@@ -73,6 +96,22 @@ impl Default for ListOptions {
 }
 
 impl ListPattern {
+    /// The pattern's shape for [`render_list`].
+    pub fn shape(&self) -> ListShape {
+        let parts = self
+            .parts
+            .iter()
+            .map(|part| match part {
+                ListPart::Text(t) => ShapePart::Text(t.clone()),
+                ListPart::Item(r) => ShapePart::Item {
+                    ends_list: r.has_hash(),
+                },
+                ListPart::Once(_) => ShapePart::Once,
+            })
+            .collect();
+        ListShape { parts }
+    }
+
     /// Every reference with its index in [`ListPattern::parts`] and whether it is rendered
     /// per item (`true`, an [`ListPart::Item`]) or once (`false`, a [`ListPart::Once`]).
     pub fn refs(&self) -> impl Iterator<Item = (usize, &Ref, bool)> {
@@ -97,7 +136,7 @@ impl ListPattern {
 /// an item reference holding `#` is absent (a value that is present but null counts as
 /// present); item references without `#` never end the list.
 pub fn render_list(
-    p: &ListPattern,
+    p: &ListShape,
     opts: &ListOptions,
     lookup: &mut dyn FnMut(usize, Option<usize>) -> Option<Value>,
 ) -> (String, usize) {
@@ -132,7 +171,7 @@ pub fn render_in_scope(p: &ListPattern, opts: &ListOptions, scope: &dyn Scope) -
         ListPart::Item(r) | ListPart::Once(r) => lookup_ref(r, scope, pos),
         ListPart::Text(_) => None,
     };
-    render_list(p, opts, &mut lookup)
+    render_list(&p.shape(), opts, &mut lookup)
 }
 
 /// The value of `r` at `pos` as [`render_list`]'s lookup must answer it: a function call is
@@ -153,14 +192,14 @@ pub fn lookup_ref(r: &Ref, scope: &dyn Scope, pos: Option<usize>) -> Option<Valu
 /// The once-per-list parts rendered, by part index (empty for other parts). Each is
 /// looked up exactly once, so `[[uuid]]` gives one value for the whole list.
 fn render_once_parts(
-    p: &ListPattern,
+    p: &ListShape,
     lookup: &mut dyn FnMut(usize, Option<usize>) -> Option<Value>,
 ) -> Vec<String> {
     p.parts
         .iter()
         .enumerate()
         .map(|(i, part)| match part {
-            ListPart::Once(_) => lookup(i, None).map(|v| v.render()).unwrap_or_default(),
+            ShapePart::Once => lookup(i, None).map(|v| v.render()).unwrap_or_default(),
             _ => String::new(),
         })
         .collect()
@@ -169,7 +208,7 @@ fn render_once_parts(
 /// Looks up every item reference at `pos` into `values` (by part index). Returns `false`
 /// when a `#` reference is absent there: the list ends before `pos`.
 fn item_values(
-    p: &ListPattern,
+    p: &ListShape,
     pos: usize,
     lookup: &mut dyn FnMut(usize, Option<usize>) -> Option<Value>,
     values: &mut Vec<Option<Value>>,
@@ -177,14 +216,14 @@ fn item_values(
     values.clear();
     for (i, part) in p.parts.iter().enumerate() {
         let value = match part {
-            ListPart::Item(r) => {
+            ShapePart::Item { ends_list } => {
                 let v = lookup(i, Some(pos));
-                if v.is_none() && r.has_hash() {
+                if v.is_none() && *ends_list {
                     return false;
                 }
                 v
             }
-            ListPart::Text(_) | ListPart::Once(_) => None,
+            ShapePart::Text(_) | ShapePart::Once => None,
         };
         values.push(value);
     }
@@ -192,17 +231,17 @@ fn item_values(
 }
 
 /// One item: texts, the item values of this position (§3 rendering) and the once parts.
-fn render_item(p: &ListPattern, once: &[String], values: &[Option<Value>]) -> String {
+fn render_item(p: &ListShape, once: &[String], values: &[Option<Value>]) -> String {
     let mut item = String::new();
     for (i, part) in p.parts.iter().enumerate() {
         match part {
-            ListPart::Text(t) => item.push_str(t),
-            ListPart::Item(_) => {
+            ShapePart::Text(t) => item.push_str(t),
+            ShapePart::Item { .. } => {
                 if let Some(Some(v)) = values.get(i) {
                     v.render_into(&mut item);
                 }
             }
-            ListPart::Once(_) => item.push_str(once.get(i).map_or("", String::as_str)),
+            ShapePart::Once => item.push_str(once.get(i).map_or("", String::as_str)),
         }
     }
     item

@@ -4,14 +4,10 @@
 use crate::func;
 use crate::scope::{NodeOutput, RequestData, Scope, SessionData};
 use crate::template::{
-    Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate,
+    self, Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate,
 };
 use crate::value::{Map, Value};
 use std::borrow::Cow;
-
-/// A safety net for position lists: no list grows past this many elements, whatever the
-/// scope answers.
-const MAX_POSITIONS: usize = 1_000_000;
 
 /// The value a reference names, or `None` when absent. `pos` is the `#` position, if any.
 pub fn eval_ref<'a>(r: &Ref, scope: &'a dyn Scope, pos: Option<usize>) -> Option<Cow<'a, Value>> {
@@ -57,7 +53,7 @@ pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> 
         ValueTemplate::Array(items) => {
             Value::Array(items.iter().map(|i| eval_value(i, scope, pos)).collect())
         }
-        ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope, pos)),
+        ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope)),
         ValueTemplate::Object(members) => {
             let mut map = Map::with_capacity(members.len());
             for (k, v) in members {
@@ -71,37 +67,28 @@ pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> 
 /// Whether every `#` reference inside `vt` is present at position `pos` (the stop rule of
 /// position lists).
 pub fn hash_refs_present(vt: &ValueTemplate, scope: &dyn Scope, pos: usize) -> bool {
-    let mut present = true;
-    vt.visit_templates(&mut String::new(), &mut |_, t| {
-        for part in &t.parts {
-            if let Part::Ref(r) = part {
-                r.visit_hash_refs(&mut |h| {
-                    present = present && eval_ref(h, scope, Some(pos)).is_some();
-                });
-            }
-        }
-    });
-    present
+    refs_present(&template::hash_refs(vt), scope, pos)
 }
 
-/// One element per position `1, 2, …` while every `#` reference is present.
-fn eval_positions(item: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> Vec<Value> {
-    if !has_hash_ref(item) {
-        // Not built by `from_value`; without a `#` nothing would ever stop the list.
-        return vec![eval_value(item, scope, pos)];
+/// Whether every reference of `refs` (the `#` references of a template, collected once
+/// with [`template::hash_refs`]) is present at position `pos`.
+pub fn refs_present(refs: &[&Ref], scope: &dyn Scope, pos: usize) -> bool {
+    refs.iter().all(|r| eval_ref(r, scope, Some(pos)).is_some())
+}
+
+/// One element per position `1, 2, …` while every `#` reference is present. There is no
+/// cap: the data bounds the list, as in the compiled backend.
+fn eval_positions(item: &ValueTemplate, scope: &dyn Scope) -> Vec<Value> {
+    let refs = template::hash_refs(item);
+    if refs.is_empty() {
+        // Not built by `from_value`; without a `#` nothing would ever stop the list, so it
+        // is empty, as the compiled emitter makes it.
+        return Vec::new();
     }
-    (1..=MAX_POSITIONS)
-        .take_while(|&p| hash_refs_present(item, scope, p))
+    (1..)
+        .take_while(|&p| refs_present(&refs, scope, p))
         .map(|p| eval_value(item, scope, Some(p)))
         .collect()
-}
-
-fn has_hash_ref(vt: &ValueTemplate) -> bool {
-    let mut found = false;
-    vt.visit_templates(&mut String::new(), &mut |_, t| {
-        t.visit_refs(&mut |r| found |= r.has_hash())
-    });
-    found
 }
 
 fn render(t: &Template, scope: &dyn Scope, pos: Option<usize>) -> String {

@@ -21,16 +21,24 @@ pub fn is_null(v: Option<&Value>) -> bool {
 }
 
 /// Whether a `switch_case` input (rendered) equals a case value (rendered at build time),
-/// with full Unicode case folding when `ignore_case`.
+/// with full Unicode case folding when `ignore_case`. It folds the case value on every
+/// call; a node that runs often folds its case values once with [`fold_case`] and uses
+/// [`switch_matches_folded`].
 pub fn switch_matches(input: &str, case: &str, ignore_case: bool) -> bool {
-    input == case || (ignore_case && fold_case(input) == fold_case(case))
+    input == case || (ignore_case && switch_matches_folded(&fold_case(input), &fold_case(case)))
+}
+
+/// The `ignore_case` comparison on strings already folded with [`fold_case`]: the case
+/// value once at build time, the input once per node run (not once per case).
+pub fn switch_matches_folded(input_folded: &str, case_folded: &str) -> bool {
+    input_folded == case_folded
 }
 
 /// Full case folding, approximated by upper-casing then lower-casing: `ß` and `SS` both
 /// give `ss`, the Kelvin sign gives `k`, and `ΣΑΣ`, `σας` and `σασ` come out the same —
 /// lower-casing alone misses all three. (It differs from Unicode's table only at rare
 /// letters such as the dotless `ı`, which it takes as `i`.)
-fn fold_case(s: &str) -> String {
+pub fn fold_case(s: &str) -> String {
     s.to_uppercase().to_lowercase()
 }
 
@@ -85,6 +93,49 @@ pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>)
     out.result = groups.first().cloned().flatten().map(Value::String);
     out.groups = groups.into_iter().map(|g| g.map(Value::String)).collect();
     true
+}
+
+/// Stores a formatting node's outcome (`date_format`, `number_format`): the value as
+/// `result` and `yes`, or the message as `error` and `no`. Replaces the earlier output.
+pub fn store_result(out: &mut NodeOutput, result: Result<Value, String>) -> bool {
+    *out = NodeOutput::default();
+    match result {
+        Ok(value) => {
+            out.result = Some(value);
+            true
+        }
+        Err(message) => {
+            out.error = Some(Value::String(message));
+            false
+        }
+    }
+}
+
+/// Stores a `display_list` outcome (§4.5): the text as `result`, the item count as `count`;
+/// `yes` when there is at least one item.
+pub fn store_list(out: &mut NodeOutput, (text, count): (String, usize)) -> bool {
+    *out = NodeOutput::default();
+    out.result = Some(Value::String(text));
+    out.count = Some(Value::Number(crate::Number::from_i64(
+        i64::try_from(count).unwrap_or(i64::MAX),
+    )));
+    count > 0
+}
+
+/// Runs an `encrypt` node (§4.6, §13 rule 24): an absent or null input goes `no`; any
+/// other input is rendered per §3 and encrypted.
+pub fn store_encrypt(
+    out: &mut NodeOutput,
+    algorithm: crate::crypto::Algorithm,
+    key: Option<&crate::crypto::Key>,
+    input: Option<&Value>,
+    encoding: crate::crypto::Encoding,
+) -> bool {
+    let result = match input {
+        None | Some(Value::Null) => Err("the input is absent or null".to_owned()),
+        Some(v) => crate::crypto::encrypt(algorithm, key, &v.render(), encoding).map(Value::String),
+    };
+    store_result(out, result)
 }
 
 #[cfg(test)]
@@ -151,6 +202,33 @@ mod tests {
                 *want,
                 "{input:?} vs {case:?} ignore_case {ignore_case}"
             );
+            if *ignore_case {
+                assert_eq!(
+                    switch_matches_folded(&fold_case(input), &fold_case(case)),
+                    *want,
+                    "folded {input:?} vs {case:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn case_folding() {
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            ("Gold", "gold"),
+            ("STRASSE", "strasse"),
+            ("straße", "strasse"),
+            ("\u{212A}elvin", "kelvin"),
+            // Rust's lower-casing writes a final sigma at the end of a word.
+            ("ΣΑΣ", "σας"),
+            ("σασ", "σας"),
+            ("ÜMLAUT", "ümlaut"),
+            ("1.5", "1.5"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold_case(input), *want, "fold_case({input:?})");
+            assert_eq!(fold_case(want), *want, "folding is idempotent on {want:?}");
         }
     }
 

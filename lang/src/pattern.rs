@@ -2,10 +2,10 @@
 //! subset, checked and translated at build time to the `regex` crate's syntax.
 //!
 //! The translation walks the ECMAScript pattern once, character by character, and writes
-//! `regex` syntax whose meaning is the same: `\d \w \s \b` become their ASCII (ECMAScript)
-//! sets, `.` excludes ECMAScript's line terminators, classes are rebuilt atom by atom so
-//! `regex`'s nested classes and set operators (`[[`, `&&`, `--`, `~~`) cannot appear by
-//! accident. Features with no linear-time equivalent (look-around, backreferences) are
+//! `regex` syntax whose meaning is the same: `\d \w \s \b` become ASCII sets (§13 rule 20;
+//! for `\s` that is narrower than ECMAScript's Unicode white space), `.` excludes
+//! ECMAScript's line terminators, classes are rebuilt atom by atom so `regex`'s nested
+//! classes and set operators (`[[`, `&&`, `--`, `~~`) cannot appear by accident. Features with no linear-time equivalent (look-around, backreferences) are
 //! rejected with the column where they start.
 
 use std::fmt::Write as _;
@@ -80,8 +80,9 @@ impl Pattern {
 
 /// ECMAScript's `\w`, ASCII only (no `u` flag).
 const WORD: &str = "0-9A-Za-z_";
-/// ECMAScript's `\s`: WhiteSpace and LineTerminator.
-const SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}";
+/// `\s`, ASCII only (§13 rule 20): tab, line feed, vertical tab, form feed, carriage return
+/// and space. ECMAScript's own `\s` adds Unicode spaces such as U+00A0; flows do not.
+const SPACE: &str = r"\t\n\x0B\x0C\r ";
 /// What `.` matches without the `s` flag: anything but ECMAScript's line terminators.
 const DOT: &str = r"[^\n\r\x{2028}\x{2029}]";
 

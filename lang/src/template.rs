@@ -380,6 +380,21 @@ impl ValueTemplate {
     }
 }
 
+/// The `#` references of a value template ([`Ref::visit_hash_refs`] over every template in
+/// it), in source order: a position list stops at the first position where one is absent.
+/// Collected once, so the stop rule need not walk the template at every position.
+pub fn hash_refs(vt: &ValueTemplate) -> Vec<&Ref> {
+    let mut refs = Vec::new();
+    vt.visit_templates(&mut String::new(), &mut |_, t| {
+        for part in &t.parts {
+            if let Part::Ref(r) = part {
+                r.visit_hash_refs(&mut |h| refs.push(h));
+            }
+        }
+    });
+    refs
+}
+
 impl Ref {
     /// Visits the references whose own path holds `#`: this one, or, for a function call,
     /// those among its arguments. These decide where a position list, `sum` or `count`

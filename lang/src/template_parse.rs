@@ -60,7 +60,18 @@ fn build_value(
             // §3 lists from positions: exactly one element, with `#` somewhere inside.
             match out.pop() {
                 Some(only) if out.is_empty() && contains_hash(&only) => {
-                    ValueTemplate::Positions(Box::new(only))
+                    let len = pointer.len();
+                    pointer.push_str("/0");
+                    let nested = nested_positions(&only, pointer);
+                    pointer.truncate(len);
+                    match nested {
+                        Some(inner) => {
+                            errors.push(nested_positions_error(inner));
+                            // Reported once: the lists around this one see no `#` here.
+                            ValueTemplate::Null
+                        }
+                        None => ValueTemplate::Positions(Box::new(only)),
+                    }
                 }
                 Some(last) => {
                     out.push(last);
@@ -80,6 +91,36 @@ fn build_value(
             }
             ValueTemplate::Object(members)
         }
+    }
+}
+
+/// The pointer of the first position list inside `vt` (which stands at `pointer`), if any.
+/// Both lists would share one `#`, so the inner one would repeat every value N times over.
+fn nested_positions(vt: &ValueTemplate, pointer: &str) -> Option<String> {
+    match vt {
+        ValueTemplate::Positions(_) => Some(pointer.to_owned()),
+        ValueTemplate::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nested_positions(item, &format!("{pointer}/{i}"))),
+        ValueTemplate::Object(members) => members.iter().find_map(|(k, item)| {
+            let key = k.replace('~', "~0").replace('/', "~1");
+            nested_positions(item, &format!("{pointer}/{key}"))
+        }),
+        ValueTemplate::Null
+        | ValueTemplate::Bool(_)
+        | ValueTemplate::Number(_)
+        | ValueTemplate::Str(_) => None,
+    }
+}
+
+fn nested_positions_error(pointer: String) -> ValueTemplateError {
+    ValueTemplateError {
+        pointer,
+        error: error(
+            0,
+            "a list inside a position list is not supported: both would share `#`",
+        ),
     }
 }
 

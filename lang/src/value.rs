@@ -6,6 +6,11 @@ use std::fmt::Write as _;
 /// An object: keys keep their input order (§13 rule 4).
 pub type Map = indexmap::IndexMap<String, Value>;
 
+/// How deeply arrays and objects built by a session may nest ([`Value::deeper_than`]): deep
+/// enough for any real document, shallow enough that rendering, comparing and dropping a
+/// value, which recurse, cannot overflow the stack.
+pub const MAX_DEPTH: usize = 256;
+
 /// A JSON value as flows see it. Numbers are exact decimals (§3).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
@@ -47,8 +52,21 @@ impl Value {
     pub fn position(&self, pos: usize) -> Option<&Value> {
         match self {
             Value::Array(items) => pos.checked_sub(1).and_then(|i| items.get(i)),
-            Value::Object(map) => map.get(pos.to_string().as_str()),
+            Value::Object(map) => map.get(decimal(pos, &mut [0; 20])),
             _ => None,
+        }
+    }
+
+    /// Whether arrays and objects nest more than `limit` levels deep (a scalar is 0 levels,
+    /// `[]` one, `[[1]]` two). It looks no deeper than `limit + 1` levels, so it is safe on
+    /// a value too deep to walk recursively: callers bound what flows may build with it
+    /// ([`MAX_DEPTH`]) before anything recursive (rendering, dropping) meets the value.
+    pub fn deeper_than(&self, limit: usize) -> bool {
+        // `limit == 0` is checked first, so `limit - 1` cannot underflow.
+        match self {
+            Value::Array(items) => limit == 0 || items.iter().any(|v| v.deeper_than(limit - 1)),
+            Value::Object(map) => limit == 0 || map.values().any(|v| v.deeper_than(limit - 1)),
+            _ => false,
         }
     }
 
@@ -115,6 +133,22 @@ impl Value {
     }
 }
 
+/// `n` in decimal, written into `buf` (20 bytes hold every `u64`): an object member named
+/// by a position is looked up without allocating.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // `n % 10` is below 10, so the cast and the sum stay in ASCII digits.
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::String(s.to_owned())
@@ -138,3 +172,6 @@ impl From<Number> for Value {
         Value::Number(n)
     }
 }
+
+#[cfg(test)]
+mod tests;

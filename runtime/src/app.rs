@@ -20,16 +20,29 @@ pub struct App {
     pub needs: Needs,
 }
 
-/// What a bundle needs from the environment at start. (Encryption keys and integration
-/// settings join as their nodes land.)
+/// What a bundle needs from the environment at start.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Needs {}
+pub struct Needs {
+    /// Encryption keys, in slot order: the variable and the algorithm it is for.
+    pub keys: Vec<KeyNeed>,
+}
+
+/// One key an `encrypt` node reads (`key: "env:NAME"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyNeed {
+    /// The environment variable.
+    pub env: String,
+    /// The algorithm, which decides the key's form (AES: 32 bytes as base64).
+    pub algorithm: flowc_lang::crypto::Algorithm,
+}
 
 /// What sessions use at run time besides the request: the configuration and every value
 /// resolved from the environment at start.
 pub struct Services {
     /// The server configuration.
     pub config: Arc<Config>,
+    /// Encryption keys by slot ([`Needs::keys`]).
+    pub keys: Vec<flowc_lang::crypto::Key>,
 }
 
 // By hand, so that no key is ever printed.
@@ -37,6 +50,7 @@ impl fmt::Debug for Services {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Services")
             .field("config", &self.config)
+            .field("keys", &self.keys.len())
             .finish_non_exhaustive()
     }
 }
@@ -44,18 +58,44 @@ impl fmt::Debug for Services {
 impl Services {
     /// Services for a bundle that needs nothing from the environment (tests, previews).
     pub fn bare(config: Arc<Config>) -> Arc<Services> {
-        Arc::new(Services { config })
+        Arc::new(Services {
+            config,
+            keys: Vec::new(),
+        })
     }
 
     /// Resolves every need; all problems are reported together.
     pub async fn start(needs: &Needs, config: Arc<Config>) -> Result<Arc<Services>, StartupError> {
-        let problems: Vec<String> = Vec::new();
-        let _ = needs;
+        let mut problems = Vec::new();
+        let keys = resolve_keys(&needs.keys, &config, &mut problems);
         if !problems.is_empty() {
             return Err(StartupError { problems });
         }
-        Ok(Arc::new(Services { config }))
+        Ok(Arc::new(Services { config, keys }))
     }
+}
+
+/// Reads and checks every key (§13 rule 24: keys are checked at start for every flow).
+fn resolve_keys(
+    needs: &[KeyNeed],
+    config: &Config,
+    problems: &mut Vec<String>,
+) -> Vec<flowc_lang::crypto::Key> {
+    let mut keys = Vec::with_capacity(needs.len());
+    for need in needs {
+        let Some(raw) = config.env_var(&need.env) else {
+            problems.push(format!(
+                "the environment variable `{}` (an encryption key) is not set",
+                need.env
+            ));
+            continue;
+        };
+        match flowc_lang::crypto::Key::from_env_value(need.algorithm, &need.env, &raw) {
+            Ok(key) => keys.push(key),
+            Err(e) => problems.push(e),
+        }
+    }
+    keys
 }
 
 /// Everything that stops a bundle from starting, named at once.

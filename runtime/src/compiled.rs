@@ -13,3 +13,19 @@ pub fn compile_regex(pattern: &str) -> regex::Regex {
         }
     }
 }
+
+/// A time zone that `flowc-codegen` already found in the bundled database at build time.
+pub fn zone(name: &str) -> flowc_lang::datefmt::Zone {
+    match flowc_lang::datefmt::zone(name) {
+        Ok(zone) => zone,
+        Err(e) => panic!("time zone `{name}` passed the build-time check but is unknown: {e}"),
+    }
+}
+
+/// An algorithm by the name `flowc-codegen` wrote from a checked bundle.
+pub fn algorithm(name: &str) -> flowc_lang::crypto::Algorithm {
+    match flowc_lang::crypto::Algorithm::parse(name) {
+        Some(algorithm) => algorithm,
+        None => panic!("algorithm `{name}` passed the build-time check but is unknown"),
+    }
+}

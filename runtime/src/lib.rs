@@ -21,7 +21,7 @@ pub mod serve;
 pub mod session;
 pub mod store;
 
-pub use app::{start, App, Needs, Services, StartupError};
+pub use app::{start, App, KeyNeed, Needs, Services, StartupError};
 pub use config::{Config, ServerArgs};
 pub use http::{router, Call, FlowFn, FlowFuture, RouteSpec};
 pub use session::{Answer, SessionError};

@@ -132,3 +132,55 @@ impl SessionError {
 
 /// The result of running a session.
 pub type SessionResult = Result<Answer, SessionError>;
+
+/// The step budget and the deadline, spent by both step loops before every step.
+///
+/// Every executed node counts (§13 rule 15). A session that computes without awaiting
+/// would hold its worker thread: every [`Budget::CHECK_EVERY`] steps the budget also checks
+/// the route's deadline (CT12, §7) and yields to the scheduler, so a busy loop neither
+/// outlives `timeout_ms` nor starves other requests.
+#[derive(Debug)]
+pub struct Budget {
+    left: u64,
+    max: u64,
+    deadline: Option<std::time::Instant>,
+    until_check: u32,
+}
+
+impl Budget {
+    /// How many steps run between deadline checks.
+    pub const CHECK_EVERY: u32 = 256;
+
+    /// A budget of `max_steps` that must be spent before `deadline`.
+    pub fn new(max_steps: u64, deadline: Option<std::time::Instant>) -> Budget {
+        Budget {
+            left: max_steps,
+            max: max_steps,
+            deadline,
+            until_check: Budget::CHECK_EVERY,
+        }
+    }
+
+    /// Spends one step: CT21 when the budget is gone, CT12 when the deadline passed.
+    pub async fn spend(&mut self) -> Result<(), SessionError> {
+        if self.left == 0 {
+            return Err(SessionError::step_budget(self.max));
+        }
+        self.left -= 1;
+        self.until_check -= 1;
+        if self.until_check == 0 {
+            self.until_check = Budget::CHECK_EVERY;
+            if self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+            {
+                return Err(SessionError::new(
+                    ErrorCode::Ct12,
+                    "the session ran longer than its route allows",
+                ));
+            }
+            tokio::task::yield_now().await;
+        }
+        Ok(())
+    }
+}

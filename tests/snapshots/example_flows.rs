@@ -26,45 +26,45 @@ struct Session {
 #[allow(non_camel_case_types)]
 enum Step {
     /// `greeting` step 1
-    FGreeting_1,
+    F0Greeting_1,
     /// `greeting` step 2
-    FGreeting_2,
+    F0Greeting_2,
     /// `greeting` step 3
-    FGreeting_3,
+    F0Greeting_3,
     /// `greeting` step 4
-    FGreeting_4,
+    F0Greeting_4,
     /// `greeting` step 5
-    FGreeting_5,
+    F0Greeting_5,
     /// `greeting` step 9
-    FGreeting_9,
+    F0Greeting_9,
     /// `order-triage` step 1
-    FOrderTriage_1,
+    F1OrderTriage_1,
     /// `order-triage` step 2
-    FOrderTriage_2,
+    F1OrderTriage_2,
     /// `order-triage` step 3
-    FOrderTriage_3,
+    F1OrderTriage_3,
     /// `order-triage` step 4
-    FOrderTriage_4,
+    F1OrderTriage_4,
     /// `order-triage` step 5
-    FOrderTriage_5,
+    F1OrderTriage_5,
     /// `order-triage` step 6
-    FOrderTriage_6,
+    F1OrderTriage_6,
     /// `order-triage` step 7
-    FOrderTriage_7,
+    F1OrderTriage_7,
     /// `order-triage` step 8
-    FOrderTriage_8,
+    F1OrderTriage_8,
     /// `order-triage` step 10
-    FOrderTriage_10,
+    F1OrderTriage_10,
     /// `order-triage` step 11
-    FOrderTriage_11,
+    F1OrderTriage_11,
     /// `order-triage` step 12
-    FOrderTriage_12,
+    F1OrderTriage_12,
     /// `order-triage` step 90
-    FOrderTriage_90,
+    F1OrderTriage_90,
     /// `order-triage` step 91
-    FOrderTriage_91,
+    F1OrderTriage_91,
 }
-static RE_FORDERTRIAGE_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
+static RE_F1_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C(?P<digits>[0-9]{6})$"));
 /// Runs a session from `at` until an `api_end` answers or an error ends it.
 #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
@@ -73,15 +73,15 @@ async fn run(
     mut at: Step,
 ) -> ::flowc_runtime::session::SessionResult {
     let mut s = Session::default();
-    let mut budget = call.max_steps;
+    let mut budget = ::flowc_runtime::session::Budget::new(
+        call.max_steps,
+        call.deadline,
+    );
     loop {
-        if budget == 0 {
-            return Err(::flowc_runtime::SessionError::step_budget(call.max_steps));
-        }
-        budget -= 1;
+        budget.spend().await?;
         at = match at {
-            Step::FGreeting_1 => Step::FGreeting_2,
-            Step::FGreeting_2 => {
+            Step::F0Greeting_1 => Step::F0Greeting_2,
+            Step::F0Greeting_2 => {
                 let hit = {
                     let v = call
                         .request
@@ -91,9 +91,9 @@ async fn run(
                         .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
                     __lang::nodes::is_null(v.as_deref())
                 };
-                if hit { Step::FGreeting_9 } else { Step::FGreeting_3 }
+                if hit { Step::F0Greeting_9 } else { Step::F0Greeting_3 }
             }
-            Step::FGreeting_3 => {
+            Step::F0Greeting_3 => {
                 let hit = {
                     let v = Some(
                         ::std::borrow::Cow::<
@@ -119,9 +119,9 @@ async fn run(
                     );
                     __lang::nodes::is_empty(v.as_deref())
                 };
-                if hit { Step::FGreeting_9 } else { Step::FGreeting_4 }
+                if hit { Step::F0Greeting_9 } else { Step::F0Greeting_4 }
             }
-            Step::FGreeting_4 => {
+            Step::F0Greeting_4 => {
                 let value_0 = __lang::Value::String(
                     __lang::func::trim(
                         &{
@@ -139,9 +139,9 @@ async fn run(
                     ),
                 );
                 s.v_name = Some(value_0);
-                Step::FGreeting_5
+                Step::F0Greeting_5
             }
-            Step::FGreeting_5 => {
+            Step::F0Greeting_5 => {
                 return Ok(
                     ::flowc_runtime::Answer::json(
                         200u16,
@@ -164,7 +164,7 @@ async fn run(
                     ),
                 );
             }
-            Step::FGreeting_9 => {
+            Step::F0Greeting_9 => {
                 return Ok(
                     ::flowc_runtime::Answer::json(
                         422u16,
@@ -184,8 +184,8 @@ async fn run(
                     ),
                 );
             }
-            Step::FOrderTriage_1 => Step::FOrderTriage_2,
-            Step::FOrderTriage_2 => {
+            Step::F1OrderTriage_1 => Step::F1OrderTriage_2,
+            Step::F1OrderTriage_2 => {
                 let input: Option<::std::string::String> = call
                     .request
                     .body
@@ -195,22 +195,22 @@ async fn run(
                     .map(|v| v.render());
                 let matched = __lang::nodes::store_regex(
                     &mut s.n_cid,
-                    &RE_FORDERTRIAGE_2,
+                    &RE_F1_2,
                     input.as_deref(),
                 );
-                if matched { Step::FOrderTriage_3 } else { Step::FOrderTriage_90 }
+                if matched { Step::F1OrderTriage_3 } else { Step::F1OrderTriage_90 }
             }
-            Step::FOrderTriage_3 => {
-                let outcome = __lang::calc::finish(calc_fordertriage_3(&s, &call));
+            Step::F1OrderTriage_3 => {
+                let outcome = __lang::calc::finish(calc_f1_3(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
-                if ok { Step::FOrderTriage_4 } else { Step::FOrderTriage_91 }
+                if ok { Step::F1OrderTriage_4 } else { Step::F1OrderTriage_91 }
             }
-            Step::FOrderTriage_4 => {
-                let outcome = __lang::calc::finish(calc_fordertriage_4(&s, &call));
+            Step::F1OrderTriage_4 => {
+                let outcome = __lang::calc::finish(calc_f1_4(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
-                if ok { Step::FOrderTriage_5 } else { Step::FOrderTriage_91 }
+                if ok { Step::F1OrderTriage_5 } else { Step::F1OrderTriage_91 }
             }
-            Step::FOrderTriage_5 => {
+            Step::F1OrderTriage_5 => {
                 let input = {
                     let mut out = ::std::string::String::with_capacity(16usize);
                     if let Some(v) = call
@@ -225,40 +225,40 @@ async fn run(
                     out
                 };
                 if __lang::nodes::switch_matches(&input, "gold", true) {
-                    Step::FOrderTriage_6
+                    Step::F1OrderTriage_6
                 } else if __lang::nodes::switch_matches(&input, "silver", true) {
-                    Step::FOrderTriage_7
+                    Step::F1OrderTriage_7
                 } else {
-                    Step::FOrderTriage_8
+                    Step::F1OrderTriage_8
                 }
             }
-            Step::FOrderTriage_6 => {
+            Step::F1OrderTriage_6 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
                 );
                 s.v_discount_pct = Some(value_0);
-                Step::FOrderTriage_10
+                Step::F1OrderTriage_10
             }
-            Step::FOrderTriage_7 => {
+            Step::F1OrderTriage_7 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
                 );
                 s.v_discount_pct = Some(value_0);
-                Step::FOrderTriage_10
+                Step::F1OrderTriage_10
             }
-            Step::FOrderTriage_8 => {
+            Step::F1OrderTriage_8 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
                 );
                 s.v_discount_pct = Some(value_0);
-                Step::FOrderTriage_10
+                Step::F1OrderTriage_10
             }
-            Step::FOrderTriage_10 => {
-                let outcome = __lang::calc::finish(calc_fordertriage_10(&s, &call));
+            Step::F1OrderTriage_10 => {
+                let outcome = __lang::calc::finish(calc_f1_10(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
-                if ok { Step::FOrderTriage_11 } else { Step::FOrderTriage_91 }
+                if ok { Step::F1OrderTriage_11 } else { Step::F1OrderTriage_91 }
             }
-            Step::FOrderTriage_11 => {
+            Step::F1OrderTriage_11 => {
                 let result = {
                     let mut m = __lang::Map::with_capacity(2usize);
                     m.insert(
@@ -333,9 +333,9 @@ async fn run(
                     result: Some(result),
                     ..Default::default()
                 };
-                Step::FOrderTriage_12
+                Step::F1OrderTriage_12
             }
-            Step::FOrderTriage_12 => {
+            Step::F1OrderTriage_12 => {
                 return Ok(
                     ::flowc_runtime::Answer::json(
                         200u16,
@@ -413,7 +413,7 @@ async fn run(
                     ),
                 );
             }
-            Step::FOrderTriage_90 => {
+            Step::F1OrderTriage_90 => {
                 return Ok(
                     ::flowc_runtime::Answer::json(
                         422u16,
@@ -442,7 +442,7 @@ async fn run(
                     ),
                 );
             }
-            Step::FOrderTriage_91 => {
+            Step::F1OrderTriage_91 => {
                 return Ok(
                     ::flowc_runtime::Answer::json(
                         422u16,
@@ -470,7 +470,7 @@ async fn run(
     }
 }
 #[allow(unused_variables)]
-fn calc_fordertriage_3(
+fn calc_f1_3(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -528,7 +528,7 @@ fn calc_fordertriage_3(
     })
 }
 #[allow(unused_variables)]
-fn calc_fordertriage_4(
+fn calc_f1_4(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -549,7 +549,7 @@ fn calc_fordertriage_4(
     })
 }
 #[allow(unused_variables)]
-fn calc_fordertriage_10(
+fn calc_f1_10(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -573,16 +573,16 @@ fn calc_fordertriage_10(
 /// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
 fn route_0(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("greeting");
-    Box::pin(run(call, Step::FGreeting_1))
+    Box::pin(run(call, Step::F0Greeting_1))
 }
 /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
 fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("order-triage");
-    Box::pin(run(call, Step::FOrderTriage_1))
+    Box::pin(run(call, Step::F1OrderTriage_1))
 }
 /// The bundle: every route with its entry function, and what it needs at start.
 pub fn app() -> ::flowc_runtime::App {
-    ::std::sync::LazyLock::force(&RE_FORDERTRIAGE_2);
+    ::std::sync::LazyLock::force(&RE_F1_2);
     ::flowc_runtime::App {
         routes: vec![
             (::flowc_runtime::RouteSpec { id :
@@ -603,7 +603,9 @@ pub fn app() -> ::flowc_runtime::App {
             ::std::string::String::from("order-triage:1"), },
             ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn)
         ],
-        needs: ::flowc_runtime::Needs {},
+        needs: ::flowc_runtime::Needs {
+            keys: vec![],
+        },
     }
 }
 /// The axum router serving the bundle's routes under the HTTP contract, once every

@@ -88,13 +88,11 @@ fn supports_flag(name: &str) -> bool {
 /// Hands the case's environment to the server. Config has no place for it yet (it arrives
 /// with the integrations of issue 4), so a case that needs it must be skipped by its node
 /// types until then; a case that sets it anyway fails here rather than pass by accident.
-fn apply_env(config: Config, env: &[(String, String)]) -> Result<Config, String> {
-    match env.first() {
-        None => Ok(config),
-        Some((name, _)) => Err(format!(
-            "the runner cannot pass `env` ({name}, …) to the server yet"
-        )),
-    }
+/// The case's environment goes into the server's own [`Config::env`], which wins over the
+/// process environment: both backends run in this process, each with its own upstreams.
+fn apply_env(mut config: Config, env: &[(String, String)]) -> Result<Config, String> {
+    config.env.extend(env.iter().cloned());
+    Ok(config)
 }
 
 /// A folder under the system temp folder, removed on drop.
@@ -186,10 +184,7 @@ mod tests {
             server_config(&["--max-steps".to_owned(), "many".to_owned()], dir, &[]).unwrap_err();
         assert!(bad.starts_with("bad server_args: "), "{bad}");
         let env = [("HOOK_URL".to_owned(), "http://x".to_owned())];
-        let refused = server_config(&[], dir, &env).unwrap_err();
-        assert_eq!(
-            refused,
-            "the runner cannot pass `env` (HOOK_URL, …) to the server yet"
-        );
+        let with_env = server_config(&[], dir, &env).unwrap();
+        assert_eq!(with_env.env_var("HOOK_URL").as_deref(), Some("http://x"));
     }
 }

@@ -7,6 +7,7 @@
 //! `include!`d or expanded anywhere.
 
 mod calc;
+mod formats;
 mod names;
 mod refs;
 mod routes;
@@ -25,6 +26,7 @@ pub fn bundle_tokens(ir: &ir::Bundle) -> TokenStream {
     let run = session::run_fn(ir);
     let calcs = session::calc_fns(ir);
     let regexes = routes::regex_decls(ir);
+    let (formats, _) = formats::statics(ir);
     let routes = routes::routes(ir);
     quote! {
         #[allow(unused_imports)]
@@ -33,6 +35,7 @@ pub fn bundle_tokens(ir: &ir::Bundle) -> TokenStream {
         #session
         #steps
         #regexes
+        #formats
         #run
         #calcs
         #routes

@@ -15,30 +15,34 @@ pub fn node_field(name: &str) -> Ident {
     format_ident!("n_{}", name)
 }
 
-/// The `Step` enum variant for a step: `OrderTriage_2`.
+/// The `Step` enum variant for a step: `F1OrderTriage_2`. The flow's index makes every
+/// name unique (`a-b` and `a_b`, `check-out` and `checkout` differ by it); the CamelCase id
+/// keeps it readable.
 pub fn step_variant(bundle: &Bundle, at: StepRef) -> Ident {
     Ident::new(
-        &format!("{}_{}", flow_camel(bundle, at.flow), at.step),
+        &format!(
+            "F{}{}_{}",
+            at.flow,
+            camel(&bundle.flows[at.flow].id),
+            at.step
+        ),
         Span::call_site(),
     )
 }
 
 /// The static holding a regex step's compiled pattern.
-pub fn regex_static(bundle: &Bundle, at: StepRef) -> Ident {
-    format_ident!(
-        "RE_{}_{}",
-        flow_camel(bundle, at.flow).to_uppercase(),
-        at.step
-    )
+pub fn regex_static(at: StepRef) -> Ident {
+    format_ident!("RE_F{}_{}", at.flow, at.step)
+}
+
+/// The static holding a formatting step's compiled pattern (date, number, list).
+pub fn step_static(at: StepRef) -> Ident {
+    format_ident!("FMT_F{}_{}", at.flow, at.step)
 }
 
 /// The function evaluating a `calculate` step's expression.
-pub fn calc_ident(bundle: &Bundle, at: StepRef) -> Ident {
-    format_ident!(
-        "calc_{}_{}",
-        flow_camel(bundle, at.flow).to_lowercase(),
-        at.step
-    )
+pub fn calc_ident(at: StepRef) -> Ident {
+    format_ident!("calc_f{}_{}", at.flow, at.step)
 }
 
 /// The entry function of route number `index`.
@@ -46,29 +50,9 @@ pub fn route_fn(index: usize) -> Ident {
     format_ident!("route_{}", index)
 }
 
-/// A flow id in CamelCase; the flow's index is appended when two ids would collide
-/// (`a-b` and `a_b`).
-fn flow_camel(bundle: &Bundle, flow: usize) -> String {
-    let camel = camel(&bundle.flows[flow].id);
-    let clashes = bundle
-        .flows
-        .iter()
-        .filter(|f| camel_eq(&f.id, &camel))
-        .count()
-        > 1;
-    if clashes {
-        format!("{camel}F{flow}")
-    } else {
-        camel
-    }
-}
-
-fn camel_eq(id: &str, camel_form: &str) -> bool {
-    camel(id) == camel_form
-}
-
+/// A flow id in CamelCase: `order-triage` → `OrderTriage`.
 fn camel(id: &str) -> String {
-    let mut out = String::from("F");
+    let mut out = String::new();
     let mut upper = true;
     for c in id.chars() {
         if c == '-' || c == '_' {

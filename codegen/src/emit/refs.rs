@@ -22,33 +22,34 @@ pub struct Env<'a> {
     pub has_pos: bool,
 }
 
-/// A reference as an expression, by the Rust type it has.
+/// A reference as an expression, by the Rust type it has: optional (the reference may be
+/// absent) or always present, borrowed or owned.
 pub enum RefExpr {
-    /// `Option<&Value>`.
-    Val(TokenStream),
-    /// `Option<&str>`.
+    /// `Option<&Value>`: session fields, request body paths, node parts.
+    OptRef(TokenStream),
+    /// `Option<&str>`: headers, the msisdn.
+    OptStr(TokenStream),
+    /// `Value`, always present: `length`, `default`, the query object.
+    Owned(TokenStream),
+    /// `String`, always present: function results.
+    OwnedString(TokenStream),
+    /// `&str`, always present: the method, the path, session facts.
     Str(TokenStream),
-    /// `Value` (always present).
-    Value(TokenStream),
-    /// `String` (always present).
-    Text(TokenStream),
-    /// `&str` (always present).
-    Always(TokenStream),
 }
 
 impl RefExpr {
     /// As `Option<Cow<'_, Value>>`.
     pub fn cow(&self) -> TokenStream {
         match self {
-            RefExpr::Val(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Borrowed) },
-            RefExpr::Str(e) => {
+            RefExpr::OptRef(e) => quote! { #e.map(::std::borrow::Cow::<__lang::Value>::Borrowed) },
+            RefExpr::OptStr(e) => {
                 quote! { #e.map(|x| ::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(x))) }
             }
-            RefExpr::Value(e) => quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(#e)) },
-            RefExpr::Always(e) => {
+            RefExpr::Owned(e) => quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(#e)) },
+            RefExpr::Str(e) => {
                 quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::from(#e))) }
             }
-            RefExpr::Text(e) => {
+            RefExpr::OwnedString(e) => {
                 quote! { Some(::std::borrow::Cow::<__lang::Value>::Owned(__lang::Value::String(#e))) }
             }
         }
@@ -57,30 +58,30 @@ impl RefExpr {
     /// As an owned `Value` (absent → null, §13 rule 1).
     pub fn value(&self) -> TokenStream {
         match self {
-            RefExpr::Val(e) => quote! { #e.cloned().unwrap_or_default() },
-            RefExpr::Str(e) => quote! { #e.map(__lang::Value::from).unwrap_or_default() },
-            RefExpr::Value(e) => e.clone(),
-            RefExpr::Always(e) => quote! { __lang::Value::from(#e) },
-            RefExpr::Text(e) => quote! { __lang::Value::String(#e) },
+            RefExpr::OptRef(e) => quote! { #e.cloned().unwrap_or_default() },
+            RefExpr::OptStr(e) => quote! { #e.map(__lang::Value::from).unwrap_or_default() },
+            RefExpr::Owned(e) => e.clone(),
+            RefExpr::Str(e) => quote! { __lang::Value::from(#e) },
+            RefExpr::OwnedString(e) => quote! { __lang::Value::String(#e) },
         }
     }
 
     /// A statement appending the §3 rendering to `out`.
     pub fn render_into(&self, out: &TokenStream) -> TokenStream {
         match self {
-            RefExpr::Val(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
-            RefExpr::Value(e) => quote! { #e.render_into(&mut #out); },
-            RefExpr::Always(e) => quote! { #out.push_str(#e); },
-            RefExpr::Str(e) => quote! { if let Some(x) = #e { #out.push_str(x); } },
-            RefExpr::Text(e) => quote! { #out.push_str(&#e); },
+            RefExpr::OptRef(e) => quote! { if let Some(v) = #e { v.render_into(&mut #out); } },
+            RefExpr::Owned(e) => quote! { #e.render_into(&mut #out); },
+            RefExpr::Str(e) => quote! { #out.push_str(#e); },
+            RefExpr::OptStr(e) => quote! { if let Some(x) = #e { #out.push_str(x); } },
+            RefExpr::OwnedString(e) => quote! { #out.push_str(&#e); },
         }
     }
 
     /// A `bool` expression: whether the reference is present.
     pub fn is_present(&self) -> TokenStream {
         match self {
-            RefExpr::Val(e) | RefExpr::Str(e) => quote! { #e.is_some() },
-            RefExpr::Value(_) | RefExpr::Text(_) | RefExpr::Always(_) => quote! { true },
+            RefExpr::OptRef(e) | RefExpr::OptStr(e) => quote! { #e.is_some() },
+            RefExpr::Owned(_) | RefExpr::OwnedString(_) | RefExpr::Str(_) => quote! { true },
         }
     }
 }
@@ -90,7 +91,7 @@ pub fn reference(r: &Ref, env: &Env) -> RefExpr {
     match r {
         Ref::Var { name, path } => {
             let field = var_field(name);
-            RefExpr::Val(path_chain(quote! { s.#field.as_ref() }, path, env))
+            RefExpr::OptRef(path_chain(quote! { s.#field.as_ref() }, path, env))
         }
         Ref::Node { node, part } => node_part(node, part, env),
         Ref::Request(req) => request(req, env),
@@ -104,43 +105,45 @@ fn node_part(node: &str, part: &NodePart, env: &Env) -> RefExpr {
     let out = quote! { s.#field };
     match part {
         NodePart::Result(path) | NodePart::Other(path) => {
-            RefExpr::Val(path_chain(quote! { #out.result.as_ref() }, path, env))
+            RefExpr::OptRef(path_chain(quote! { #out.result.as_ref() }, path, env))
         }
-        NodePart::Error => RefExpr::Val(quote! { #out.error.as_ref() }),
-        NodePart::Count => RefExpr::Val(quote! { #out.count.as_ref() }),
-        NodePart::MessageId => RefExpr::Val(quote! { #out.message_id.as_ref() }),
-        NodePart::StatusCode => RefExpr::Val(quote! { #out.status_code.as_ref() }),
-        NodePart::Header(name) => RefExpr::Str(quote! { #out.header(#name) }),
-        NodePart::Group(i) => RefExpr::Val(quote! { #out.groups.get(#i).and_then(|g| g.as_ref()) }),
+        NodePart::Error => RefExpr::OptRef(quote! { #out.error.as_ref() }),
+        NodePart::Count => RefExpr::OptRef(quote! { #out.count.as_ref() }),
+        NodePart::MessageId => RefExpr::OptRef(quote! { #out.message_id.as_ref() }),
+        NodePart::StatusCode => RefExpr::OptRef(quote! { #out.status_code.as_ref() }),
+        NodePart::Header(name) => RefExpr::OptStr(quote! { #out.header(#name) }),
+        NodePart::Group(i) => {
+            RefExpr::OptRef(quote! { #out.groups.get(#i).and_then(|g| g.as_ref()) })
+        }
     }
 }
 
 fn request(req: &RequestRef, env: &Env) -> RefExpr {
     match req {
         RequestRef::Body(path) => {
-            RefExpr::Val(path_chain(quote! { call.request.body.as_ref() }, path, env))
+            RefExpr::OptRef(path_chain(quote! { call.request.body.as_ref() }, path, env))
         }
-        RequestRef::Query(Some(key)) => RefExpr::Val(quote! { call.request.query.get(#key) }),
+        RequestRef::Query(Some(key)) => RefExpr::OptRef(quote! { call.request.query.get(#key) }),
         RequestRef::Query(None) => {
-            RefExpr::Value(quote! { __lang::Value::Object(call.request.query.clone()) })
+            RefExpr::Owned(quote! { __lang::Value::Object(call.request.query.clone()) })
         }
-        RequestRef::Header(name) => RefExpr::Str(quote! { call.request.header(#name) }),
-        RequestRef::Method => RefExpr::Always(quote! { call.request.method.as_str() }),
-        RequestRef::Ip => RefExpr::Always(quote! { call.request.ip.as_str() }),
-        RequestRef::Path => RefExpr::Always(quote! { call.request.path.as_str() }),
+        RequestRef::Header(name) => RefExpr::OptStr(quote! { call.request.header(#name) }),
+        RequestRef::Method => RefExpr::Str(quote! { call.request.method.as_str() }),
+        RequestRef::Ip => RefExpr::Str(quote! { call.request.ip.as_str() }),
+        RequestRef::Path => RefExpr::Str(quote! { call.request.path.as_str() }),
     }
 }
 
 fn session(field: SessionRef, env: &Env) -> RefExpr {
     match field {
-        SessionRef::Id => RefExpr::Always(quote! { call.session.id.as_str() }),
-        SessionRef::Route => RefExpr::Always(quote! { call.session.route.as_str() }),
+        SessionRef::Id => RefExpr::Str(quote! { call.session.id.as_str() }),
+        SessionRef::Route => RefExpr::Str(quote! { call.session.route.as_str() }),
         SessionRef::Flow => {
             let flow = env.flow;
-            RefExpr::Always(quote! { #flow })
+            RefExpr::Str(quote! { #flow })
         }
-        SessionRef::StartedAt => RefExpr::Always(quote! { call.session.started_at.as_str() }),
-        SessionRef::Msisdn => RefExpr::Str(quote! { call.session.msisdn.as_deref() }),
+        SessionRef::StartedAt => RefExpr::Str(quote! { call.session.started_at.as_str() }),
+        SessionRef::Msisdn => RefExpr::OptStr(quote! { call.session.msisdn.as_deref() }),
     }
 }
 
@@ -181,31 +184,31 @@ fn call(call: &Call, env: &Env) -> RefExpr {
                 quote! { right }
             };
             let (n, x) = (arg_int(0), arg_text(1));
-            RefExpr::Text(quote! { __lang::func::#f(#n, &#x) })
+            RefExpr::OwnedString(quote! { __lang::func::#f(#n, &#x) })
         }
         Func::Substr => {
             let (a, b, x) = (arg_int(0), arg_int(1), arg_text(2));
-            RefExpr::Text(quote! { __lang::func::substr(#a, #b, &#x) })
+            RefExpr::OwnedString(quote! { __lang::func::substr(#a, #b, &#x) })
         }
         Func::Length => {
             let x = template_ref(&call.args[0], env);
-            RefExpr::Value(quote! { __lang::Value::Number(__lang::func::length(#x)) })
+            RefExpr::Owned(quote! { __lang::Value::Number(__lang::func::length(#x)) })
         }
         Func::Json => {
             let x = template_ref(&call.args[0], env);
-            RefExpr::Text(quote! { __lang::func::json(#x) })
+            RefExpr::OwnedString(quote! { __lang::func::json(#x) })
         }
         Func::Default => {
             let (d, x) = (arg_text(0), template_option(&call.args[1], env));
-            RefExpr::Value(quote! { __lang::func::default(#d, #x) })
+            RefExpr::Owned(quote! { __lang::func::default(#d, #x) })
         }
-        Func::Uuid => RefExpr::Text(quote! { __lang::func::uuid() }),
-        Func::Now => RefExpr::Text(quote! { __lang::func::now() }),
+        Func::Uuid => RefExpr::OwnedString(quote! { __lang::func::uuid() }),
+        Func::Now => RefExpr::OwnedString(quote! { __lang::func::now() }),
     }
 }
 
 fn text(f: TokenStream, x: TokenStream) -> RefExpr {
-    RefExpr::Text(quote! { #f(&#x) })
+    RefExpr::OwnedString(quote! { #f(&#x) })
 }
 
 /// A `String` expression: the template rendered per §3. Literal text is a constant.
@@ -254,13 +257,13 @@ pub fn template_cow(t: &Template, env: &Env) -> TokenStream {
 
 /// An `Option<&Value>` expression (through a temporary where the value is made here): a
 /// single reference keeps its type and absence; anything else is its rendered string.
-fn template_ref(t: &Template, env: &Env) -> TokenStream {
+pub(super) fn template_ref(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::Val(e)) => e,
-        Some(RefExpr::Str(e)) => quote! { #e.map(__lang::Value::from).as_ref() },
-        Some(RefExpr::Value(e)) => quote! { Some(&#e) },
-        Some(RefExpr::Always(e)) => quote! { Some(&__lang::Value::from(#e)) },
-        Some(RefExpr::Text(e)) => quote! { Some(&__lang::Value::String(#e)) },
+        Some(RefExpr::OptRef(e)) => e,
+        Some(RefExpr::OptStr(e)) => quote! { #e.map(__lang::Value::from).as_ref() },
+        Some(RefExpr::Owned(e)) => quote! { Some(&#e) },
+        Some(RefExpr::Str(e)) => quote! { Some(&__lang::Value::from(#e)) },
+        Some(RefExpr::OwnedString(e)) => quote! { Some(&__lang::Value::String(#e)) },
         None => {
             let s = render(t, env);
             quote! { Some(&__lang::Value::String(#s)) }
@@ -269,13 +272,13 @@ fn template_ref(t: &Template, env: &Env) -> TokenStream {
 }
 
 /// An `Option<Value>` expression: like [`template_ref`], owned.
-fn template_option(t: &Template, env: &Env) -> TokenStream {
+pub(super) fn template_option(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::Val(e)) => quote! { #e.cloned() },
-        Some(RefExpr::Str(e)) => quote! { #e.map(__lang::Value::from) },
-        Some(RefExpr::Value(e)) => quote! { Some(#e) },
-        Some(RefExpr::Always(e)) => quote! { Some(__lang::Value::from(#e)) },
-        Some(RefExpr::Text(e)) => quote! { Some(__lang::Value::String(#e)) },
+        Some(RefExpr::OptRef(e)) => quote! { #e.cloned() },
+        Some(RefExpr::OptStr(e)) => quote! { #e.map(__lang::Value::from) },
+        Some(RefExpr::Owned(e)) => quote! { Some(#e) },
+        Some(RefExpr::Str(e)) => quote! { Some(__lang::Value::from(#e)) },
+        Some(RefExpr::OwnedString(e)) => quote! { Some(__lang::Value::String(#e)) },
         None => {
             let s = render(t, env);
             quote! { Some(__lang::Value::String(#s)) }

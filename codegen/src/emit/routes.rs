@@ -1,4 +1,4 @@
-//! `routes()` and `router()`: each route's fixed facts as a `RouteSpec` and its entry
+//! `app()` and `router()`: each route's fixed facts as a `RouteSpec` and its entry
 //! function, handed to the runtime's router which owns the HTTP contract.
 
 use super::names::{regex_static, route_fn, step_variant};
@@ -20,18 +20,31 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
         let f = route_fn(i);
         quote! { (#spec, ::std::sync::Arc::new(#f) as ::flowc_runtime::FlowFn) }
     });
-    let force =
-        regex_statics(bundle).map(|(name, _)| quote! { ::std::sync::LazyLock::force(&#name); });
+    let (_, format_statics) = super::formats::statics(bundle);
+    let statics = regex_statics(bundle)
+        .map(|(name, _)| name)
+        .chain(format_statics);
+    let force = statics.map(|name| quote! { ::std::sync::LazyLock::force(&#name); });
+    let keys = bundle.keys.iter().map(|k| {
+        let env = &k.env;
+        let algorithm = k.algorithm.name();
+        quote! {
+            ::flowc_runtime::KeyNeed {
+                env: ::std::string::String::from(#env),
+                algorithm: ::flowc_runtime::compiled::algorithm(#algorithm),
+            }
+        }
+    });
     quote! {
         #(#entries)*
 
         /// The bundle: every route with its entry function, and what it needs at start.
         pub fn app() -> ::flowc_runtime::App {
-            // Compile every pattern now, so a server never meets one first on a request.
+            // Build every pattern now, so a server never meets one first on a request.
             #(#force)*
             ::flowc_runtime::App {
                 routes: vec![#(#specs),*],
-                needs: ::flowc_runtime::Needs {},
+                needs: ::flowc_runtime::Needs { keys: vec![#(#keys),*] },
             }
         }
 
@@ -64,7 +77,7 @@ fn regex_statics(bundle: &Bundle) -> impl Iterator<Item = (proc_macro2::Ident, S
                     flow: fi,
                     step: step.number,
                 };
-                Some((regex_static(bundle, at), pattern.translated.clone()))
+                Some((regex_static(at), pattern.translated.clone()))
             }
             _ => None,
         })

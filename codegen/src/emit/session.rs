@@ -50,7 +50,8 @@ pub fn step_enum(bundle: &Bundle) -> TokenStream {
     }
 }
 
-/// `async fn run(call, at)`: the step loop. Every executed step counts against the budget.
+/// `async fn run(call, at)`: the step loop. Every executed step spends the budget, which
+/// also enforces the route's deadline.
 pub fn run_fn(bundle: &Bundle) -> TokenStream {
     let arms = bundle
         .flows
@@ -62,12 +63,9 @@ pub fn run_fn(bundle: &Bundle) -> TokenStream {
         #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
         async fn run(call: ::flowc_runtime::Call, mut at: Step) -> ::flowc_runtime::session::SessionResult {
             let mut s = Session::default();
-            let mut budget = call.max_steps;
+            let mut budget = ::flowc_runtime::session::Budget::new(call.max_steps, call.deadline);
             loop {
-                if budget == 0 {
-                    return Err(::flowc_runtime::SessionError::step_budget(call.max_steps));
-                }
-                budget -= 1;
+                budget.spend().await?;
                 at = match at {
                     #(#arms)*
                 };
@@ -89,7 +87,7 @@ pub fn calc_fns(bundle: &Bundle) -> TokenStream {
                     flow: &flow.id,
                     has_pos: false,
                 };
-                Some(calc_fn(&calc_ident(bundle, at), expr, &env))
+                Some(calc_fn(&calc_ident(at), expr, &env))
             }
             _ => None,
         })

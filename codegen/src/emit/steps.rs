@@ -1,6 +1,7 @@
 //! One `match` arm per step: the node's behaviour as calls into the runtime, and the
 //! branch it takes as the next `Step` variant.
 
+use super::formats;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{reference, render, template_cow, value, Env, RefExpr};
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
@@ -43,7 +44,7 @@ impl StepCtx<'_> {
             StepKind::SetVariable { assign, next } => self.set_variable(assign, next),
             StepKind::Calculate { name, yes, no, .. } => {
                 let field = node_field(name);
-                let f = calc_ident(self.bundle, self.at);
+                let f = calc_ident(self.at);
                 let branch = self.branch(quote! { ok }, yes, no);
                 quote! {
                     let outcome = __lang::calc::finish(#f(&s, &call));
@@ -59,9 +60,9 @@ impl StepCtx<'_> {
             } => {
                 let input = render(input, &self.env);
                 let default = self.goto(default, "default");
-                let arms = cases.iter().map(|c| {
+                let arms = cases.iter().enumerate().map(|(i, c)| {
                     let value = &c.value;
-                    let next = self.goto(&c.next, "next");
+                    let next = self.goto(&c.next, &format!("case {}", i + 1));
                     quote! { if __lang::nodes::switch_matches(&input, #value, #ignore_case) { #next } else }
                 });
                 quote! {
@@ -83,7 +84,7 @@ impl StepCtx<'_> {
                 ..
             } => {
                 let field = node_field(name);
-                let re = regex_static(self.bundle, self.at);
+                let re = regex_static(self.at);
                 let text = optional_text(input, &self.env);
                 let branch = self.branch(quote! { matched }, yes, no);
                 quote! {
@@ -111,7 +112,49 @@ impl StepCtx<'_> {
                 headers,
                 body,
             } => self.api_end(*status, headers, body),
+            StepKind::DateFormat {
+                name,
+                input,
+                yes,
+                no,
+                ..
+            } => self.with_ok(
+                formats::date_format(name, input, self.at, &self.env),
+                yes,
+                no,
+            ),
+            StepKind::NumberFormat {
+                name,
+                input,
+                yes,
+                no,
+                ..
+            } => self.with_ok(
+                formats::number_format(name, input, self.at, &self.env),
+                yes,
+                no,
+            ),
+            StepKind::DisplayList {
+                name,
+                pattern,
+                yes,
+                no,
+                ..
+            } => self.with_ok(
+                formats::display_list(name, pattern, self.at, &self.env),
+                yes,
+                no,
+            ),
+            StepKind::Encrypt { name, yes, no, .. } => {
+                self.with_ok(formats::encrypt(name, kind, &self.env), yes, no)
+            }
         }
+    }
+
+    /// A node body that leaves `ok`, then the branch on it.
+    fn with_ok(&self, body: TokenStream, yes: &Target, no: &Target) -> TokenStream {
+        let branch = self.branch(quote! { ok }, yes, no);
+        quote! { #body #branch }
     }
 
     fn set_variable(
@@ -202,11 +245,11 @@ impl StepCtx<'_> {
 /// any other template's rendering.
 fn optional_text(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::Val(e)) => quote! { #e.map(|v| v.render()) },
-        Some(RefExpr::Value(e)) => quote! { Some(#e.render()) },
-        Some(RefExpr::Always(e)) => quote! { Some(::std::string::String::from(#e)) },
-        Some(RefExpr::Str(e)) => quote! { #e.map(::std::string::String::from) },
-        Some(RefExpr::Text(e)) => quote! { Some(#e) },
+        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render()) },
+        Some(RefExpr::Owned(e)) => quote! { Some(#e.render()) },
+        Some(RefExpr::Str(e)) => quote! { Some(::std::string::String::from(#e)) },
+        Some(RefExpr::OptStr(e)) => quote! { #e.map(::std::string::String::from) },
+        Some(RefExpr::OwnedString(e)) => quote! { Some(#e) },
         None => {
             let s = render(t, env);
             quote! { Some(#s) }

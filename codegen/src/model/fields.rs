@@ -36,6 +36,15 @@ pub enum FieldValue {
     Expr(Expr),
     /// Token hashes.
     Hashes(Vec<String>),
+    /// A compiled `date_format` input format.
+    DateIn(flowc_lang::datefmt::InputFormat),
+    /// A compiled `date_format` output format.
+    DateOut(flowc_lang::datefmt::OutputFormat),
+    /// A compiled number pattern.
+    NumberPattern(flowc_lang::numfmt::NumberPattern),
+    /// A parsed list pattern, with each of its references as a one-reference template
+    /// (and whether it is read per item, where `#` is allowed) for the reference checks.
+    ListPattern(flowc_lang::display_list::ListPattern, Vec<(Template, bool)>),
     /// Present but unusable; the reason was already reported.
     Invalid,
 }
@@ -67,6 +76,46 @@ impl Fields {
     /// The location of field `name`, if present.
     pub fn loc(&self, name: &str) -> Option<&Loc> {
         self.get(name).map(|f| &f.loc)
+    }
+
+    /// A compiled `date_format` input format.
+    pub fn date_in(&self, name: &str) -> Option<&flowc_lang::datefmt::InputFormat> {
+        match &self.get(name)?.value {
+            FieldValue::DateIn(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A compiled `date_format` output format.
+    pub fn date_out(&self, name: &str) -> Option<&flowc_lang::datefmt::OutputFormat> {
+        match &self.get(name)?.value {
+            FieldValue::DateOut(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A compiled number pattern.
+    pub fn number_pattern(&self, name: &str) -> Option<&flowc_lang::numfmt::NumberPattern> {
+        match &self.get(name)?.value {
+            FieldValue::NumberPattern(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// A parsed list pattern.
+    pub fn list_pattern(&self, name: &str) -> Option<&flowc_lang::display_list::ListPattern> {
+        match &self.get(name)?.value {
+            FieldValue::ListPattern(p, _) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// A list of literal strings (empty when absent).
+    pub fn strings(&self, name: &str) -> &[String] {
+        match self.get(name).map(|f| &f.value) {
+            Some(FieldValue::Strings(items)) => items,
+            _ => &[],
+        }
     }
 
     /// A literal string field.

@@ -1,13 +1,13 @@
 //! Reading JSON objects against the tables of [`super::schema`].
 
 use super::schema::{FieldSpec, Kind, CASE_FIELDS, FLOW_TARGET_FIELDS};
-use super::sites::locate;
+use super::sites::{locate, node_at};
 use super::{Case, Field, FieldValue, Fields, Loc, Located, Target, ValueField};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::validate::hint::did_you_mean;
 use flowc_lang::json::{Spanned, SpannedNode};
-use flowc_lang::template::{self, ValueTemplate};
-use flowc_lang::{calc, Value};
+use flowc_lang::template::{self, Template, ValueTemplate};
+use flowc_lang::{calc, datefmt, display_list, numfmt, Value};
 
 /// Reads values of one file, reporting into the collector.
 pub(crate) struct Reader<'a> {
@@ -131,6 +131,9 @@ impl<'a> Reader<'a> {
                 .map(|s| vec![s.to_owned()])
                 .or_else(|| strings(v))
                 .map(FieldValue::Hashes),
+            Kind::DateIn | Kind::DateOut | Kind::NumberPattern | Kind::ListPattern => {
+                string(v).map(|s| self.pattern(spec.kind, s, loc))
+            }
         };
         read.unwrap_or_else(|| {
             self.report(
@@ -160,6 +163,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Compiles a date, number or list pattern; an error points at its column (§11).
+    fn pattern(&mut self, kind: Kind, text: &str, loc: &Loc) -> FieldValue {
+        let compiled = match kind {
+            Kind::DateIn => datefmt::input_format(text)
+                .map(FieldValue::DateIn)
+                .map_err(|e| (e.column, format!("invalid date pattern: {}", e.message))),
+            Kind::DateOut => datefmt::output_format(text)
+                .map(FieldValue::DateOut)
+                .map_err(|e| (e.column, format!("invalid date pattern: {}", e.message))),
+            Kind::NumberPattern => numfmt::compile(text)
+                .map(FieldValue::NumberPattern)
+                .map_err(|e| (e.column, format!("invalid number pattern: {}", e.message))),
+            _ => display_list::parse(text)
+                .map(|p| {
+                    let refs = p
+                        .refs()
+                        .map(|(_, r, per_item)| (one_ref(r), per_item))
+                        .collect();
+                    FieldValue::ListPattern(p, refs)
+                })
+                .map_err(|e| (e.column, format!("invalid list pattern: {}", e.message))),
+        };
+        compiled.unwrap_or_else(|(column, message)| {
+            self.report(&loc.inside(column), message);
+            FieldValue::Invalid
+        })
+    }
+
     fn expr(&mut self, text: &str, loc: &Loc) -> FieldValue {
         match calc::parse(text) {
             Ok(e) => FieldValue::Expr(e),
@@ -182,8 +213,17 @@ impl<'a> Reader<'a> {
             }),
             Err(errors) => {
                 for e in errors {
-                    let at = locate(v, loc, &e.pointer).inside(e.error.column);
-                    self.report(&at, format!("invalid template: {}", e.error.message));
+                    let at = locate(v, loc, &e.pointer);
+                    // A template error points into its string; a structural one (a list
+                    // inside a position list) at the value itself.
+                    let (at, message) = match node_at(v, &e.pointer).node {
+                        SpannedNode::String(_) => (
+                            at.inside(e.error.column),
+                            format!("invalid template: {}", e.error.message),
+                        ),
+                        _ => (at, e.error.message),
+                    };
+                    self.report(&at, message);
                 }
                 None
             }
@@ -359,5 +399,13 @@ pub(crate) fn describe_value(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+/// A template that is exactly `r`, so a list pattern's references go through the same
+/// reference checks as every template.
+fn one_ref(r: &flowc_lang::template::Ref) -> Template {
+    Template {
+        parts: vec![flowc_lang::template::Part::Ref(r.clone())],
     }
 }

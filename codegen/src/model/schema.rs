@@ -35,6 +35,14 @@ pub enum Kind {
     Expr,
     /// A string or a list of strings (`token_sha256`).
     Hashes,
+    /// A `date_format` input format: `iso8601`, `epoch_ms` or a date pattern (§4.3).
+    DateIn,
+    /// A `date_format` output format.
+    DateOut,
+    /// A `number_format` pattern (§4.4).
+    NumberPattern,
+    /// A `display_list` pattern (§4.5).
+    ListPattern,
 }
 
 impl Kind {
@@ -55,6 +63,9 @@ impl Kind {
             Kind::Strings => "a list of strings",
             Kind::Expr => "a string (an expression)",
             Kind::Hashes => "a string or a list of strings",
+            Kind::DateIn | Kind::DateOut => "a string (`iso8601`, `epoch_ms` or a date pattern)",
+            Kind::NumberPattern => "a string (a number pattern)",
+            Kind::ListPattern => "a string (a list pattern)",
         }
     }
 }
@@ -285,10 +296,6 @@ impl NodeType {
     /// The issue that brings this type to the backends, while it is not supported yet.
     pub fn pending_issue(self) -> Option<u32> {
         match self {
-            NodeType::DateFormat
-            | NodeType::NumberFormat
-            | NodeType::DisplayList
-            | NodeType::Encrypt => Some(3),
             NodeType::ApiIntegration | NodeType::SendTemplate => Some(4),
             NodeType::WaitForCallback
             | NodeType::OptOut
@@ -333,7 +340,8 @@ impl NodeType {
 }
 
 use Kind::{
-    Assign, Bool, Branches, Cases, Expr, Strings, Target, Template, Templates, Text, Uint, Value,
+    Assign, Bool, Branches, Cases, DateIn, DateOut, Expr, ListPattern, NumberPattern, Strings,
+    Target, Template, Templates, Text, Uint, Value,
 };
 
 const START: &[FieldSpec] = &[opt("next", Target)];
@@ -364,20 +372,20 @@ const REGEX: &[FieldSpec] = &[
 ];
 const DATE_FORMAT: &[FieldSpec] = &[
     req("input", Template),
-    req("input_format", Text),
-    req("output_format", Text),
+    req("input_format", DateIn),
+    req("output_format", DateOut),
     opt("timezone", Text),
     opt("yes", Target),
     opt("no", Target),
 ];
 const NUMBER_FORMAT: &[FieldSpec] = &[
     req("input", Template),
-    req("pattern", Text),
+    req("pattern", NumberPattern),
     opt("yes", Target),
     opt("no", Target),
 ];
 const DISPLAY_LIST: &[FieldSpec] = &[
-    req("pattern", Text),
+    req("pattern", ListPattern),
     opt("separator", Text),
     opt("numbered", Bool),
     opt("index_separator", Text),

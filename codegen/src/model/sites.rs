@@ -82,6 +82,14 @@ impl Fields {
                 FieldValue::Assign(entries) => entries
                     .iter()
                     .for_each(|(_, v)| v.value.template_sites(&v.loc, &mut out)),
+                // A list pattern's item references read `#` (§4.5); its `[[…]]` ones do not.
+                FieldValue::ListPattern(_, refs) => {
+                    out.extend(refs.iter().map(|(template, per_item)| TemplateSite {
+                        template,
+                        loc: field.loc.clone(),
+                        in_positions: *per_item,
+                    }))
+                }
                 _ => {}
             }
         }
@@ -142,6 +150,16 @@ fn walk<'a>(
 /// The location of the value at `relative` (a JSON pointer) inside `root`, which stands
 /// at `base`; the nearest existing ancestor's position when the path does not resolve.
 pub(crate) fn locate(root: &Spanned, base: &Loc, relative: &str) -> Loc {
+    let node = node_at(root, relative);
+    Loc {
+        pointer: format!("{}{relative}", base.pointer),
+        line: node.line,
+        column: node.column,
+    }
+}
+
+/// The value at `relative` (a JSON pointer) inside `root`, or the nearest existing ancestor.
+pub(crate) fn node_at<'a>(root: &'a Spanned, relative: &str) -> &'a Spanned {
     let mut node = root;
     for segment in relative.split('/').skip(1) {
         let key = segment.replace("~1", "/").replace("~0", "~");
@@ -155,9 +173,5 @@ pub(crate) fn locate(root: &Spanned, base: &Loc, relative: &str) -> Loc {
             None => break,
         }
     }
-    Loc {
-        pointer: format!("{}{relative}", base.pointer),
-        line: node.line,
-        column: node.column,
-    }
+    node
 }

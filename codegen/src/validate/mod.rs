@@ -5,7 +5,10 @@
 //! themselves are reported while [`crate::model`] reads them; everything here is about
 //! meaning: names, targets, references, routes.
 
+mod formats;
 pub mod hint;
+mod http;
+mod loops;
 mod nodes;
 mod parts;
 mod refs;
@@ -29,8 +32,11 @@ pub fn validate(bundle: &Bundle, diags: &mut Diagnostics) {
     targets::check_left_out_branches(&ctx, diags);
     targets::check_reachable(&ctx, diags);
     targets::check_routes_end_in_api_end(&ctx, diags);
+    loops::check_routes_do_not_trap(&ctx, diags);
     nodes::check_regex(&ctx, diags);
+    formats::check_timezones(&ctx, diags);
     nodes::check_api_end(&ctx, diags);
+    http::check_api_end_http(&ctx, diags);
     nodes::check_switch_cases(&ctx, diags);
     nodes::check_literal_choices(&ctx, diags);
     nodes::check_integration_names(&ctx, diags);

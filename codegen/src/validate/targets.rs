@@ -4,7 +4,7 @@ use super::hint::did_you_mean;
 use super::Ctx;
 use crate::diag::Diagnostics;
 use crate::model::schema::NodeType;
-use crate::model::{Flow, Loc, Step, Target, ROUTES_FILE};
+use crate::model::{Flow, Loc, Route, Step, Target, ROUTES_FILE};
 use std::collections::{BTreeSet, VecDeque};
 
 /// A target naming a step or flow that does not exist would fail every session that
@@ -144,18 +144,9 @@ fn reach_in_flow(flow: &Flow, entries: Vec<u64>) -> BTreeSet<u64> {
 /// naming the first such branch found.
 pub(super) fn check_routes_end_in_api_end(ctx: &Ctx, diags: &mut Diagnostics) {
     for route in &ctx.bundle.routes {
-        let Some(flow) = route
-            .fields
-            .text("flow")
-            .and_then(|f| ctx.bundle.flow_index(f))
-        else {
+        let Some((flow, entry)) = route_entry(ctx, route) else {
             continue;
         };
-        let entry = route
-            .fields
-            .uint("step")
-            .or_else(|| ctx.bundle.flows[flow].start().and_then(|s| s.number));
-        let Some(entry) = entry else { continue };
         if let Some((flow, step, branch)) = first_dead_end(ctx, flow, entry) {
             let file = &ctx.bundle.flows[flow].file;
             let msg = format!(
@@ -165,6 +156,19 @@ pub(super) fn check_routes_end_in_api_end(ctx: &Ctx, diags: &mut Diagnostics) {
             diags.push(route.loc.warning(ROUTES_FILE, None, msg));
         }
     }
+}
+
+/// Where sessions of `route` begin: its flow's index and its `step`, or the flow's start.
+pub(super) fn route_entry(ctx: &Ctx, route: &Route) -> Option<(usize, u64)> {
+    let flow = route
+        .fields
+        .text("flow")
+        .and_then(|f| ctx.bundle.flow_index(f))?;
+    let entry = route
+        .fields
+        .uint("step")
+        .or_else(|| ctx.bundle.flows[flow].start().and_then(|s| s.number))?;
+    Some((flow, entry))
 }
 
 /// Breadth-first from an entry across flows: the first step with a left-out branch.

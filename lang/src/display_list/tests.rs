@@ -180,7 +180,7 @@ fn once_parts_are_looked_up_once_per_list() {
         (2, Some(pos)) if pos <= 2 => Some(Value::str(format!("n{pos}"))),
         _ => None,
     };
-    let got = render_list(&p, &ListOptions::default(), &mut lookup);
+    let got = render_list(&p.shape(), &ListOptions::default(), &mut lookup);
     assert_eq!(got, ("u1-n1\nu1-n2".to_owned(), 2));
     assert_eq!(once_calls, 1);
 }

@@ -372,7 +372,43 @@ fn hash_refs_present_is_the_stop_rule() {
 }
 
 #[test]
-fn positions_without_hash_do_not_loop() {
+fn positions_without_hash_are_empty() {
+    // Never built by `from_value`; the compiled emitter makes such a list empty too.
     let vt = ValueTemplate::Positions(Box::new(ValueTemplate::Number(crate::Number::from_i64(1))));
-    assert_eq!(eval_value(&vt, &scope(), None).to_json(), "[1]");
+    assert_eq!(eval_value(&vt, &scope(), None).to_json(), "[]");
+}
+
+#[test]
+fn position_lists_have_no_cap() {
+    // The data bounds the list; the old safety net stopped at 1 000 000 elements.
+    let len = 1_000_001;
+    let s = MapScope::new().with_var("big", Value::Array(vec![Value::Bool(true); len]));
+    let Value::Array(items) = eval_value(&value_template(r##"["[[big.#]]"]"##), &s, None) else {
+        panic!("not an array")
+    };
+    assert_eq!(items.len(), len);
+}
+
+#[test]
+fn hash_refs_are_collected_once_in_source_order() {
+    // (value template, the `#` references it holds, shown as their paths)
+    for (text, expected) in [
+        (r#""[[request:body.n]]""#, vec![]),
+        (r##""[[x.#]] and [[y.#.z]]""##, vec!["x #", "y #.z"]),
+        (
+            r##"{"a": "[[upper:[[left:2:[[x.#]]]]]]", "b": ["[[y]]", "[[z.#]]"]}"##,
+            vec!["x #", "z #"],
+        ),
+        (r##""[[length:[[x]]]]""##, vec![]),
+    ] {
+        let vt = value_template(text);
+        let got: Vec<String> = template::hash_refs(&vt)
+            .into_iter()
+            .map(|r| match r {
+                Ref::Var { name, path } => format!("{name} {}", path.to_dotted()),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(got, expected, "hash_refs({text})");
+    }
 }

@@ -361,13 +361,61 @@ fn value_templates_mark_position_lists() {
         (r##"["[[x.#]]", "[[y]]"]"##, "[{var x #}, {var y }]"),
         (r#"["[[x.1]]"]"#, "[{var x 1}]"),
         (r#"[]"#, "[]"),
-        (r##"[["[[x.#]]"]]"##, "positions(positions({var x #}))"),
         (r#""\\[[x.#]]""#, r#""[[x.#]]""#),
         (r##"[{"a": "\\[[x.#]]"}]"##, r#"[{a: "[[x.#]]"}]"#),
     ] {
         let got = match value_template_of(input) {
             Ok(vt) => shape(&vt),
             Err(errors) => format!("{errors:?}"),
+        };
+        assert_eq!(got, expected, "value_template({input})");
+    }
+}
+
+/// A list inside a position list shares its `#` (N² values): an error at the inner list.
+#[test]
+fn position_lists_do_not_nest() {
+    const NESTED: &str = "a list inside a position list is not supported: both would share `#`";
+    // (value template, the errors as `pointer@column: message`, or its shape)
+    for (input, expected) in [
+        (r##"[["[[request:body.#]]"]]"##, vec!["/0@0"]),
+        (
+            r##"[{"tags": ["[[request:body.lines.#.tags.#]]"]}]"##,
+            vec!["/0/tags@0"],
+        ),
+        (
+            r##"{"a": [{"b": [1, ["[[x.#]]"]], "c": "[[y.#]]"}]}"##,
+            vec!["/a/0/b/1@0"],
+        ),
+        (r##"[[["[[x.#]]"]]]"##, vec!["/0/0@0"]),
+        (
+            r##"[{"k/~": ["[[x.#]]"], "v": "[[y.#]]"}]"##,
+            vec!["/0/k~1~0@0"],
+        ),
+        // A plain list inside a position list is fine: its `#` is the outer position.
+        (
+            r##"[{"pair": ["[[x.#]]", "[[y.#]]"]}]"##,
+            vec!["positions({pair: [{var x #}, {var y #}]})"],
+        ),
+        (
+            r##"[{"n": "[[x.#]]", "tags": ["[[t]]"]}]"##,
+            vec!["positions({n: {var x #}, tags: [{var t }]})"],
+        ),
+        // Two position lists side by side are fine.
+        (
+            r##"{"a": ["[[x.#]]"], "b": ["[[y.#]]"]}"##,
+            vec!["{a: positions({var x #}), b: positions({var y #})}"],
+        ),
+    ] {
+        let got: Vec<String> = match value_template_of(input) {
+            Ok(vt) => vec![shape(&vt)],
+            Err(errors) => errors
+                .iter()
+                .map(|e| {
+                    assert_eq!(e.error.message, NESTED, "{input}");
+                    format!("{}@{}", e.pointer, e.error.column)
+                })
+                .collect(),
         };
         assert_eq!(got, expected, "value_template({input})");
     }

@@ -67,6 +67,9 @@ pub struct Call {
     pub session: SessionData,
     /// The step budget (`--max-steps`).
     pub max_steps: u64,
+    /// When a synchronous session must have answered (the route's `timeout_ms`, CT12);
+    /// `None` for sessions bounded by the step budget alone.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// A running session.

@@ -10,6 +10,7 @@ use flowc_lang::scope::{RequestData, SessionData};
 use flowc_lang::value::{Map, Value};
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Makes the call for a request that passed every check.
 pub(super) fn call(
@@ -39,6 +40,7 @@ pub(super) fn call(
         request,
         session,
         max_steps: services.config.max_steps,
+        deadline: Some(Instant::now() + Duration::from_millis(route.spec.timeout_ms)),
         services: services.clone(),
     }
 }

@@ -6,12 +6,13 @@
 //! `flowc run`, with an optional [`TraceStep`] trace). The semantics live in `step`
 //! (one function per node kind) over the session `state`.
 
+mod formats;
 mod state;
 mod step;
 #[cfg(test)]
 mod tests;
 
-use crate::app::{App, Needs, StartupError};
+use crate::app::{App, KeyNeed, Needs, StartupError};
 use crate::config::Config;
 use crate::http::{Call, FlowFn, RouteSpec};
 use crate::session::SessionResult;
@@ -54,8 +55,13 @@ pub fn app(bundle: Arc<ir::Bundle>) -> App {
 
 /// What the bundle needs from the environment at start.
 pub fn needs(bundle: &ir::Bundle) -> Needs {
-    let _ = bundle;
-    Needs::default()
+    let keys = bundle.keys.iter().map(|k| KeyNeed {
+        env: k.env.clone(),
+        algorithm: k.algorithm,
+    });
+    Needs {
+        keys: keys.collect(),
+    }
 }
 
 /// The HTTP router serving a bundle through the interpreter, its needs resolved.
@@ -68,7 +74,7 @@ pub async fn router(
 
 /// Runs one session of `route` from `entry`, optionally recording a trace. Compiles the
 /// bundle's regexes first; to run many sessions, use [`Program`].
-pub fn run(
+pub async fn run(
     bundle: &ir::Bundle,
     entry: StepRef,
     route: &ir::Route,
@@ -81,6 +87,7 @@ pub fn run(
         regexes: &regexes,
     }
     .run(entry, route, call, trace)
+    .await
 }
 
 /// A bundle prepared for running: the IR and its compiled regexes.
@@ -104,7 +111,7 @@ impl Program {
 
     /// Runs one session of the route at `route` (an index into [`ir::Bundle::routes`]).
     /// An index out of range is CT21: no such route runs.
-    pub fn run_route(
+    pub async fn run_route(
         &self,
         route: usize,
         call: Call,
@@ -121,6 +128,7 @@ impl Program {
             regexes: &self.regexes,
         }
         .run(r.entry, r, call, trace)
+        .await
     }
 
     /// The route's fixed facts for the router.
@@ -149,7 +157,7 @@ fn flow_fn(program: &Arc<Program>, index: usize) -> FlowFn {
     let program = Arc::clone(program);
     Arc::new(move |call: Call| {
         let program = Arc::clone(&program);
-        Box::pin(async move { program.run_route(index, call, None) })
+        Box::pin(async move { program.run_route(index, call, None).await })
     })
 }
 

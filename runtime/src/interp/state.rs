@@ -19,6 +19,8 @@ pub(super) struct State {
     pub request: RequestData,
     /// The session facts.
     pub session: SessionData,
+    /// What was resolved at start (keys).
+    pub services: std::sync::Arc<crate::app::Services>,
 }
 
 impl State {
@@ -29,6 +31,7 @@ impl State {
             nodes: HashMap::new(),
             request: call.request,
             session: call.session,
+            services: call.services,
         }
     }
 

@@ -3,7 +3,7 @@
 use super::state::State;
 use super::{Regexes, TraceStep};
 use crate::http::Call;
-use crate::session::{Answer, ErrorCode, SessionError, SessionResult};
+use crate::session::{Answer, Budget, ErrorCode, SessionError, SessionResult};
 use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
 use flowc_lang::calc::{self, Expr};
 use flowc_lang::eval;
@@ -20,7 +20,7 @@ pub(super) struct Machine<'a> {
 }
 
 /// How a step ended.
-enum Next {
+pub(super) enum Next {
     /// Take a branch to its target.
     Go(Branch, Target),
     /// The session answered.
@@ -30,7 +30,7 @@ enum Next {
 /// Which branch a step took; named (`yes`, `case 2`, …) only for traces and CT04, so the
 /// untraced path allocates nothing for it.
 #[derive(Clone, Copy)]
-enum Branch {
+pub(super) enum Branch {
     Next,
     Yes,
     No,
@@ -52,7 +52,7 @@ impl Branch {
 }
 
 /// What a step wrote, kept only when tracing.
-struct Writes {
+pub(super) struct Writes {
     on: bool,
     items: Vec<(String, String)>,
 }
@@ -65,7 +65,7 @@ impl Writes {
     }
 
     /// Notes the parts a node output holds after a step.
-    fn node(&mut self, node: &str, out: &NodeOutput) {
+    pub(super) fn node(&mut self, node: &str, out: &NodeOutput) {
         if !self.on {
             return;
         }
@@ -85,14 +85,14 @@ impl Writes {
 
 impl Machine<'_> {
     /// Runs a session from `entry` until an `api_end`, an error, or the step budget.
-    pub fn run(
+    pub async fn run(
         &self,
         entry: StepRef,
         route: &ir::Route,
         call: Call,
         mut trace: Option<&mut Vec<TraceStep>>,
     ) -> SessionResult {
-        let max_steps = call.max_steps;
+        let mut budget = Budget::new(call.max_steps, call.deadline);
         let mut state = State::new(call);
         state.session.flow = self.flow(entry)?.id.clone();
         state.session.msisdn = route
@@ -101,7 +101,8 @@ impl Machine<'_> {
             .and_then(|t| nodes::normalize_msisdn(&state.render(t)));
         let mut at = entry;
         // Every executed node counts, `start` and `api_end` included (§13 rule 15).
-        for _ in 0..max_steps {
+        loop {
+            budget.spend().await?;
             let flow = self.flow(at)?;
             let step = flow
                 .step(at.step)
@@ -132,7 +133,6 @@ impl Machine<'_> {
                 }
             }
         }
-        Err(SessionError::step_budget(max_steps))
     }
 
     fn flow(&self, at: StepRef) -> Result<&ir::Flow, SessionError> {
@@ -193,6 +193,9 @@ impl Machine<'_> {
                 headers,
                 body,
             } => Next::End(api_end(*status, headers, body, state)),
+            other => super::formats::exec(other, state, w).ok_or_else(|| {
+                internal(format!("step {} has a kind the interpreter lacks", at.step))
+            })?,
         })
     }
 }
@@ -217,7 +220,7 @@ fn trace_step(
     }
 }
 
-fn yes_no(yes: bool, yes_target: Target, no_target: Target) -> Next {
+pub(super) fn yes_no(yes: bool, yes_target: Target, no_target: Target) -> Next {
     if yes {
         Next::Go(Branch::Yes, yes_target)
     } else {
@@ -353,5 +356,9 @@ fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::Regex { .. } => "regex",
         StepKind::Remap { .. } => "remap",
         StepKind::ApiEnd { .. } => "api_end",
+        StepKind::DateFormat { .. } => "date_format",
+        StepKind::NumberFormat { .. } => "number_format",
+        StepKind::DisplayList { .. } => "display_list",
+        StepKind::Encrypt { .. } => "encrypt",
     }
 }

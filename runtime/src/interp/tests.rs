@@ -129,6 +129,7 @@ fn bundle(flows: Vec<Flow>) -> Bundle {
         routes: vec![route(entry)],
         variables: vec![],
         nodes: vec![],
+        keys: vec![],
     }
 }
 
@@ -152,20 +153,30 @@ fn call(body: &str) -> Call {
         request,
         session,
         max_steps: 10_000,
+        deadline: None,
     }
 }
 
 /// Runs the bundle's route with `body`, tracing.
 fn exec(b: &Bundle, body: &str) -> (SessionResult, Vec<TraceStep>) {
     let mut trace = Vec::new();
-    let result = run(
+    let result = block_on(run(
         b,
         b.routes[0].entry,
         &b.routes[0],
         call(body),
         Some(&mut trace),
-    );
+    ));
     (result, trace)
+}
+
+/// Runs a session future to completion on a small runtime of its own.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a test runtime")
+        .block_on(f)
 }
 
 /// The JSON answer's body text (and a check that it is a JSON answer).
@@ -331,16 +342,22 @@ fn step_budget_counts_every_node() {
     let short = bundle(vec![flow("f", vec![start(1, 2), end_json(2, 200, "{}")])]);
     let mut c = call("");
     c.max_steps = 2;
-    assert!(run(
+    assert!(block_on(run(
         &short,
         short.routes[0].entry,
         &short.routes[0],
         c.clone(),
         None
-    )
+    ))
     .is_ok());
     c.max_steps = 1;
-    let result = run(&short, short.routes[0].entry, &short.routes[0], c, None);
+    let result = block_on(run(
+        &short,
+        short.routes[0].entry,
+        &short.routes[0],
+        c,
+        None,
+    ));
     assert_eq!(result.map_err(|e| e.code), Err(ErrorCode::Ct21));
 }
 
@@ -800,7 +817,7 @@ fn routes_give_specs_and_sessions() {
     );
     assert_eq!(program.route_spec(0).entry, "f:2");
     assert_eq!(
-        program.run_route(5, call(""), None).map_err(|e| e.code),
+        block_on(program.run_route(5, call(""), None)).map_err(|e| e.code),
         Err(ErrorCode::Ct21)
     );
 }
@@ -862,7 +879,7 @@ fn run_is_the_same_as_program() {
         "f",
         vec![start(1, 2), end_json(2, 200, r#""x""#)],
     )]);
-    let direct = run(&b, b.routes[0].entry, &b.routes[0], call(""), None);
-    let prepared = Program::new(Arc::new(b.clone())).run_route(0, call(""), None);
+    let direct = block_on(run(&b, b.routes[0].entry, &b.routes[0], call(""), None));
+    let prepared = block_on(Program::new(Arc::new(b.clone())).run_route(0, call(""), None));
     assert_eq!(direct, prepared);
 }

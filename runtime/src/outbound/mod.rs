@@ -3,6 +3,7 @@
 //! * [`client`]: the one shared HTTP client ([`Outbound`]): pooled keep-alive connections,
 //!   rustls, no redirects, no retries, a 10 MiB cap on answers.
 //! * [`integration`]: an integration call from rendered parts, its branch and node output.
+//! * [`url`]: the URL from rendered parts, values percent-encoded where they land.
 //! * [`messaging`]: a WhatsApp template through the messaging gateway.
 //!
 //! Both backends render templates their own way and then call these functions, so the
@@ -14,6 +15,7 @@ pub mod integration;
 pub mod messaging;
 #[cfg(test)]
 mod tests;
+pub mod url;
 
 pub use client::{Outbound, OutboundRequest, OutboundResponse, MAX_RESPONSE_BYTES};
 pub use flowc_lang::jsonpath::{JsonPath, Validation};

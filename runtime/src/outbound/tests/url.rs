@@ -31,11 +31,19 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// URL, node path, query parameters, the URL or a part of the error.
+type UrlRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    Result<&'a str, &'a str>,
+);
+
 #[test]
 fn builds_urls() {
     let host_error = Err("scheme, host or port");
     #[rustfmt::skip]
-    let rows: &[(&str, &str, &[(&str, &str)], Result<&str, &str>)] = &[
+    let rows: &[UrlRow] = &[
         ("http://h/users/{42}", "", &[], Ok("http://h/users/42")),
         ("http://h/users/{a b/c?#}", "", &[], Ok("http://h/users/a%20b%2Fc%3F%23")),
         ("http://h/users/{}", "", &[], Ok("http://h/users/")),
