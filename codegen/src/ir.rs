@@ -92,7 +92,8 @@ pub struct StepRef {
 /// A `switch_case` case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
-    /// The case value rendered per §3 (`1.50` → `1.5`).
+    /// The case value rendered per §3 (`1.50` → `1.5`), case-folded
+    /// ([`flowc_lang::nodes::fold_case`]) when the node ignores case.
     pub value: String,
     /// Where it goes.
     pub next: Target,

@@ -423,7 +423,10 @@ impl StepLowerer<'_, '_> {
     }
 
     /// Case values are rendered per §3 once, here (§13 rule 16: `1.50` matches `"1.5"`).
+    /// With `ignore_case` they are also case-folded here, once, so a session folds only its
+    /// input.
     fn cases(&self) -> Vec<ir::Case> {
+        let fold = self.fields.bool("ignore_case").unwrap_or(false);
         let cases = self.fields.cases().iter();
         cases
             .map(|c| ir::Case {
@@ -431,6 +434,13 @@ impl StepLowerer<'_, '_> {
                     .value
                     .as_ref()
                     .map(|v| v.value.render())
+                    .map(|v| {
+                        if fold {
+                            flowc_lang::nodes::fold_case(&v)
+                        } else {
+                            v
+                        }
+                    })
                     .unwrap_or_default(),
                 next: self
                     .lowerer

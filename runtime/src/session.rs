@@ -130,6 +130,22 @@ impl SessionError {
     }
 }
 
+/// Ends the session with CT21 when a value a node stores nests deeper than
+/// [`flowc_lang::value::MAX_DEPTH`]: a flow that wraps a variable in itself would otherwise
+/// grow it until cloning or dropping it overflows the stack and takes the server down (§7).
+pub fn check_depth(value: &flowc_lang::Value) -> Result<(), SessionError> {
+    if value.deeper_than(flowc_lang::value::MAX_DEPTH) {
+        return Err(SessionError::new(
+            ErrorCode::Ct21,
+            format!(
+                "a value nested more than {} levels deep",
+                flowc_lang::value::MAX_DEPTH
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The result of running a session.
 pub type SessionResult = Result<Answer, SessionError>;
 

@@ -138,6 +138,7 @@ async fn run(
                         },
                     ),
                 );
+                ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_name = Some(value_0);
                 Step::F0Greeting_5
             }
@@ -211,22 +212,24 @@ async fn run(
                 if ok { Step::F1OrderTriage_5 } else { Step::F1OrderTriage_91 }
             }
             Step::F1OrderTriage_5 => {
-                let input = {
-                    let mut out = ::std::string::String::with_capacity(16usize);
-                    if let Some(v) = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("customer", None))
-                        .and_then(|v| v.segment("tier", None))
-                    {
-                        v.render_into(&mut out);
-                    }
-                    out
-                };
-                if __lang::nodes::switch_matches(&input, "gold", true) {
+                let input = __lang::nodes::fold_case(
+                    &{
+                        let mut out = ::std::string::String::with_capacity(16usize);
+                        if let Some(v) = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("customer", None))
+                            .and_then(|v| v.segment("tier", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    },
+                );
+                if __lang::nodes::switch_matches_folded(&input, "gold") {
                     Step::F1OrderTriage_6
-                } else if __lang::nodes::switch_matches(&input, "silver", true) {
+                } else if __lang::nodes::switch_matches_folded(&input, "silver") {
                     Step::F1OrderTriage_7
                 } else {
                     Step::F1OrderTriage_8
@@ -236,6 +239,7 @@ async fn run(
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
                 );
+                ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
                 Step::F1OrderTriage_10
             }
@@ -243,6 +247,7 @@ async fn run(
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
                 );
+                ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
                 Step::F1OrderTriage_10
             }
@@ -250,6 +255,7 @@ async fn run(
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
                 );
+                ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
                 Step::F1OrderTriage_10
             }
@@ -329,6 +335,7 @@ async fn run(
                     );
                     __lang::Value::Object(m)
                 };
+                ::flowc_runtime::session::check_depth(&result)?;
                 s.n_summary = __lang::scope::NodeOutput {
                     result: Some(result),
                     ..Default::default()

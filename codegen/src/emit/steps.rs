@@ -63,8 +63,14 @@ impl StepCtx<'_> {
                 let arms = cases.iter().enumerate().map(|(i, c)| {
                     let value = &c.value;
                     let next = self.goto(&c.next, &format!("case {}", i + 1));
-                    quote! { if __lang::nodes::switch_matches(&input, #value, #ignore_case) { #next } else }
+                    quote! { if __lang::nodes::switch_matches_folded(&input, #value) { #next } else }
                 });
+                // Case values were folded at build time; the input is folded once here.
+                let input = if *ignore_case {
+                    quote! { __lang::nodes::fold_case(&#input) }
+                } else {
+                    input
+                };
                 quote! {
                     let input = #input;
                     #(#arms)* { #default }
@@ -103,6 +109,7 @@ impl StepCtx<'_> {
                 let next = self.goto(next, "next");
                 quote! {
                     let result = #mapping;
+                    ::flowc_runtime::session::check_depth(&result)?;
                     s.#field = __lang::scope::NodeOutput { result: Some(result), ..Default::default() };
                     #next
                 }
@@ -167,7 +174,10 @@ impl StepCtx<'_> {
             .collect();
         let evals = assign.iter().zip(&temps).map(|((_, vt), tmp)| {
             let v = value(vt, &self.env);
-            quote! { let #tmp = #v; }
+            quote! {
+                let #tmp = #v;
+                ::flowc_runtime::session::check_depth(&#tmp)?;
+            }
         });
         let stores = assign.iter().zip(&temps).map(|((name, _), tmp)| {
             let field = var_field(name);

@@ -3,7 +3,7 @@
 use super::state::State;
 use super::{Regexes, TraceStep};
 use crate::http::Call;
-use crate::session::{Answer, Budget, ErrorCode, SessionError, SessionResult};
+use crate::session::{check_depth, Answer, Budget, ErrorCode, SessionError, SessionResult};
 use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
 use flowc_lang::calc::{self, Expr};
 use flowc_lang::eval;
@@ -152,7 +152,7 @@ impl Machine<'_> {
     ) -> Result<Next, SessionError> {
         Ok(match kind {
             StepKind::Start { next } => Next::Go(Branch::Next, *next),
-            StepKind::SetVariable { assign, next } => set_variable(assign, *next, state, w),
+            StepKind::SetVariable { assign, next } => set_variable(assign, *next, state, w)?,
             StepKind::Calculate {
                 name,
                 expr,
@@ -187,7 +187,7 @@ impl Machine<'_> {
                 name,
                 mapping,
                 next,
-            } => remap(name, mapping, *next, state, w),
+            } => remap(name, mapping, *next, state, w)?,
             StepKind::ApiEnd {
                 status,
                 headers,
@@ -240,16 +240,19 @@ fn set_variable(
     next: Target,
     state: &mut State,
     w: &mut Writes,
-) -> Next {
+) -> Result<Next, SessionError> {
     let values: Vec<Value> = assign
         .iter()
         .map(|(_, vt)| eval::eval_value(vt, state, None))
         .collect();
+    for value in &values {
+        check_depth(value)?;
+    }
     for ((name, _), value) in assign.iter().zip(values) {
         w.note(|| name.clone(), &value);
         state.set_var(name, value);
     }
-    Next::Go(Branch::Next, next)
+    Ok(Next::Go(Branch::Next, next))
 }
 
 /// `calculate` (§4.1): a number or a true comparison goes `yes`; an error or a false
@@ -280,10 +283,13 @@ fn switch_case(
     ignore_case: bool,
     state: &State,
 ) -> Next {
-    let input = state.render(input);
+    let mut input = state.render(input);
+    if ignore_case {
+        input = nodes::fold_case(&input);
+    }
     match cases
         .iter()
-        .position(|c| nodes::switch_matches(&input, &c.value, ignore_case))
+        .position(|c| nodes::switch_matches_folded(&input, &c.value))
     {
         Some(i) => Next::Go(Branch::Case(i), cases[i].next),
         None => Next::Go(Branch::Default, default),
@@ -318,14 +324,16 @@ fn remap(
     next: Target,
     state: &mut State,
     w: &mut Writes,
-) -> Next {
+) -> Result<Next, SessionError> {
+    let result = eval::eval_value(mapping, state, None);
+    check_depth(&result)?;
     let out = NodeOutput {
-        result: Some(eval::eval_value(mapping, state, None)),
+        result: Some(result),
         ..NodeOutput::default()
     };
     w.node(name, &out);
     state.set_node(name, out);
-    Next::Go(Branch::Next, next)
+    Ok(Next::Go(Branch::Next, next))
 }
 
 /// `api_end` (§6.2, §13 rule 17).
