@@ -42,7 +42,7 @@ struct Cli {
     /// Seconds per measured run.
     #[arg(long, default_value_t = 5.0)]
     duration: f64,
-    /// Seconds of warm-up before the runs.
+    /// Seconds of warm-up before each measured run.
     #[arg(long, default_value_t = 1.0)]
     warmup: f64,
     /// Concurrent keep-alive connections of the load generator.
@@ -127,7 +127,7 @@ fn bench(cli: &Cli) -> Result<(), String> {
             ticks_per_second: procfs::clock_ticks_per_second(),
         };
         println!(
-            "\nHTTP: {} connections, {} run(s) × {:?} after a {:?} warm-up, medians; server on core {}, load on core {}.",
+            "\nHTTP: {} connections, {} run(s) × {:?}, each after a {:?} warm-up, medians; server on core {}, load on core {}.",
             plan.connections, plan.runs, plan.duration, plan.warmup, server::SERVER_CORE, affinity::LOAD_CORE
         );
         // Pinned before the servers start: they inherit this core, then move to theirs.

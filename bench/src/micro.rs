@@ -4,6 +4,7 @@
 use crate::backends;
 use crate::workloads::Workload;
 use flowc_lang::scope::{RequestData, SessionData};
+use flowc_runtime::session::Outcome;
 use flowc_runtime::{Call, Config, FlowFn, Services};
 use std::future::Future;
 use std::sync::Arc;
@@ -83,14 +84,19 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
         max_steps: Config::default().max_steps,
         // As the router sets it, far enough away never to end a measured session.
         deadline: Some(Instant::now() + Duration::from_secs(24 * 3600)),
+        is_async: false,
+        resume: None,
     })
 }
 
 /// The session must answer the workload's status, or the timing means nothing.
 fn check_answer(f: &FlowFn, call: &Call, w: &Workload) -> Result<(), String> {
     match block_on(f(call.clone())) {
-        Ok(answer) if answer.status == w.status => Ok(()),
-        Ok(answer) => Err(format!("{}: the session answered {}", w.key, answer.status)),
+        Ok(Outcome::Answered(answer)) if answer.status == w.status => Ok(()),
+        Ok(Outcome::Answered(answer)) => {
+            Err(format!("{}: the session answered {}", w.key, answer.status))
+        }
+        Ok(Outcome::Parked(_)) => Err(format!("{}: the session parked", w.key)),
         Err(e) => Err(format!("{}: the session failed: {}", w.key, e.message)),
     }
 }

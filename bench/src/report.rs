@@ -28,12 +28,14 @@ pub fn http_tables(results: &[Measured]) -> String {
         let rows: Vec<&Measured> = results.iter().filter(|m| m.workload.key == key).collect();
         let title = rows.first().map_or("", |m| m.workload.title);
         let _ = writeln!(out, "\n#### {} — {title}\n", key.to_uppercase());
-        out.push_str("| server | req/s | p50 µs | p99 µs | errors | peak RSS MiB | CPU µs/req |\n");
-        out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| server | req/s | p50 µs | p99 µs | errors | peak RSS MiB | CPU µs/req | server core busy |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for m in rows {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {}% |",
                 m.server.name(),
                 num(m.rps, 0),
                 num(m.p50_us, 1),
@@ -41,6 +43,7 @@ pub fn http_tables(results: &[Measured]) -> String {
                 m.errors,
                 num(m.rss_kib / 1024.0, 1),
                 num(m.cpu_us, 2),
+                num(m.busy_pct, 0),
             );
         }
     }

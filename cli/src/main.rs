@@ -78,7 +78,17 @@ fn main() -> ExitCode {
 fn check(bundle: &std::path::Path, format: Format) -> ExitCode {
     let checked = flowc_codegen::check_dir(bundle);
     match format {
-        Format::Text => print!("{}", checked.diagnostics.render()),
+        Format::Text => {
+            print!("{}", checked.diagnostics.render());
+            // A build never reads the environment; the server will (§4.7).
+            let note = checked
+                .ir
+                .as_ref()
+                .and_then(flowc_codegen::environment::environment_note);
+            if let Some(note) = note {
+                println!("{note}");
+            }
+        }
         Format::Json => println!("{}", checked.diagnostics.to_json()),
     }
     if checked.ir.is_some() {

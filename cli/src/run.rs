@@ -4,6 +4,7 @@
 use flowc_codegen::ir;
 use flowc_lang::scope::{RequestData, SessionData};
 use flowc_runtime::interp::TraceStep;
+use flowc_runtime::session::Outcome;
 use flowc_runtime::{Call, Config, Services};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,7 +92,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
         print_trace(&trace);
     }
     match result {
-        Ok(answer) => {
+        Ok(Outcome::Parked(parked)) => {
+            // A preview runs synchronously; only an asynchronous session parks.
+            println!("parked, waiting for a callback on `{}`", parked.reference);
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Answered(answer)) => {
             println!("HTTP {}", answer.status);
             if let Some(ct) = &answer.content_type {
                 println!("content-type: {ct}");
@@ -162,6 +168,8 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         session,
         max_steps: args.max_steps,
         deadline: None,
+        is_async: false,
+        resume: None,
     })
 }
 

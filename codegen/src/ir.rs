@@ -10,6 +10,9 @@ use flowc_lang::net::IpNet;
 use flowc_lang::pattern::Pattern;
 use flowc_lang::template::{Template, ValueTemplate};
 
+mod outbound;
+pub use outbound::{Integration, IntegrationValue, Piece, DEFAULT_INTEGRATION_TIMEOUT_MS};
+
 /// A whole bundle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bundle {
@@ -26,6 +29,9 @@ pub struct Bundle {
     /// Every encryption key the bundle reads (`env:NAME`), sorted by variable: the slots
     /// resolved at server start (§13 rule 24).
     pub keys: Vec<KeySlot>,
+    /// The integrations of `integrations.json`, sorted by name; `api_integration` steps
+    /// refer to them by index (§4.7).
+    pub integrations: Vec<Integration>,
 }
 
 /// An encryption key read from the environment at start.
@@ -243,6 +249,70 @@ pub enum StepKind {
         /// On an absent or null input.
         no: Target,
     },
+    /// `wait_for_callback` (§4.9).
+    WaitForCallback {
+        /// The node name.
+        name: String,
+        /// The reference a callback must name.
+        reference: Template,
+        /// How long to wait.
+        timeout_s: u64,
+        /// When the callback arrived.
+        yes: Target,
+        /// On a timeout or a reference already in use.
+        no: Target,
+    },
+    /// `opt_out`, `verify_opt_out`, `delete_opt_out` (§4.10).
+    OptOut {
+        /// Which of the three.
+        action: OptOutAction,
+        /// The phone number.
+        number: Template,
+        /// The channel(s).
+        channel: Channel,
+        /// On success (recorded, opted out, removed).
+        yes: Target,
+        /// Otherwise, or on an unparseable number.
+        no: Target,
+    },
+    /// `api_integration` (§4.7).
+    ApiIntegration {
+        /// The node name.
+        name: String,
+        /// Its integration: an index into [`Bundle::integrations`].
+        integration: usize,
+        /// The node's method, else the integration's, else `GET`.
+        method: String,
+        /// `path`, appended to the integration URL's path with one `/`.
+        path: Option<Template>,
+        /// Query parameters added to (or replacing) the integration's.
+        query: Vec<(String, Template)>,
+        /// Headers added to (or replacing) the integration's.
+        headers: Vec<(String, Template)>,
+        /// The body, merged over the integration's.
+        body: Option<ValueTemplate>,
+        /// Validation value → target, in source order.
+        branches: Vec<(String, Target)>,
+        /// Anything else; [`Target::Missing`] means CT11 or CT51 instead.
+        other: Target,
+    },
+    /// `send_template` (§4.8).
+    SendTemplate {
+        /// The node name.
+        name: String,
+        /// The number to send to.
+        to: Template,
+        /// The template's name.
+        template: String,
+        /// Its language code.
+        language: String,
+        /// Parameter number → value, in source order.
+        parameters: Vec<(String, Template)>,
+        /// The gateway accepted the message.
+        yes: Target,
+        /// Anything else: refused, unparseable or opted-out number, no answer.
+        no: Target,
+    },
     /// `remap`.
     Remap {
         /// The node name.
@@ -262,6 +332,28 @@ pub enum StepKind {
         /// The body.
         body: EndBody,
     },
+}
+
+/// What an opt-out node does with the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptOutAction {
+    /// `opt_out`: records the number.
+    Record,
+    /// `verify_opt_out`: yes when the number is on the list.
+    Verify,
+    /// `delete_opt_out`: removes it; yes when it was there.
+    Delete,
+}
+
+/// An opt-out channel (§4.10, §13 rule 28).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `whatsapp`.
+    Whatsapp,
+    /// `sms`.
+    Sms,
+    /// `both`.
+    Both,
 }
 
 /// An HTTP method a route accepts.

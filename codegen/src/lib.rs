@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod diag;
+pub mod environment;
 pub mod ir;
 pub mod lower;
 pub mod model;

@@ -18,8 +18,12 @@ use flowc_lang::path::Path;
 use flowc_lang::template::{NodePart, Ref, Template, ValueTemplate};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod outbound;
+
 /// The content type of `body_text` when none is given (§6.2).
 const DEFAULT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+/// How long a `wait_for_callback` waits when `timeout_s` is not given (§4).
+const DEFAULT_WAIT_S: u64 = 540;
 /// A route's synchronous time limit when none is given (§5).
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
@@ -54,7 +58,19 @@ pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
         variables: variables(bundle),
         nodes: nodes(bundle),
         keys: keys(bundle),
+        integrations: lower_integrations(bundle, diags),
     }
+}
+
+/// The integrations, sorted by name (§4.7).
+fn lower_integrations(bundle: &Bundle, diags: &mut Diagnostics) -> Vec<ir::Integration> {
+    outbound::integrations(bundle).unwrap_or_else(|| {
+        diags.push(internal(
+            crate::model::INTEGRATIONS_FILE,
+            "an integration".into(),
+        ));
+        Vec::new()
+    })
 }
 
 /// Every `(variable, algorithm)` an `encrypt` node reads its key from, sorted: the key
@@ -344,8 +360,32 @@ impl StepLowerer<'_, '_> {
                 no: self.target("no"),
             },
             NodeType::Encrypt => self.encrypt(step)?,
+            NodeType::ApiIntegration => self.api_integration()?,
+            NodeType::SendTemplate => self.send_template()?,
+            NodeType::WaitForCallback => K::WaitForCallback {
+                name: name()?,
+                reference: self.template("reference")?,
+                timeout_s: self.fields.uint("timeout_s").unwrap_or(DEFAULT_WAIT_S),
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
+            NodeType::OptOut | NodeType::VerifyOptOut | NodeType::DeleteOptOut => K::OptOut {
+                action: match step.kind? {
+                    NodeType::OptOut => ir::OptOutAction::Record,
+                    NodeType::VerifyOptOut => ir::OptOutAction::Verify,
+                    _ => ir::OptOutAction::Delete,
+                },
+                number: self.template("number")?,
+                channel: match self.fields.text("channel")? {
+                    "whatsapp" => ir::Channel::Whatsapp,
+                    "sms" => ir::Channel::Sms,
+                    "both" => ir::Channel::Both,
+                    _ => return None,
+                },
+                yes: self.target("yes"),
+                no: self.target("no"),
+            },
             NodeType::ApiEnd => self.api_end()?,
-            _ => return None,
         })
     }
 

@@ -102,3 +102,66 @@ pub trait Scope {
     /// The session facts.
     fn session(&self) -> &SessionData;
 }
+
+impl NodeOutput {
+    /// The output as a JSON object, for a stored session (absent parts are left out).
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        let parts = [
+            ("result", &self.result),
+            ("error", &self.error),
+            ("count", &self.count),
+            ("message_id", &self.message_id),
+            ("status_code", &self.status_code),
+        ];
+        for (key, part) in parts {
+            if let Some(v) = part {
+                map.insert(key.to_owned(), v.clone());
+            }
+        }
+        if !self.headers.is_empty() {
+            let headers = self
+                .headers
+                .iter()
+                .map(|(k, v)| Value::Array(vec![k.as_str().into(), v.as_str().into()]));
+            map.insert("headers".to_owned(), Value::Array(headers.collect()));
+        }
+        if !self.groups.is_empty() {
+            let groups = self.groups.iter().map(|g| match g {
+                Some(v) => Value::Array(vec![v.clone()]),
+                None => Value::Array(Vec::new()),
+            });
+            map.insert("groups".to_owned(), Value::Array(groups.collect()));
+        }
+        Value::Object(map)
+    }
+
+    /// The output [`NodeOutput::to_value`] wrote; parts it cannot read are left absent.
+    pub fn from_value(value: &Value) -> NodeOutput {
+        let part = |key: &str| value.segment(key, None).cloned();
+        let list = |key: &str| match value.segment(key, None) {
+            Some(Value::Array(items)) => items.as_slice(),
+            _ => &[],
+        };
+        let headers = list("headers").iter().filter_map(|pair| match pair {
+            Value::Array(kv) => match kv.as_slice() {
+                [Value::String(k), Value::String(v)] => Some((k.clone(), v.clone())),
+                _ => None,
+            },
+            _ => None,
+        });
+        let groups = list("groups").iter().map(|g| match g {
+            Value::Array(one) => one.first().cloned(),
+            _ => None,
+        });
+        NodeOutput {
+            result: part("result"),
+            error: part("error"),
+            count: part("count"),
+            message_id: part("message_id"),
+            status_code: part("status_code"),
+            headers: headers.collect(),
+            groups: groups.collect(),
+        }
+    }
+}

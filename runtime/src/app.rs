@@ -25,6 +25,11 @@ pub struct App {
 pub struct Needs {
     /// Encryption keys, in slot order: the variable and the algorithm it is for.
     pub keys: Vec<KeyNeed>,
+    /// Whether sessions use the store (opt-out lists, waits); asynchronous routes need it
+    /// whatever this says.
+    pub store: bool,
+    /// Integrations' `${ENV}` texts and the messaging gateway (§4.7, §4.8).
+    pub outbound: crate::outbound::start::OutboundNeeds,
 }
 
 /// One key an `encrypt` node reads (`key: "env:NAME"`).
@@ -43,6 +48,14 @@ pub struct Services {
     pub config: Arc<Config>,
     /// Encryption keys by slot ([`Needs::keys`]).
     pub keys: Vec<flowc_lang::crypto::Key>,
+    /// The store (§8), when the bundle needs one.
+    pub store: Option<crate::store::Store>,
+    /// Synchronous sessions waiting for a callback in this process.
+    pub waiters: crate::waits::Waiters,
+    /// The shared HTTP client and what integrations read from the environment.
+    pub outbound: crate::outbound::start::OutboundServices,
+    /// Dropped with the services: the background workers stop claiming then.
+    workers_stop: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 // By hand, so that no key is ever printed.
@@ -56,11 +69,20 @@ impl fmt::Debug for Services {
 }
 
 impl Services {
+    /// The encryption key of a slot ([`Needs::keys`]).
+    pub fn key(&self, slot: usize) -> Option<&flowc_lang::crypto::Key> {
+        self.keys.get(slot)
+    }
+
     /// Services for a bundle that needs nothing from the environment (tests, previews).
     pub fn bare(config: Arc<Config>) -> Arc<Services> {
         Arc::new(Services {
             config,
             keys: Vec::new(),
+            store: None,
+            waiters: crate::waits::Waiters::default(),
+            outbound: crate::outbound::start::OutboundServices::default(),
+            workers_stop: None,
         })
     }
 
@@ -68,10 +90,39 @@ impl Services {
     pub async fn start(needs: &Needs, config: Arc<Config>) -> Result<Arc<Services>, StartupError> {
         let mut problems = Vec::new();
         let keys = resolve_keys(&needs.keys, &config, &mut problems);
+        let store = if needs.store {
+            open_store(&config, &mut problems).await
+        } else {
+            None
+        };
+        let outbound = crate::outbound::start::resolve(&needs.outbound, &config, &mut problems);
         if !problems.is_empty() {
             return Err(StartupError { problems });
         }
-        Ok(Arc::new(Services { config, keys }))
+        Ok(Arc::new(Services {
+            config,
+            keys,
+            store,
+            waiters: crate::waits::Waiters::default(),
+            outbound,
+            workers_stop: None,
+        }))
+    }
+}
+
+/// Opens the store the flags name: PostgreSQL with `--database-url`, else SQLite under
+/// `--data-dir` (§8).
+async fn open_store(config: &Config, problems: &mut Vec<String>) -> Option<crate::store::Store> {
+    let cfg = crate::store::StoreConfig {
+        data_dir: config.data_dir.clone(),
+        database_url: config.database_url.clone(),
+    };
+    match crate::store::Store::open(&cfg).await {
+        Ok(store) => Some(store),
+        Err(e) => {
+            problems.push(format!("the store cannot be opened: {e}"));
+            None
+        }
     }
 }
 
@@ -117,8 +168,23 @@ impl fmt::Display for StartupError {
 
 impl std::error::Error for StartupError {}
 
-/// Resolves the app's needs and builds its router.
-pub async fn start(app: App, config: Arc<Config>) -> Result<axum::Router, StartupError> {
-    let services = Services::start(&app.needs, config).await?;
+/// Resolves the app's needs, starts the background workers of asynchronous routes, and
+/// builds the router.
+pub async fn start(mut app: App, config: Arc<Config>) -> Result<axum::Router, StartupError> {
+    let has_async = app.routes.iter().any(|(spec, _)| spec.is_async);
+    app.needs.store |= has_async;
+    let mut services = Services::start(&app.needs, config).await?;
+    if let (true, Some(store)) = (has_async, services.store.clone()) {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        if let Some(s) = Arc::get_mut(&mut services) {
+            s.workers_stop = Some(stop);
+        }
+        let flows = app
+            .routes
+            .iter()
+            .map(|(spec, flow)| (spec.id.clone(), flow.clone()))
+            .collect();
+        crate::jobs::start_workers(&services, store, flows, stopped);
+    }
     Ok(crate::http::router(app.routes, services))
 }

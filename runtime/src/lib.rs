@@ -16,10 +16,13 @@ pub mod compiled;
 pub mod config;
 pub mod http;
 pub mod interp;
+pub mod jobs;
+pub mod optouts;
 pub mod outbound;
 pub mod serve;
 pub mod session;
 pub mod store;
+pub mod waits;
 
 pub use app::{start, App, KeyNeed, Needs, Services, StartupError};
 pub use config::{Config, ServerArgs};

@@ -146,8 +146,45 @@ pub fn check_depth(value: &flowc_lang::Value) -> Result<(), SessionError> {
     Ok(())
 }
 
+/// How a session run ends when it does not fail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// An `api_end` answered.
+    Answered(Answer),
+    /// An asynchronous session reached a `wait_for_callback`: it is stored with this state
+    /// and resumes, on any instance, when the callback arrives or the wait times out.
+    Parked(Parked),
+}
+
+impl From<Answer> for Outcome {
+    fn from(answer: Answer) -> Outcome {
+        Outcome::Answered(answer)
+    }
+}
+
+impl Outcome {
+    /// The answer, when an `api_end` answered.
+    pub fn answer(self) -> Option<Answer> {
+        match self {
+            Outcome::Answered(answer) => Some(answer),
+            Outcome::Parked(_) => None,
+        }
+    }
+}
+
+/// A session waiting in the store (§4.9).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parked {
+    /// The reference a callback must name.
+    pub reference: String,
+    /// When the wait times out (wall-clock, so it keeps running while the server is down).
+    pub deadline: std::time::SystemTime,
+    /// The session's variables, node outputs and step, to resume from.
+    pub state: flowc_lang::Value,
+}
+
 /// The result of running a session.
-pub type SessionResult = Result<Answer, SessionError>;
+pub type SessionResult = Result<Outcome, SessionError>;
 
 /// The step budget and the deadline, spent by both step loops before every step.
 ///

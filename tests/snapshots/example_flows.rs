@@ -12,6 +12,8 @@ struct Session {
     v_name: Option<__lang::Value>,
     /// `[[cid:…]]`
     n_cid: __lang::scope::NodeOutput,
+    /// `[[customer:…]]`
+    n_customer: __lang::scope::NodeOutput,
     /// `[[item_count:…]]`
     n_item_count: __lang::scope::NodeOutput,
     /// `[[subtotal:…]]`
@@ -25,54 +27,92 @@ struct Session {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
 enum Step {
+    /// `customer-lookup` step 1
+    F0CustomerLookup_1,
+    /// `customer-lookup` step 2
+    F0CustomerLookup_2,
+    /// `customer-lookup` step 3
+    F0CustomerLookup_3,
+    /// `customer-lookup` step 4
+    F0CustomerLookup_4,
+    /// `customer-lookup` step 90
+    F0CustomerLookup_90,
+    /// `customer-lookup` step 91
+    F0CustomerLookup_91,
+    /// `customer-lookup` step 92
+    F0CustomerLookup_92,
     /// `greeting` step 1
-    F0Greeting_1,
+    F1Greeting_1,
     /// `greeting` step 2
-    F0Greeting_2,
+    F1Greeting_2,
     /// `greeting` step 3
-    F0Greeting_3,
+    F1Greeting_3,
     /// `greeting` step 4
-    F0Greeting_4,
+    F1Greeting_4,
     /// `greeting` step 5
-    F0Greeting_5,
+    F1Greeting_5,
     /// `greeting` step 9
-    F0Greeting_9,
+    F1Greeting_9,
     /// `order-triage` step 1
-    F1OrderTriage_1,
+    F2OrderTriage_1,
     /// `order-triage` step 2
-    F1OrderTriage_2,
+    F2OrderTriage_2,
     /// `order-triage` step 3
-    F1OrderTriage_3,
+    F2OrderTriage_3,
     /// `order-triage` step 4
-    F1OrderTriage_4,
+    F2OrderTriage_4,
     /// `order-triage` step 5
-    F1OrderTriage_5,
+    F2OrderTriage_5,
     /// `order-triage` step 6
-    F1OrderTriage_6,
+    F2OrderTriage_6,
     /// `order-triage` step 7
-    F1OrderTriage_7,
+    F2OrderTriage_7,
     /// `order-triage` step 8
-    F1OrderTriage_8,
+    F2OrderTriage_8,
     /// `order-triage` step 10
-    F1OrderTriage_10,
+    F2OrderTriage_10,
     /// `order-triage` step 11
-    F1OrderTriage_11,
+    F2OrderTriage_11,
     /// `order-triage` step 12
-    F1OrderTriage_12,
+    F2OrderTriage_12,
     /// `order-triage` step 90
-    F1OrderTriage_90,
+    F2OrderTriage_90,
     /// `order-triage` step 91
-    F1OrderTriage_91,
+    F2OrderTriage_91,
 }
-static RE_F1_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
+static RE_F0_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
+::flowc_runtime::compiled::compile_regex("^C[0-9]{6}$"));
+static RE_F2_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C(?P<digits>[0-9]{6})$"));
-/// Runs a session from `at` until an `api_end` answers or an error ends it.
+/// Integration `crm`.
+static INTEGRATION_0: ::std::sync::LazyLock<::flowc_runtime::outbound::node::Spec> = ::std::sync::LazyLock::new(||
+::flowc_runtime::outbound::node::Spec {
+    validation: __lang::jsonpath::Validation::StatusCode,
+    base_element: Some(__lang::jsonpath::JsonPath {
+        segments: vec![
+            __lang::jsonpath::JsonPathSeg::Key(::std::string::String::from("customer"))
+        ],
+    }),
+    timeout: ::std::time::Duration::from_millis(3000),
+});
+/// Runs a session: from `entry`, or from where a stored one waited.
+async fn start(
+    mut call: ::flowc_runtime::Call,
+    entry: Step,
+) -> ::flowc_runtime::session::SessionResult {
+    match call.resume.take() {
+        None => run(call, entry, Session::default()).await,
+        Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+    }
+}
+/// Runs a session from `at` until an `api_end` answers, an asynchronous session
+/// parks at a wait, or an error ends it.
 #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
 async fn run(
     call: ::flowc_runtime::Call,
     mut at: Step,
+    mut s: Session,
 ) -> ::flowc_runtime::session::SessionResult {
-    let mut s = Session::default();
     let mut budget = ::flowc_runtime::session::Budget::new(
         call.max_steps,
         call.deadline,
@@ -80,8 +120,205 @@ async fn run(
     loop {
         budget.spend().await?;
         at = match at {
-            Step::F0Greeting_1 => Step::F0Greeting_2,
-            Step::F0Greeting_2 => {
+            Step::F0CustomerLookup_1 => Step::F0CustomerLookup_2,
+            Step::F0CustomerLookup_2 => {
+                let input: Option<::std::string::String> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("customer", None))
+                    .and_then(|v| v.segment("id", None))
+                    .map(|v| v.render());
+                let matched = __lang::nodes::store_regex(
+                    &mut s.n_cid,
+                    &RE_F0_2,
+                    input.as_deref(),
+                );
+                if matched {
+                    Step::F0CustomerLookup_3
+                } else {
+                    Step::F0CustomerLookup_90
+                }
+            }
+            Step::F0CustomerLookup_3 => {
+                let request = ::flowc_runtime::outbound::IntegrationCall {
+                    method: ::std::string::String::from("GET"),
+                    url: vec![
+                        ::flowc_runtime::outbound::UrlPart::Literal(::std::string::String::from(::flowc_runtime::outbound::start::env_text(&
+                        call.services, 0usize, 0usize))),
+                        ::flowc_runtime::outbound::UrlPart::Value({ let mut out =
+                        ::std::string::String::with_capacity(16usize); if let Some(v) =
+                        call.request.body.as_ref().and_then(| v | v.segment("customer",
+                        None)).and_then(| v | v.segment("id", None)) { v.render_into(&
+                        mut out); } out })
+                    ],
+                    path: vec![],
+                    query: vec![],
+                    headers: vec![
+                        (::std::string::String::from("Accept"),
+                        ::std::string::String::from("application/json")),
+                    ],
+                    json_body: None,
+                };
+                let (output, outcome) = ::flowc_runtime::outbound::node::api_integration(
+                        &call.services,
+                        &INTEGRATION_0,
+                        request,
+                    )
+                    .await;
+                s.n_customer = output;
+                match outcome.key() {
+                    Some("200") => Step::F0CustomerLookup_4,
+                    Some("404") => Step::F0CustomerLookup_91,
+                    _ => Step::F0CustomerLookup_92,
+                }
+            }
+            Step::F0CustomerLookup_4 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(3usize);
+                                m.insert(
+                                    ::std::string::String::from("customer"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("name"),
+                                    s
+                                        .n_customer
+                                        .result
+                                        .as_ref()
+                                        .and_then(|v| v.segment("name", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("tier"),
+                                    __lang::func::default(
+                                        ::std::string::String::from("standard"),
+                                        s
+                                            .n_customer
+                                            .result
+                                            .as_ref()
+                                            .and_then(|v| v.segment("tier", None))
+                                            .cloned(),
+                                    ),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F0CustomerLookup_90 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from("invalid customer id"),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("customer_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F0CustomerLookup_91 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            404u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from("unknown customer"),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("customer_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F0CustomerLookup_92 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            502u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(3usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from(
+                                            "the CRM did not answer as expected",
+                                        ),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("crm_status"),
+                                    s
+                                        .n_customer
+                                        .status_code
+                                        .as_ref()
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("detail"),
+                                    s.n_customer.error.as_ref().cloned().unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F1Greeting_1 => Step::F1Greeting_2,
+            Step::F1Greeting_2 => {
                 let hit = {
                     let v = call
                         .request
@@ -91,9 +328,9 @@ async fn run(
                         .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
                     __lang::nodes::is_null(v.as_deref())
                 };
-                if hit { Step::F0Greeting_9 } else { Step::F0Greeting_3 }
+                if hit { Step::F1Greeting_9 } else { Step::F1Greeting_3 }
             }
-            Step::F0Greeting_3 => {
+            Step::F1Greeting_3 => {
                 let hit = {
                     let v = Some(
                         ::std::borrow::Cow::<
@@ -119,9 +356,9 @@ async fn run(
                     );
                     __lang::nodes::is_empty(v.as_deref())
                 };
-                if hit { Step::F0Greeting_9 } else { Step::F0Greeting_4 }
+                if hit { Step::F1Greeting_9 } else { Step::F1Greeting_4 }
             }
-            Step::F0Greeting_4 => {
+            Step::F1Greeting_4 => {
                 let value_0 = __lang::Value::String(
                     __lang::func::trim(
                         &{
@@ -140,53 +377,57 @@ async fn run(
                 );
                 ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_name = Some(value_0);
-                Step::F0Greeting_5
+                Step::F1Greeting_5
             }
-            Step::F0Greeting_5 => {
+            Step::F1Greeting_5 => {
                 return Ok(
-                    ::flowc_runtime::Answer::json(
-                        200u16,
-                        vec![],
-                        &{
-                            let mut m = __lang::Map::with_capacity(1usize);
-                            m.insert(
-                                ::std::string::String::from("greeting"),
-                                __lang::Value::String({
-                                    let mut out = ::std::string::String::with_capacity(23usize);
-                                    out.push_str("Hello, ");
-                                    if let Some(v) = s.v_name.as_ref() {
-                                        v.render_into(&mut out);
-                                    }
-                                    out
-                                }),
-                            );
-                            __lang::Value::Object(m)
-                        },
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(1usize);
+                                m.insert(
+                                    ::std::string::String::from("greeting"),
+                                    __lang::Value::String({
+                                        let mut out = ::std::string::String::with_capacity(23usize);
+                                        out.push_str("Hello, ");
+                                        if let Some(v) = s.v_name.as_ref() {
+                                            v.render_into(&mut out);
+                                        }
+                                        out
+                                    }),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
                     ),
                 );
             }
-            Step::F0Greeting_9 => {
+            Step::F1Greeting_9 => {
                 return Ok(
-                    ::flowc_runtime::Answer::json(
-                        422u16,
-                        vec![],
-                        &{
-                            let mut m = __lang::Map::with_capacity(1usize);
-                            m.insert(
-                                ::std::string::String::from("error"),
-                                __lang::Value::String(
-                                    ::std::string::String::from(
-                                        "a non-empty `name` is required",
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(1usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from(
+                                            "a non-empty `name` is required",
+                                        ),
                                     ),
-                                ),
-                            );
-                            __lang::Value::Object(m)
-                        },
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
                     ),
                 );
             }
-            Step::F1OrderTriage_1 => Step::F1OrderTriage_2,
-            Step::F1OrderTriage_2 => {
+            Step::F2OrderTriage_1 => Step::F2OrderTriage_2,
+            Step::F2OrderTriage_2 => {
                 let input: Option<::std::string::String> = call
                     .request
                     .body
@@ -196,22 +437,22 @@ async fn run(
                     .map(|v| v.render());
                 let matched = __lang::nodes::store_regex(
                     &mut s.n_cid,
-                    &RE_F1_2,
+                    &RE_F2_2,
                     input.as_deref(),
                 );
-                if matched { Step::F1OrderTriage_3 } else { Step::F1OrderTriage_90 }
+                if matched { Step::F2OrderTriage_3 } else { Step::F2OrderTriage_90 }
             }
-            Step::F1OrderTriage_3 => {
-                let outcome = __lang::calc::finish(calc_f1_3(&s, &call));
+            Step::F2OrderTriage_3 => {
+                let outcome = __lang::calc::finish(calc_f2_3(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
-                if ok { Step::F1OrderTriage_4 } else { Step::F1OrderTriage_91 }
+                if ok { Step::F2OrderTriage_4 } else { Step::F2OrderTriage_91 }
             }
-            Step::F1OrderTriage_4 => {
-                let outcome = __lang::calc::finish(calc_f1_4(&s, &call));
+            Step::F2OrderTriage_4 => {
+                let outcome = __lang::calc::finish(calc_f2_4(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
-                if ok { Step::F1OrderTriage_5 } else { Step::F1OrderTriage_91 }
+                if ok { Step::F2OrderTriage_5 } else { Step::F2OrderTriage_91 }
             }
-            Step::F1OrderTriage_5 => {
+            Step::F2OrderTriage_5 => {
                 let input = __lang::nodes::fold_case(
                     &{
                         let mut out = ::std::string::String::with_capacity(16usize);
@@ -228,43 +469,43 @@ async fn run(
                     },
                 );
                 if __lang::nodes::switch_matches_folded(&input, "gold") {
-                    Step::F1OrderTriage_6
+                    Step::F2OrderTriage_6
                 } else if __lang::nodes::switch_matches_folded(&input, "silver") {
-                    Step::F1OrderTriage_7
+                    Step::F2OrderTriage_7
                 } else {
-                    Step::F1OrderTriage_8
+                    Step::F2OrderTriage_8
                 }
             }
-            Step::F1OrderTriage_6 => {
+            Step::F2OrderTriage_6 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
                 );
                 ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
-                Step::F1OrderTriage_10
+                Step::F2OrderTriage_10
             }
-            Step::F1OrderTriage_7 => {
+            Step::F2OrderTriage_7 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
                 );
                 ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
-                Step::F1OrderTriage_10
+                Step::F2OrderTriage_10
             }
-            Step::F1OrderTriage_8 => {
+            Step::F2OrderTriage_8 => {
                 let value_0 = __lang::Value::Number(
                     __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
                 );
                 ::flowc_runtime::session::check_depth(&value_0)?;
                 s.v_discount_pct = Some(value_0);
-                Step::F1OrderTriage_10
+                Step::F2OrderTriage_10
             }
-            Step::F1OrderTriage_10 => {
-                let outcome = __lang::calc::finish(calc_f1_10(&s, &call));
+            Step::F2OrderTriage_10 => {
+                let outcome = __lang::calc::finish(calc_f2_10(&s, &call));
                 let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
-                if ok { Step::F1OrderTriage_11 } else { Step::F1OrderTriage_91 }
+                if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
             }
-            Step::F1OrderTriage_11 => {
+            Step::F2OrderTriage_11 => {
                 let result = {
                     let mut m = __lang::Map::with_capacity(2usize);
                     m.insert(
@@ -340,136 +581,142 @@ async fn run(
                     result: Some(result),
                     ..Default::default()
                 };
-                Step::F1OrderTriage_12
+                Step::F2OrderTriage_12
             }
-            Step::F1OrderTriage_12 => {
+            Step::F2OrderTriage_12 => {
                 return Ok(
-                    ::flowc_runtime::Answer::json(
-                        200u16,
-                        vec![
-                            (::std::string::String::from("x-flow"), { let mut out =
-                            ::std::string::String::with_capacity(16usize); out
-                            .push_str("order-triage"); out })
-                        ],
-                        &{
-                            let mut m = __lang::Map::with_capacity(7usize);
-                            m.insert(
-                                ::std::string::String::from("customer"),
-                                call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                    .cloned()
-                                    .unwrap_or_default(),
-                            );
-                            m.insert(
-                                ::std::string::String::from("tier"),
-                                __lang::func::default(
-                                    ::std::string::String::from("standard"),
-                                    Some(
-                                        __lang::Value::String(
-                                            __lang::func::lower(
-                                                &{
-                                                    let mut out = ::std::string::String::with_capacity(16usize);
-                                                    if let Some(v) = call
-                                                        .request
-                                                        .body
-                                                        .as_ref()
-                                                        .and_then(|v| v.segment("customer", None))
-                                                        .and_then(|v| v.segment("tier", None))
-                                                    {
-                                                        v.render_into(&mut out);
-                                                    }
-                                                    out
-                                                },
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![
+                                (::std::string::String::from("x-flow"), { let mut out =
+                                ::std::string::String::with_capacity(16usize); out
+                                .push_str("order-triage"); out })
+                            ],
+                            &{
+                                let mut m = __lang::Map::with_capacity(7usize);
+                                m.insert(
+                                    ::std::string::String::from("customer"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("tier"),
+                                    __lang::func::default(
+                                        ::std::string::String::from("standard"),
+                                        Some(
+                                            __lang::Value::String(
+                                                __lang::func::lower(
+                                                    &{
+                                                        let mut out = ::std::string::String::with_capacity(16usize);
+                                                        if let Some(v) = call
+                                                            .request
+                                                            .body
+                                                            .as_ref()
+                                                            .and_then(|v| v.segment("customer", None))
+                                                            .and_then(|v| v.segment("tier", None))
+                                                        {
+                                                            v.render_into(&mut out);
+                                                        }
+                                                        out
+                                                    },
+                                                ),
                                             ),
                                         ),
                                     ),
-                                ),
-                            );
-                            m.insert(
-                                ::std::string::String::from("items"),
-                                s.n_item_count.result.as_ref().cloned().unwrap_or_default(),
-                            );
-                            m.insert(
-                                ::std::string::String::from("subtotal"),
-                                s.n_subtotal.result.as_ref().cloned().unwrap_or_default(),
-                            );
-                            m.insert(
-                                ::std::string::String::from("discount_pct"),
-                                s.v_discount_pct.as_ref().cloned().unwrap_or_default(),
-                            );
-                            m.insert(
-                                ::std::string::String::from("total"),
-                                s.n_total.result.as_ref().cloned().unwrap_or_default(),
-                            );
-                            m.insert(
-                                ::std::string::String::from("lines"),
-                                s
-                                    .n_summary
-                                    .result
-                                    .as_ref()
-                                    .and_then(|v| v.segment("lines", None))
-                                    .cloned()
-                                    .unwrap_or_default(),
-                            );
-                            __lang::Value::Object(m)
-                        },
+                                );
+                                m.insert(
+                                    ::std::string::String::from("items"),
+                                    s.n_item_count.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("subtotal"),
+                                    s.n_subtotal.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("discount_pct"),
+                                    s.v_discount_pct.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("total"),
+                                    s.n_total.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("lines"),
+                                    s
+                                        .n_summary
+                                        .result
+                                        .as_ref()
+                                        .and_then(|v| v.segment("lines", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
                     ),
                 );
             }
-            Step::F1OrderTriage_90 => {
+            Step::F2OrderTriage_90 => {
                 return Ok(
-                    ::flowc_runtime::Answer::json(
-                        422u16,
-                        vec![],
-                        &{
-                            let mut m = __lang::Map::with_capacity(2usize);
-                            m.insert(
-                                ::std::string::String::from("error"),
-                                __lang::Value::String(
-                                    ::std::string::String::from("invalid customer id"),
-                                ),
-                            );
-                            m.insert(
-                                ::std::string::String::from("customer_id"),
-                                call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                    .cloned()
-                                    .unwrap_or_default(),
-                            );
-                            __lang::Value::Object(m)
-                        },
-                    ),
-                );
-            }
-            Step::F1OrderTriage_91 => {
-                return Ok(
-                    ::flowc_runtime::Answer::json(
-                        422u16,
-                        vec![],
-                        &{
-                            let mut m = __lang::Map::with_capacity(2usize);
-                            m.insert(
-                                ::std::string::String::from("error"),
-                                __lang::Value::String(
-                                    ::std::string::String::from(
-                                        "every item needs a numeric qty and price",
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from("invalid customer id"),
                                     ),
-                                ),
-                            );
-                            m.insert(
-                                ::std::string::String::from("detail"),
-                                s.n_subtotal.error.as_ref().cloned().unwrap_or_default(),
-                            );
-                            __lang::Value::Object(m)
-                        },
+                                );
+                                m.insert(
+                                    ::std::string::String::from("customer_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F2OrderTriage_91 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from(
+                                            "every item needs a numeric qty and price",
+                                        ),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("detail"),
+                                    s.n_subtotal.error.as_ref().cloned().unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
                     ),
                 );
             }
@@ -477,7 +724,7 @@ async fn run(
     }
 }
 #[allow(unused_variables)]
-fn calc_f1_3(
+fn calc_f2_3(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -535,7 +782,7 @@ fn calc_f1_3(
     })
 }
 #[allow(unused_variables)]
-fn calc_f1_4(
+fn calc_f2_4(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -556,7 +803,7 @@ fn calc_f1_4(
     })
 }
 #[allow(unused_variables)]
-fn calc_f1_10(
+fn calc_f2_10(
     s: &Session,
     call: &::flowc_runtime::Call,
 ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
@@ -577,21 +824,36 @@ fn calc_f1_10(
         ],
     )
 }
-/// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
+/// Route `customer-lookup`: `POST /dynamic/2665789d-0c79-4637-a501-d71144be0545`.
 fn route_0(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+    call.session.flow = ::std::string::String::from("customer-lookup");
+    Box::pin(start(call, Step::F0CustomerLookup_1))
+}
+/// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
+fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("greeting");
-    Box::pin(run(call, Step::F0Greeting_1))
+    Box::pin(start(call, Step::F1Greeting_1))
 }
 /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
-fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+fn route_2(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("order-triage");
-    Box::pin(run(call, Step::F1OrderTriage_1))
+    Box::pin(start(call, Step::F2OrderTriage_1))
 }
 /// The bundle: every route with its entry function, and what it needs at start.
 pub fn app() -> ::flowc_runtime::App {
-    ::std::sync::LazyLock::force(&RE_F1_2);
+    ::std::sync::LazyLock::force(&RE_F0_2);
+    ::std::sync::LazyLock::force(&RE_F2_2);
     ::flowc_runtime::App {
         routes: vec![
+            (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("2665789d-0c79-4637-a501-d71144be0545"), name :
+            ::std::string::String::from("customer-lookup"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("50c58aba2cda0357cadec9277aa35fb97f5bab906a2d6eb6a03035865ee35472")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("customer-lookup:1"), },
+            ::std::sync::Arc::new(route_0) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
             ::std::string::String::from("greeting"), method : "POST", allowed :
@@ -599,7 +861,7 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_0)
+            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_1)
             as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
             ::std::string::String::from("order-triage"), method : "POST", allowed :
@@ -608,10 +870,24 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("order-triage:1"), },
-            ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn)
+            ::std::sync::Arc::new(route_2) as ::flowc_runtime::FlowFn)
         ],
         needs: ::flowc_runtime::Needs {
             keys: vec![],
+            store: false,
+            outbound: ::flowc_runtime::outbound::start::OutboundNeeds {
+                integrations: vec![
+                    ::flowc_runtime::outbound::start::IntegrationNeed { name :
+                    ::std::string::String::from("crm"), env :
+                    vec![vec![__lang::envsubst::EnvPart::Var { name :
+                    ::std::string::String::from("FLOWC_EXAMPLE_CRM_URL"), default :
+                    Some(::std::string::String::from("http://127.0.0.1:9")), },
+                    __lang::envsubst::EnvPart::Text(::std::string::String::from("/customers/"))]],
+                    url : vec![::flowc_runtime::outbound::start::UrlShape::Env(0usize),
+                    ::flowc_runtime::outbound::start::UrlShape::Value], }
+                ],
+                messaging: false,
+            },
         },
     }
 }

@@ -20,6 +20,8 @@ const GREETING: &str = "8e18fca2-add3-4e43-bd65-58e2d29e3037";
 const GREETING_TOKEN: &str = "demo-5629db2b8d255c8e657802d9670aa844";
 const TRIAGE: &str = "fb8248ac-e314-443a-bb19-d0d24ca30288";
 const TRIAGE_TOKEN: &str = "demo-9a01f6a427cc063531f30cb9e4177ebf";
+const CUSTOMER: &str = "2665789d-0c79-4637-a501-d71144be0545";
+const CUSTOMER_TOKEN: &str = "demo-0763089325a3d401f5e91aa2491664a8";
 
 fn compiled() -> Server {
     let factory: RouterFactory = Arc::new(|| {
@@ -122,6 +124,21 @@ fn table() -> Vec<(&'static str, &'static str, &'static str, u16, &'static str)>
             r#"{"customer": {"id": "C123456"}, "items": [{"sku": "A", "qty": "two", "price": 1}]}"#,
             422,
             r#"{"error":"every item needs a numeric qty and price","detail":"$string"}"#,
+        ),
+        // Nothing answers at the integration's default URL: its `other` branch answers.
+        (
+            CUSTOMER,
+            CUSTOMER_TOKEN,
+            r#"{"customer": {"id": "C123456"}}"#,
+            502,
+            r#"{"error":"the CRM did not answer as expected","crm_status":null,"detail":"$regex:could not connect.*"}"#,
+        ),
+        (
+            CUSTOMER,
+            CUSTOMER_TOKEN,
+            r#"{"customer": {"id": "C12"}}"#,
+            422,
+            r#"{"error":"invalid customer id","customer_id":"C12"}"#,
         ),
     ]
 }

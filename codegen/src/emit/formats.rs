@@ -141,7 +141,7 @@ pub fn encrypt(name: &str, kind: &StepKind, env: &Env) -> TokenStream {
     let input = template_ref(input, env);
     let (algorithm, encoding) = (algorithm_tokens(*algorithm), encoding_tokens(*encoding));
     let key = match key {
-        Some(slot) => quote! { call.services.keys.get(#slot) },
+        Some(slot) => quote! { call.services.key(#slot) },
         None => quote! { None },
     };
     quote! {

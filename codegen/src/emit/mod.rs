@@ -9,10 +9,12 @@
 mod calc;
 mod formats;
 mod names;
+mod outbound;
 mod refs;
 mod routes;
 mod session;
 mod steps;
+mod store_nodes;
 
 use crate::ir;
 use flowc_lang::Number;
@@ -25,8 +27,11 @@ pub fn bundle_tokens(ir: &ir::Bundle) -> TokenStream {
     let steps = session::step_enum(ir);
     let run = session::run_fn(ir);
     let calcs = session::calc_fns(ir);
+    let persistence = store_nodes::persistence(ir);
+    let start = store_nodes::start_fn(ir);
     let regexes = routes::regex_decls(ir);
     let (formats, _) = formats::statics(ir);
+    let integrations = outbound::statics(ir);
     let routes = routes::routes(ir);
     quote! {
         #[allow(unused_imports)]
@@ -36,6 +41,9 @@ pub fn bundle_tokens(ir: &ir::Bundle) -> TokenStream {
         #steps
         #regexes
         #formats
+        #integrations
+        #persistence
+        #start
         #run
         #calcs
         #routes

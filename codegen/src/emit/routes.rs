@@ -25,6 +25,8 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
         .map(|(name, _)| name)
         .chain(format_statics);
     let force = statics.map(|name| quote! { ::std::sync::LazyLock::force(&#name); });
+    let store = needs_store(bundle);
+    let outbound = super::outbound::needs(bundle);
     let keys = bundle.keys.iter().map(|k| {
         let env = &k.env;
         let algorithm = k.algorithm.name();
@@ -44,7 +46,11 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
             #(#force)*
             ::flowc_runtime::App {
                 routes: vec![#(#specs),*],
-                needs: ::flowc_runtime::Needs { keys: vec![#(#keys),*] },
+                needs: ::flowc_runtime::Needs {
+                    keys: vec![#(#keys),*],
+                    store: #store,
+                    outbound: #outbound,
+                },
             }
         }
 
@@ -114,7 +120,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
         fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
             call.session.flow = ::std::string::String::from(#flow);
             #msisdn
-            Box::pin(run(call, Step::#start))
+            Box::pin(start(call, Step::#start))
         }
     }
 }
@@ -151,4 +157,14 @@ fn ip_net(net: &IpNet) -> TokenStream {
             quote! { __lang::net::IpNet::v6(#addr, #prefix) }
         }
     }
+}
+
+/// Whether sessions read or write the store themselves (the opt-out list); asynchronous
+/// routes open it anyway.
+pub fn needs_store(bundle: &Bundle) -> bool {
+    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
+    // `send_template` checks the opt-out list before it sends (§4.8).
+    steps
+        .map(|s| &s.kind)
+        .any(|k| matches!(k, StepKind::OptOut { .. } | StepKind::SendTemplate { .. }))
 }

@@ -22,6 +22,12 @@ pub fn session_struct(bundle: &Bundle) -> TokenStream {
         let doc = format!(" `[[{name}:…]]`");
         quote! { #[doc = #doc] #field: __lang::scope::NodeOutput, }
     });
+    let wake = super::store_nodes::has_waits(bundle).then(|| {
+        quote! {
+            /// What woke a stored session, for the `wait_for_callback` it resumes at.
+            wake: Option<::flowc_runtime::store::Resume>,
+        }
+    });
     quote! {
         /// The state of one session: every variable and node output of the bundle.
         #[derive(Debug, Default)]
@@ -29,6 +35,7 @@ pub fn session_struct(bundle: &Bundle) -> TokenStream {
         struct Session {
             #(#vars)*
             #(#nodes)*
+            #wake
         }
     }
 }
@@ -59,10 +66,14 @@ pub fn run_fn(bundle: &Bundle) -> TokenStream {
         .enumerate()
         .flat_map(|(fi, flow)| flow.steps.iter().map(move |step| arm(bundle, fi, step)));
     quote! {
-        /// Runs a session from `at` until an `api_end` answers or an error ends it.
+        /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+        /// parks at a wait, or an error ends it.
         #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
-        async fn run(call: ::flowc_runtime::Call, mut at: Step) -> ::flowc_runtime::session::SessionResult {
-            let mut s = Session::default();
+        async fn run(
+            call: ::flowc_runtime::Call,
+            mut at: Step,
+            mut s: Session,
+        ) -> ::flowc_runtime::session::SessionResult {
             let mut budget = ::flowc_runtime::session::Budget::new(call.max_steps, call.deadline);
             loop {
                 budget.spend().await?;

@@ -4,6 +4,7 @@
 use super::formats;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{reference, render, template_cow, value, Env, RefExpr};
+use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
 use flowc_lang::template::Template;
 use proc_macro2::TokenStream;
@@ -155,6 +156,23 @@ impl StepCtx<'_> {
             StepKind::Encrypt { name, yes, no, .. } => {
                 self.with_ok(formats::encrypt(name, kind, &self.env), yes, no)
             }
+            StepKind::ApiIntegration { .. } => {
+                super::outbound::api_integration(self.bundle, kind, &self.env, &|t, b| {
+                    self.goto(t, b)
+                })
+            }
+            StepKind::SendTemplate { yes, no, .. } => self.with_ok(
+                super::outbound::send_template(kind, self.at.step, &self.env),
+                yes,
+                no,
+            ),
+            StepKind::WaitForCallback { yes, no, .. } => {
+                let (yes, no) = (self.goto(yes, "yes"), self.goto(no, "no"));
+                store_nodes::wait(self.bundle, self.at, kind, &self.env, yes, no)
+            }
+            StepKind::OptOut { yes, no, .. } => {
+                self.with_ok(store_nodes::opt_out(kind, &self.env), yes, no)
+            }
         }
     }
 
@@ -223,7 +241,7 @@ impl StepCtx<'_> {
                 quote! { ::flowc_runtime::Answer::text(#status, #headers, #content_type, #text) }
             }
         };
-        quote! { return Ok(#answer); }
+        quote! { return Ok(::flowc_runtime::session::Outcome::Answered(#answer)); }
     }
 
     fn branch(&self, cond: TokenStream, yes: &Target, no: &Target) -> TokenStream {

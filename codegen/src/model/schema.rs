@@ -295,14 +295,10 @@ impl NodeType {
 
     /// The issue that brings this type to the backends, while it is not supported yet.
     pub fn pending_issue(self) -> Option<u32> {
-        match self {
-            NodeType::ApiIntegration | NodeType::SendTemplate => Some(4),
-            NodeType::WaitForCallback
-            | NodeType::OptOut
-            | NodeType::VerifyOptOut
-            | NodeType::DeleteOptOut => Some(5),
-            _ => None,
-        }
+        // Every node type runs in both backends now; kept for the next type that arrives
+        // with an issue of its own.
+        let _ = self;
+        None
     }
 
     /// The plain branch fields (cases and `branches` aside); leaving one out is a warning.
@@ -404,7 +400,7 @@ const ENCRYPT: &[FieldSpec] = &[
 const API_INTEGRATION: &[FieldSpec] = &[
     req("integration", Text),
     opt("method", Text),
-    opt("path", Text),
+    opt("path", Template),
     opt("query", Templates),
     opt("headers", Templates),
     opt("body", Value),

@@ -8,6 +8,7 @@
 mod formats;
 pub mod hint;
 mod http;
+mod integrations;
 mod loops;
 mod nodes;
 mod parts;
@@ -40,6 +41,7 @@ pub fn validate(bundle: &Bundle, diags: &mut Diagnostics) {
     nodes::check_switch_cases(&ctx, diags);
     nodes::check_literal_choices(&ctx, diags);
     nodes::check_integration_names(&ctx, diags);
+    integrations::check_outbound(&ctx, diags);
     refs::check_step_reads(&ctx, diags);
     refs::check_route_reads(&ctx, diags);
     refs::check_integration_reads(&ctx, diags);

@@ -19,7 +19,6 @@ pub(super) fn check_routes(ctx: &Ctx, diags: &mut Diagnostics) {
         check_entry(ctx, route, diags);
         check_tokens(route, diags);
         check_timeout(route, diags);
-        check_async(route, diags);
     }
     check_unique(ctx, "id", diags);
     check_unique(ctx, "name", diags);
@@ -149,18 +148,6 @@ fn check_tokens(route: &Route, diags: &mut Diagnostics) {
 fn check_timeout(route: &Route, diags: &mut Diagnostics) {
     if route.fields.uint("timeout_ms") == Some(0) {
         diags.push(error(route, "timeout_ms", "`timeout_ms` must be positive"));
-    }
-}
-
-/// Asynchronous routes need the durable store, which is not there yet; the message
-/// prefix lets the conformance runner skip such cases.
-fn check_async(route: &Route, diags: &mut Diagnostics) {
-    if route.fields.bool("async") == Some(true) {
-        diags.push(error(
-            route,
-            "async",
-            "not supported yet: asynchronous routes arrive with issue #5",
-        ));
     }
 }
 

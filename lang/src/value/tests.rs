@@ -98,3 +98,22 @@ fn deeper_than_stops_at_the_limit_on_very_deep_values() {
     assert!(exact.deeper_than(MAX_DEPTH - 1));
     dismantle(exact);
 }
+
+#[test]
+fn node_outputs_survive_a_round_trip_through_json() {
+    use crate::scope::NodeOutput;
+    let full = NodeOutput {
+        result: Some(Value::str("C123")),
+        error: None,
+        count: Some(Value::Number(crate::Number::from_i64(2))),
+        message_id: Some(Value::str("m-1")),
+        status_code: Some(Value::Number(crate::Number::from_i64(200))),
+        headers: vec![("x-a".into(), "1, 2".into())],
+        groups: vec![Some(Value::str("C123")), None, Some(Value::Null)],
+    };
+    for output in [full, NodeOutput::default()] {
+        let text = output.to_value().to_json();
+        let back = NodeOutput::from_value(&crate::json::parse(&text).unwrap());
+        assert_eq!(back, output, "{text}");
+    }
+}

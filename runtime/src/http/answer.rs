@@ -2,7 +2,7 @@
 
 use super::table::Entry;
 use super::{ApiError, Call};
-use crate::session::{Answer, ErrorCode, SessionError};
+use crate::session::{Answer, ErrorCode, Outcome, SessionError};
 use axum::body::Body;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
@@ -13,22 +13,40 @@ use std::time::Duration;
 /// task so that a panic in it fails this request (CT21) and nothing else (§7).
 pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError> {
     if route.spec.is_async {
-        return Err(SessionError::new(
-            ErrorCode::Ct21,
-            "asynchronous routes are not supported yet",
-        )
-        .into());
+        return acknowledge(route, call).await;
     }
     let limit = Duration::from_millis(route.spec.timeout_ms);
     let session = tokio::time::timeout(limit, (route.flow)(call));
     match tokio::spawn(session).await {
-        Ok(Ok(Ok(answer))) => to_response(answer),
+        Ok(Ok(Ok(Outcome::Answered(answer)))) => to_response(answer),
+        Ok(Ok(Ok(Outcome::Parked(_)))) => Err(SessionError::new(
+            ErrorCode::Ct21,
+            "a synchronous session cannot park in the store",
+        )
+        .into()),
         Ok(Ok(Err(error))) => Err(error.into()),
         Ok(Err(_elapsed)) => Err(timed_out(route.spec.timeout_ms).into()),
         Err(_join) => {
             Err(SessionError::new(ErrorCode::Ct21, "the session failed unexpectedly").into())
         }
     }
+}
+
+/// An asynchronous route (§6.2): the request is committed to the store before the `202`
+/// leaves, so an acknowledged request is never lost; workers run it.
+async fn acknowledge(route: &Entry, call: Call) -> Result<Response, ApiError> {
+    let store_failed =
+        |e: String| SessionError::new(ErrorCode::Ct21, format!("the store failed: {e}"));
+    let Some(store) = &call.services.store else {
+        return Err(store_failed("no store is open".to_owned()).into());
+    };
+    crate::jobs::enqueue(store, &route.spec.id, &call)
+        .await
+        .map_err(|e| store_failed(e.to_string()))?;
+    let mut body = String::from(r#"{"status":"accepted","request_id":"#);
+    flowc_lang::json::write_string(&call.session.id, &mut body);
+    body.push('}');
+    Ok(json_response(StatusCode::ACCEPTED, body))
 }
 
 fn timed_out(timeout_ms: u64) -> SessionError {
@@ -84,8 +102,8 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ApiError
 }
 
 /// A JSON answer with `Content-Type: application/json`.
-pub(super) fn json_response(status: StatusCode, body: &'static str) -> Response {
-    let mut response = Response::new(Body::from(body));
+pub(super) fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
     *response.status_mut() = status;
     response
         .headers_mut()

@@ -27,6 +27,20 @@ pub(super) async fn read_json(
     parse_json(&bytes).map(Some)
 }
 
+/// A callback's body (§13 rule 27): `None` when empty; any JSON value, whatever the
+/// content type; anything else is 400 (the waiting session keeps waiting).
+pub(super) async fn read_any_json(
+    headers: &HeaderMap,
+    body: Body,
+    max_body: usize,
+) -> Result<Option<Value>, ApiError> {
+    let bytes = read_limited(headers, body, max_body).await?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    parse_json(&bytes).map(Some)
+}
+
 /// Reads at most `max_body` bytes; one more is 413. A declared `Content-Length` over the
 /// limit is refused before anything is read.
 async fn read_limited(headers: &HeaderMap, body: Body, max_body: usize) -> Result<Bytes, ApiError> {

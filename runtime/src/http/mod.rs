@@ -14,6 +14,7 @@
 
 mod answer;
 mod body;
+mod callback;
 mod checks;
 mod error;
 mod request;
@@ -70,6 +71,11 @@ pub struct Call {
     /// When a synchronous session must have answered (the route's `timeout_ms`, CT12);
     /// `None` for sessions bounded by the step budget alone.
     pub deadline: Option<std::time::Instant>,
+    /// Whether the session runs in the background (an asynchronous route): its waits park
+    /// in the store instead of holding a request open.
+    pub is_async: bool,
+    /// A stored session being resumed: its state and what woke it.
+    pub resume: Option<(flowc_lang::Value, crate::store::Resume)>,
 }
 
 /// A running session.
@@ -93,6 +99,7 @@ pub fn router(routes: Vec<(RouteSpec, FlowFn)>, services: Arc<Services>) -> axum
     let table = Arc::new(Table::new(routes, services));
     axum::Router::new()
         .route("/healthz", axum::routing::any(healthz))
+        .route("/chat/callback", axum::routing::any(callback::callback))
         .fallback(dispatch)
         .with_state(table)
 }

@@ -40,7 +40,11 @@ pub(super) fn call(
         request,
         session,
         max_steps: services.config.max_steps,
-        deadline: Some(Instant::now() + Duration::from_millis(route.spec.timeout_ms)),
+        // Asynchronous sessions are bounded by the step budget and their waits (§13 rule 33).
+        deadline: (!route.spec.is_async)
+            .then(|| Instant::now() + Duration::from_millis(route.spec.timeout_ms)),
+        is_async: route.spec.is_async,
+        resume: None,
         services: services.clone(),
     }
 }

@@ -49,12 +49,12 @@ fn recording_flow(seen: Arc<Mutex<Vec<Call>>>) -> FlowFn {
         let seen = Arc::clone(&seen);
         Box::pin(async move {
             seen.lock().unwrap().push(call);
-            Ok(Answer {
+            Ok(crate::session::Outcome::Answered(Answer {
                 status: 200,
                 headers: vec![],
                 content_type: Some("application/json".to_owned()),
                 body: bytes::Bytes::from_static(br#"{"ok":true}"#),
-            })
+            }))
         })
     })
 }
@@ -672,7 +672,7 @@ async fn answers_become_responses() {
         (answer(200, &[("bad name", "v")], None, ""), 500, vec![], ""),
     ];
     for (i, (answer, status, headers, body)) in rows.into_iter().enumerate() {
-        let router = app_ending(Ok(answer), 0, spec());
+        let router = app_ending(Ok(answer.into()), 0, spec());
         let resp = send(&router, ok()).await;
         assert_eq!(resp.status, status, "row {i}: {}", resp.body);
         let id = resp.header("x-request-id").unwrap_or_default();
@@ -707,7 +707,7 @@ async fn repeated_answer_headers_keep_their_order() {
         None,
         "",
     );
-    let response = app_ending(Ok(answer), 0, spec())
+    let response = app_ending(Ok(answer.into()), 0, spec())
         .oneshot(ok().build())
         .await
         .unwrap();
@@ -726,7 +726,7 @@ async fn session_errors_timeouts_panics_and_async() {
     assert_eq!((resp.status, resp.error_code().as_str()), (502, "CT51"));
 
     let slow = app_ending(
-        Ok(answer(200, &[], None, "")),
+        Ok(answer(200, &[], None, "").into()),
         1_000,
         RouteSpec {
             timeout_ms: 20,
@@ -737,7 +737,7 @@ async fn session_errors_timeouts_panics_and_async() {
     assert_eq!((resp.status, resp.error_code().as_str()), (504, "CT12"));
 
     let async_route = app_ending(
-        Ok(answer(200, &[], None, "")),
+        Ok(answer(200, &[], None, "").into()),
         0,
         RouteSpec {
             is_async: true,
@@ -745,15 +745,16 @@ async fn session_errors_timeouts_panics_and_async() {
         },
     );
     let resp = send(&async_route, ok()).await;
+    // Without a store an acknowledgement cannot be made durable: refuse rather than lose it.
     assert_eq!((resp.status, resp.error_code().as_str()), (500, "CT21"));
-    assert!(resp.body.contains("asynchronous"));
+    assert!(resp.body.contains("store"));
 
     let panicking: FlowFn = Arc::new(|call: Call| {
         Box::pin(async move {
             if call.request.body.is_some() {
                 panic!("a bug in a session");
             }
-            Ok(answer(200, &[], None, ""))
+            Ok(answer(200, &[], None, "").into())
         })
     });
     let router = router(

@@ -7,8 +7,10 @@
 //! (one function per node kind) over the session `state`.
 
 mod formats;
+mod outbound;
 mod state;
 mod step;
+mod store_nodes;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +63,15 @@ pub fn needs(bundle: &ir::Bundle) -> Needs {
     });
     Needs {
         keys: keys.collect(),
+        // The opt-out list lives in the store (§4.10).
+        // `send_template` checks it before it sends (§4.8).
+        store: bundle.flows.iter().flat_map(|f| &f.steps).any(|s| {
+            matches!(
+                s.kind,
+                ir::StepKind::OptOut { .. } | ir::StepKind::SendTemplate { .. }
+            )
+        }),
+        outbound: crate::outbound::start::OutboundNeeds::from_ir(bundle),
     }
 }
 

@@ -21,6 +21,12 @@ pub(super) struct State {
     pub session: SessionData,
     /// What was resolved at start (keys).
     pub services: std::sync::Arc<crate::app::Services>,
+    /// Whether the session runs in the background (its waits park in the store).
+    pub is_async: bool,
+    /// When a synchronous session must have answered.
+    pub deadline: Option<std::time::Instant>,
+    /// What woke a resumed session, for the wait it resumes at.
+    pub wake: Option<crate::store::Resume>,
 }
 
 impl State {
@@ -32,6 +38,9 @@ impl State {
             request: call.request,
             session: call.session,
             services: call.services,
+            is_async: call.is_async,
+            deadline: call.deadline,
+            wake: None,
         }
     }
 
@@ -87,5 +96,44 @@ impl Scope for State {
 
     fn session(&self) -> &SessionData {
         &self.session
+    }
+}
+
+impl State {
+    /// The state to store at a wait: variables, node outputs and the step (§4.9).
+    pub fn save(&self, at: flowc_codegen::ir::StepRef) -> Value {
+        let mut step = flowc_lang::Map::new();
+        step.insert("flow".into(), crate::waits::index_value(at.flow));
+        step.insert(
+            "step".into(),
+            crate::waits::index_value(usize::try_from(at.step).unwrap_or(usize::MAX)),
+        );
+        let vars = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_value()))
+            .collect();
+        crate::waits::state(Value::Object(step), vars, nodes)
+    }
+
+    /// Restores what [`State::save`] stored; returns the step, `None` when unreadable.
+    pub fn restore(&mut self, saved: &Value) -> Option<flowc_codegen::ir::StepRef> {
+        let (at, vars, nodes) = crate::waits::unstate(saved)?;
+        let flow = crate::waits::value_index(at.segment("flow", None)?)?;
+        let step = crate::waits::value_index(at.segment("step", None)?)?;
+        self.vars = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        self.nodes = nodes
+            .iter()
+            .map(|(k, v)| (k.clone(), NodeOutput::from_value(v)))
+            .collect();
+        Some(flowc_codegen::ir::StepRef {
+            flow,
+            step: u64::try_from(step).ok()?,
+        })
     }
 }

@@ -21,6 +21,8 @@ pub(super) struct Machine<'a> {
 
 /// How a step ended.
 pub(super) enum Next {
+    /// An asynchronous session parks at a wait.
+    Park(crate::session::Parked),
     /// Take a branch to its target.
     Go(Branch, Target),
     /// The session answered.
@@ -37,6 +39,10 @@ pub(super) enum Branch {
     Default,
     /// The 0-based index of the case that matched.
     Case(usize),
+    /// The 0-based index of the `api_integration` branch that matched.
+    Matched(usize),
+    /// An `api_integration`'s `other`.
+    Other,
 }
 
 impl Branch {
@@ -46,7 +52,9 @@ impl Branch {
             Branch::Yes => "yes",
             Branch::No => "no",
             Branch::Default => "default",
+            Branch::Other => "other",
             Branch::Case(i) => return Cow::Owned(format!("case {}", i + 1)),
+            Branch::Matched(i) => return Cow::Owned(format!("branch {}", i + 1)),
         })
     }
 }
@@ -93,13 +101,21 @@ impl Machine<'_> {
         mut trace: Option<&mut Vec<TraceStep>>,
     ) -> SessionResult {
         let mut budget = Budget::new(call.max_steps, call.deadline);
+        let mut call = call;
+        let resume = call.resume.take();
         let mut state = State::new(call);
-        state.session.flow = self.flow(entry)?.id.clone();
         state.session.msisdn = route
             .msisdn
             .as_ref()
             .and_then(|t| nodes::normalize_msisdn(&state.render(t)));
         let mut at = entry;
+        if let Some((saved, wake)) = resume {
+            at = state
+                .restore(&saved)
+                .ok_or_else(crate::waits::unreadable_state)?;
+            state.wake = Some(wake);
+        }
+        state.session.flow = self.flow(at)?.id.clone();
         // Every executed node counts, `start` and `api_end` included (§13 rule 15).
         loop {
             budget.spend().await?;
@@ -111,12 +127,13 @@ impl Machine<'_> {
                 on: trace.is_some(),
                 items: Vec::new(),
             };
-            let next = self.exec(at, &step.kind, &mut state, &mut writes)?;
+            let next = self.exec(at, &step.kind, &mut state, &mut writes).await?;
             if let Some(t) = trace.as_deref_mut() {
                 t.push(trace_step(flow, step, &next, writes.items));
             }
             match next {
-                Next::End(answer) => return Ok(answer),
+                Next::End(answer) => return Ok(answer.into()),
+                Next::Park(parked) => return Ok(crate::session::Outcome::Parked(parked)),
                 Next::Go(branch, Target::Missing) => {
                     return Err(SessionError::no_target(
                         &flow.id,
@@ -143,7 +160,7 @@ impl Machine<'_> {
     }
 
     /// Executes one node.
-    fn exec(
+    async fn exec(
         &self,
         at: StepRef,
         kind: &StepKind,
@@ -193,6 +210,12 @@ impl Machine<'_> {
                 headers,
                 body,
             } => Next::End(api_end(*status, headers, body, state)),
+            StepKind::WaitForCallback { .. } | StepKind::OptOut { .. } => {
+                super::store_nodes::exec(at, kind, state, w).await?
+            }
+            StepKind::ApiIntegration { .. } | StepKind::SendTemplate { .. } => {
+                super::outbound::exec(self.bundle, at, kind, state, w).await?
+            }
             other => super::formats::exec(other, state, w).ok_or_else(|| {
                 internal(format!("step {} has a kind the interpreter lacks", at.step))
             })?,
@@ -210,6 +233,7 @@ fn trace_step(
     let outcome = match next {
         Next::Go(branch, _) => branch.name().into_owned(),
         Next::End(answer) => format!("end {}", answer.status),
+        Next::Park(parked) => format!("park on `{}`", parked.reference),
     };
     TraceStep {
         flow: flow.id.clone(),
@@ -368,5 +392,9 @@ fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::NumberFormat { .. } => "number_format",
         StepKind::DisplayList { .. } => "display_list",
         StepKind::Encrypt { .. } => "encrypt",
+        StepKind::WaitForCallback { .. } => "wait_for_callback",
+        StepKind::OptOut { .. } => "opt_out",
+        StepKind::ApiIntegration { .. } => "api_integration",
+        StepKind::SendTemplate { .. } => "send_template",
     }
 }

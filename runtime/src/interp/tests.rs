@@ -130,6 +130,7 @@ fn bundle(flows: Vec<Flow>) -> Bundle {
         variables: vec![],
         nodes: vec![],
         keys: vec![],
+        integrations: vec![],
     }
 }
 
@@ -154,6 +155,8 @@ fn call(body: &str) -> Call {
         session,
         max_steps: 10_000,
         deadline: None,
+        is_async: false,
+        resume: None,
     }
 }
 
@@ -181,7 +184,10 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 
 /// The JSON answer's body text (and a check that it is a JSON answer).
 fn answer_json(result: SessionResult) -> String {
-    let answer = result.unwrap_or_else(|e| panic!("{e:?}"));
+    let answer = result
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .answer()
+        .expect("an answer, not a parked session");
     assert_eq!(answer.content_type.as_deref(), Some("application/json"));
     String::from_utf8(answer.body.to_vec()).unwrap()
 }
@@ -689,7 +695,7 @@ fn api_end_status_headers_and_bodies() {
         content_type: Some("text/csv".to_owned()),
         body: bytes::Bytes::from_static(b"id,qty\nA1,3"),
     };
-    assert_eq!(result, Ok(want));
+    assert_eq!(result, Ok(want.into()));
     assert_eq!(trace[1].outcome, "end 201");
     let (result, _) = exec(&end(EndBody::Empty), r#"{"id": "A1"}"#);
     let want = Answer {
@@ -698,7 +704,7 @@ fn api_end_status_headers_and_bodies() {
         content_type: None,
         body: bytes::Bytes::new(),
     };
-    assert_eq!(result, Ok(want));
+    assert_eq!(result, Ok(want.into()));
     let (result, _) = exec(
         &end(EndBody::Json(vt(
             r#"{"id": "[[request:body.id]]", "created": true}"#,

@@ -5,6 +5,8 @@
 //! * [`integration`]: an integration call from rendered parts, its branch and node output.
 //! * [`url`]: the URL from rendered parts, values percent-encoded where they land.
 //! * [`messaging`]: a WhatsApp template through the messaging gateway.
+//! * [`start`]: what start resolves for these calls (`${ENV}` slots, the client, the gateway).
+//! * [`node`]: the two nodes as both backends run them, over what start resolved.
 //!
 //! Both backends render templates their own way and then call these functions, so the
 //! behaviour of a call is written once. JSONPaths and `${ENV}` texts are parsed at build
@@ -13,8 +15,10 @@
 pub mod client;
 pub mod integration;
 pub mod messaging;
+pub mod node;
+pub mod start;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod url;
 
 pub use client::{Outbound, OutboundRequest, OutboundResponse, MAX_RESPONSE_BYTES};

@@ -1,0 +1,187 @@
+//! The nodes that use the store or wait (§4.9, §4.10), and what a stored session needs:
+//! its state written and read back, and the entry that resumes it.
+
+use super::names::{node_field, step_variant, var_field};
+use super::refs::{render, Env};
+use crate::ir::{Bundle, Channel, OptOutAction, StepKind, StepRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Whether any step waits for a callback: only then is the session saved and restored.
+pub fn has_waits(bundle: &Bundle) -> bool {
+    bundle
+        .flows
+        .iter()
+        .flat_map(|f| &f.steps)
+        .any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }))
+}
+
+/// The arm body of a `wait_for_callback` step, ending with the next step (or a return).
+pub fn wait(
+    bundle: &Bundle,
+    at: StepRef,
+    kind: &StepKind,
+    env: &Env,
+    yes: TokenStream,
+    no: TokenStream,
+) -> TokenStream {
+    let StepKind::WaitForCallback {
+        name,
+        reference,
+        timeout_s,
+        ..
+    } = kind
+    else {
+        return quote! {};
+    };
+    let (field, reference) = (node_field(name), render(reference, env));
+    let here = step_variant(bundle, at);
+    quote! {
+        let reference = #reference;
+        let wake = s.wake.take();
+        match ::flowc_runtime::waits::wait(&call, wake, reference, #timeout_s).await {
+            ::flowc_runtime::waits::Waited::Callback(body) => {
+                s.#field = __lang::scope::NodeOutput { result: body, ..Default::default() };
+                #yes
+            }
+            ::flowc_runtime::waits::Waited::No(message) => {
+                s.#field = __lang::scope::NodeOutput {
+                    error: Some(__lang::Value::String(message)),
+                    ..Default::default()
+                };
+                #no
+            }
+            ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
+                let state = s.save(Step::#here);
+                return Ok(::flowc_runtime::session::Outcome::Parked(
+                    ::flowc_runtime::session::Parked { reference, deadline, state },
+                ));
+            }
+        }
+    }
+}
+
+/// The arm body of an opt-out step; leaves `ok`.
+pub fn opt_out(kind: &StepKind, env: &Env) -> TokenStream {
+    let StepKind::OptOut {
+        action,
+        number,
+        channel,
+        ..
+    } = kind
+    else {
+        return quote! {};
+    };
+    let number = render(number, env);
+    let action = match action {
+        OptOutAction::Record => quote! { Record },
+        OptOutAction::Verify => quote! { Verify },
+        OptOutAction::Delete => quote! { Delete },
+    };
+    let channel = match channel {
+        Channel::Whatsapp => quote! { Whatsapp },
+        Channel::Sms => quote! { Sms },
+        Channel::Both => quote! { Both },
+    };
+    quote! {
+        let number = #number;
+        let ok = ::flowc_runtime::optouts::run(
+            &call.services,
+            ::flowc_runtime::optouts::Action::#action,
+            ::flowc_runtime::store::Channel::#channel,
+            &number,
+        )
+        .await?;
+    }
+}
+
+/// `Session::save` / `Session::restore` and `Step::ALL`, for bundles that wait.
+pub fn persistence(bundle: &Bundle) -> TokenStream {
+    if !has_waits(bundle) {
+        return quote! {};
+    }
+    let save_vars = bundle.variables.iter().map(|name| {
+        let field = var_field(name);
+        quote! { if let Some(v) = &self.#field { vars.insert(::std::string::String::from(#name), v.clone()); } }
+    });
+    let save_nodes = bundle.nodes.iter().map(|name| {
+        let field = node_field(name);
+        quote! { nodes.insert(::std::string::String::from(#name), self.#field.to_value()); }
+    });
+    let load_vars = bundle.variables.iter().map(|name| {
+        let field = var_field(name);
+        quote! { s.#field = vars.get(#name).cloned(); }
+    });
+    let load_nodes = bundle.nodes.iter().map(|name| {
+        let field = node_field(name);
+        quote! { if let Some(v) = nodes.get(#name) { s.#field = __lang::scope::NodeOutput::from_value(v); } }
+    });
+    let steps = bundle.flows.iter().enumerate().flat_map(|(fi, f)| {
+        f.steps.iter().map(move |st| {
+            step_variant(
+                bundle,
+                StepRef {
+                    flow: fi,
+                    step: st.number,
+                },
+            )
+        })
+    });
+    quote! {
+        impl Step {
+            /// Every step, in declaration order: a stored session names its step by index.
+            const ALL: &'static [Step] = &[#(Step::#steps),*];
+        }
+
+        impl Session {
+            /// The session's state for the store (§4.9): variables, node outputs, the step.
+            // A bundle without variables (or nodes) leaves its map empty.
+            #[allow(unused_mut)]
+            fn save(&self, at: Step) -> __lang::Value {
+                let mut vars = __lang::Map::new();
+                #(#save_vars)*
+                let mut nodes = __lang::Map::new();
+                #(#save_nodes)*
+                ::flowc_runtime::waits::state(::flowc_runtime::waits::index_value(at as usize), vars, nodes)
+            }
+
+            /// A session from a saved state, and the step it was at.
+            #[allow(unused_variables, unused_mut)]
+            fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
+                let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
+                let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
+                let mut s = Session::default();
+                #(#load_vars)*
+                #(#load_nodes)*
+                Some((s, at))
+            }
+        }
+    }
+}
+
+/// `async fn start(call, entry)`: a new session from `entry`, or a stored one resumed.
+pub fn start_fn(bundle: &Bundle) -> TokenStream {
+    let resume = if has_waits(bundle) {
+        quote! {
+            Some((state, wake)) => {
+                let Some((mut s, at)) = Session::restore(&state) else {
+                    return Err(::flowc_runtime::waits::unreadable_state());
+                };
+                s.wake = Some(wake);
+                run(call, at, s).await
+            }
+        }
+    } else {
+        // Without waits nothing is ever parked, so nothing is resumed.
+        quote! { Some(_) => Err(::flowc_runtime::waits::unreadable_state()), }
+    };
+    quote! {
+        /// Runs a session: from `entry`, or from where a stored one waited.
+        async fn start(mut call: ::flowc_runtime::Call, entry: Step) -> ::flowc_runtime::session::SessionResult {
+            match call.resume.take() {
+                None => run(call, entry, Session::default()).await,
+                #resume
+            }
+        }
+    }
+}
