@@ -10,18 +10,32 @@ struct Session {
     v_discount_pct: Option<__lang::Value>,
     /// `[[name]]`
     v_name: Option<__lang::Value>,
+    /// `[[amount:…]]`
+    n_amount: __lang::scope::NodeOutput,
     /// `[[cid:…]]`
     n_cid: __lang::scope::NodeOutput,
     /// `[[customer:…]]`
     n_customer: __lang::scope::NodeOutput,
+    /// `[[digest:…]]`
+    n_digest: __lang::scope::NodeOutput,
     /// `[[item_count:…]]`
     n_item_count: __lang::scope::NodeOutput,
+    /// `[[lines:…]]`
+    n_lines: __lang::scope::NodeOutput,
+    /// `[[notify:…]]`
+    n_notify: __lang::scope::NodeOutput,
+    /// `[[paid:…]]`
+    n_paid: __lang::scope::NodeOutput,
     /// `[[subtotal:…]]`
     n_subtotal: __lang::scope::NodeOutput,
     /// `[[summary:…]]`
     n_summary: __lang::scope::NodeOutput,
     /// `[[total:…]]`
     n_total: __lang::scope::NodeOutput,
+    /// `[[when:…]]`
+    n_when: __lang::scope::NodeOutput,
+    /// What woke a stored session, for the `wait_for_callback` it resumes at.
+    wake: Option<::flowc_runtime::store::Resume>,
 }
 /// Where a session is: a step of a flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,11 +93,103 @@ enum Step {
     F2OrderTriage_90,
     /// `order-triage` step 91
     F2OrderTriage_91,
+    /// `payment` step 1
+    F3Payment_1,
+    /// `payment` step 2
+    F3Payment_2,
+    /// `payment` step 3
+    F3Payment_3,
+    /// `payment` step 4
+    F3Payment_4,
+    /// `preferences` step 1
+    F4Preferences_1,
+    /// `preferences` step 2
+    F4Preferences_2,
+    /// `preferences` step 3
+    F4Preferences_3,
+    /// `preferences` step 4
+    F4Preferences_4,
+    /// `preferences` step 8
+    F4Preferences_8,
+    /// `preferences` step 9
+    F4Preferences_9,
+    /// `receipt` step 1
+    F5Receipt_1,
+    /// `receipt` step 2
+    F5Receipt_2,
+    /// `receipt` step 3
+    F5Receipt_3,
+    /// `receipt` step 4
+    F5Receipt_4,
+    /// `receipt` step 5
+    F5Receipt_5,
+    /// `receipt` step 6
+    F5Receipt_6,
+    /// `receipt` step 7
+    F5Receipt_7,
+    /// `receipt` step 8
+    F5Receipt_8,
+    /// `receipt` step 90
+    F5Receipt_90,
 }
 static RE_F0_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C[0-9]{6}$"));
 static RE_F2_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C(?P<digits>[0-9]{6})$"));
+static FMT_F5_2: ::std::sync::LazyLock<
+    (__lang::datefmt::InputFormat, __lang::datefmt::OutputFormat, __lang::datefmt::Zone),
+> = ::std::sync::LazyLock::new(|| (
+    __lang::datefmt::InputFormat::Iso8601,
+    __lang::datefmt::OutputFormat::Pattern(__lang::datefmt::DatePattern {
+        items: vec![
+            __lang::datefmt::Item::DayName(4u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(", ")),
+            __lang::datefmt::Item::DayInMonth(1u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(" ")),
+            __lang::datefmt::Item::Month(4u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(" ")),
+            __lang::datefmt::Item::Year(4u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(" at ")),
+            __lang::datefmt::Item::Hour0To23(2u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(":")),
+            __lang::datefmt::Item::Minute(2u8),
+            __lang::datefmt::Item::Literal(::std::string::String::from(" ")),
+            __lang::datefmt::Item::ZoneName(1u8)
+        ],
+    }),
+    ::flowc_runtime::compiled::zone("Africa/Johannesburg"),
+));
+static FMT_F5_3: ::std::sync::LazyLock<__lang::numfmt::NumberPattern> = ::std::sync::LazyLock::new(||
+__lang::numfmt::NumberPattern {
+    positive_prefix: ::std::string::String::from("R "),
+    positive_suffix: ::std::string::String::from(""),
+    negative_prefix: ::std::string::String::from("-R "),
+    negative_suffix: ::std::string::String::from(""),
+    min_integer_digits: 1usize,
+    max_integer_digits: usize::MAX,
+    min_fraction_digits: 2usize,
+    max_fraction_digits: 2usize,
+    grouping_size: 3usize,
+    percent: false,
+    decimal_always_shown: false,
+});
+static FMT_F5_4: ::std::sync::LazyLock<
+    (__lang::display_list::ListShape, __lang::display_list::ListOptions),
+> = ::std::sync::LazyLock::new(|| (
+    __lang::display_list::ListShape {
+        parts: vec![
+            __lang::display_list::ShapePart::Item { ends_list : true },
+            __lang::display_list::ShapePart::Text(::std::string::String::from(" × ")),
+            __lang::display_list::ShapePart::Item { ends_list : true }
+        ],
+    },
+    __lang::display_list::ListOptions {
+        separator: ::std::string::String::from(", "),
+        numbered: false,
+        index_separator: ::std::string::String::from(". "),
+        exclude: vec![::std::string::String::from("0 × FREEBIE")],
+    },
+));
 /// Integration `crm`.
 static INTEGRATION_0: ::std::sync::LazyLock<::flowc_runtime::outbound::node::Spec> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::outbound::node::Spec {
@@ -95,6 +201,139 @@ static INTEGRATION_0: ::std::sync::LazyLock<::flowc_runtime::outbound::node::Spe
     }),
     timeout: ::std::time::Duration::from_millis(3000),
 });
+impl Step {
+    /// Every step, in declaration order: a stored session names its step by index.
+    const ALL: &'static [Step] = &[
+        Step::F0CustomerLookup_1,
+        Step::F0CustomerLookup_2,
+        Step::F0CustomerLookup_3,
+        Step::F0CustomerLookup_4,
+        Step::F0CustomerLookup_90,
+        Step::F0CustomerLookup_91,
+        Step::F0CustomerLookup_92,
+        Step::F1Greeting_1,
+        Step::F1Greeting_2,
+        Step::F1Greeting_3,
+        Step::F1Greeting_4,
+        Step::F1Greeting_5,
+        Step::F1Greeting_9,
+        Step::F2OrderTriage_1,
+        Step::F2OrderTriage_2,
+        Step::F2OrderTriage_3,
+        Step::F2OrderTriage_4,
+        Step::F2OrderTriage_5,
+        Step::F2OrderTriage_6,
+        Step::F2OrderTriage_7,
+        Step::F2OrderTriage_8,
+        Step::F2OrderTriage_10,
+        Step::F2OrderTriage_11,
+        Step::F2OrderTriage_12,
+        Step::F2OrderTriage_90,
+        Step::F2OrderTriage_91,
+        Step::F3Payment_1,
+        Step::F3Payment_2,
+        Step::F3Payment_3,
+        Step::F3Payment_4,
+        Step::F4Preferences_1,
+        Step::F4Preferences_2,
+        Step::F4Preferences_3,
+        Step::F4Preferences_4,
+        Step::F4Preferences_8,
+        Step::F4Preferences_9,
+        Step::F5Receipt_1,
+        Step::F5Receipt_2,
+        Step::F5Receipt_3,
+        Step::F5Receipt_4,
+        Step::F5Receipt_5,
+        Step::F5Receipt_6,
+        Step::F5Receipt_7,
+        Step::F5Receipt_8,
+        Step::F5Receipt_90,
+    ];
+}
+impl Session {
+    /// The session's state for the store (§4.9): variables, node outputs, the step.
+    #[allow(unused_mut)]
+    fn save(&self, at: Step) -> __lang::Value {
+        let mut vars = __lang::Map::new();
+        if let Some(v) = &self.v_discount_pct {
+            vars.insert(::std::string::String::from("discount_pct"), v.clone());
+        }
+        if let Some(v) = &self.v_name {
+            vars.insert(::std::string::String::from("name"), v.clone());
+        }
+        let mut nodes = __lang::Map::new();
+        nodes.insert(::std::string::String::from("amount"), self.n_amount.to_value());
+        nodes.insert(::std::string::String::from("cid"), self.n_cid.to_value());
+        nodes
+            .insert(::std::string::String::from("customer"), self.n_customer.to_value());
+        nodes.insert(::std::string::String::from("digest"), self.n_digest.to_value());
+        nodes
+            .insert(
+                ::std::string::String::from("item_count"),
+                self.n_item_count.to_value(),
+            );
+        nodes.insert(::std::string::String::from("lines"), self.n_lines.to_value());
+        nodes.insert(::std::string::String::from("notify"), self.n_notify.to_value());
+        nodes.insert(::std::string::String::from("paid"), self.n_paid.to_value());
+        nodes
+            .insert(::std::string::String::from("subtotal"), self.n_subtotal.to_value());
+        nodes.insert(::std::string::String::from("summary"), self.n_summary.to_value());
+        nodes.insert(::std::string::String::from("total"), self.n_total.to_value());
+        nodes.insert(::std::string::String::from("when"), self.n_when.to_value());
+        ::flowc_runtime::waits::state(
+            ::flowc_runtime::waits::index_value(at as usize),
+            vars,
+            nodes,
+        )
+    }
+    /// A session from a saved state, and the step it was at.
+    #[allow(unused_variables, unused_mut)]
+    fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
+        let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
+        let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
+        let mut s = Session::default();
+        s.v_discount_pct = vars.get("discount_pct").cloned();
+        s.v_name = vars.get("name").cloned();
+        if let Some(v) = nodes.get("amount") {
+            s.n_amount = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("cid") {
+            s.n_cid = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("customer") {
+            s.n_customer = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("digest") {
+            s.n_digest = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("item_count") {
+            s.n_item_count = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("lines") {
+            s.n_lines = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("notify") {
+            s.n_notify = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("paid") {
+            s.n_paid = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("subtotal") {
+            s.n_subtotal = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("summary") {
+            s.n_summary = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("total") {
+            s.n_total = __lang::scope::NodeOutput::from_value(v);
+        }
+        if let Some(v) = nodes.get("when") {
+            s.n_when = __lang::scope::NodeOutput::from_value(v);
+        }
+        Some((s, at))
+    }
+}
 /// Runs a session: from `entry`, or from where a stored one waited.
 async fn start(
     mut call: ::flowc_runtime::Call,
@@ -102,7 +341,13 @@ async fn start(
 ) -> ::flowc_runtime::session::SessionResult {
     match call.resume.take() {
         None => run(call, entry, Session::default()).await,
-        Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+        Some((state, wake)) => {
+            let Some((mut s, at)) = Session::restore(&state) else {
+                return Err(::flowc_runtime::waits::unreadable_state());
+            };
+            s.wake = Some(wake);
+            run(call, at, s).await
+        }
     }
 }
 /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -720,6 +965,462 @@ async fn run(
                     ),
                 );
             }
+            Step::F3Payment_1 => Step::F3Payment_2,
+            Step::F3Payment_2 => {
+                let reference = {
+                    let mut out = ::std::string::String::with_capacity(20usize);
+                    out.push_str("pay-");
+                    if let Some(v) = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("order_id", None))
+                    {
+                        v.render_into(&mut out);
+                    }
+                    out
+                };
+                let wake = s.wake.take();
+                match ::flowc_runtime::waits::wait(&call, wake, reference, 20u64).await {
+                    ::flowc_runtime::waits::Waited::Callback(body) => {
+                        s.n_paid = __lang::scope::NodeOutput {
+                            result: body,
+                            ..Default::default()
+                        };
+                        Step::F3Payment_3
+                    }
+                    ::flowc_runtime::waits::Waited::No(message) => {
+                        s.n_paid = __lang::scope::NodeOutput {
+                            error: Some(__lang::Value::String(message)),
+                            ..Default::default()
+                        };
+                        Step::F3Payment_4
+                    }
+                    ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
+                        let state = s.save(Step::F3Payment_2);
+                        return Ok(
+                            ::flowc_runtime::session::Outcome::Parked(::flowc_runtime::session::Parked {
+                                reference,
+                                deadline,
+                                state,
+                            }),
+                        );
+                    }
+                }
+            }
+            Step::F3Payment_3 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("order_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("payment"),
+                                    s.n_paid.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F3Payment_4 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            408u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("order_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from("no payment arrived in time"),
+                                    ),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F4Preferences_1 => Step::F4Preferences_2,
+            Step::F4Preferences_2 => {
+                let input = __lang::nodes::fold_case(
+                    &{
+                        let mut out = ::std::string::String::with_capacity(16usize);
+                        if let Some(v) = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("action", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    },
+                );
+                if __lang::nodes::switch_matches_folded(&input, "stop") {
+                    Step::F4Preferences_3
+                } else if __lang::nodes::switch_matches_folded(&input, "start") {
+                    Step::F4Preferences_4
+                } else {
+                    Step::F4Preferences_9
+                }
+            }
+            Step::F4Preferences_3 => {
+                let number = {
+                    let mut out = ::std::string::String::with_capacity(16usize);
+                    if let Some(v) = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("phone", None))
+                    {
+                        v.render_into(&mut out);
+                    }
+                    out
+                };
+                let ok = ::flowc_runtime::optouts::run(
+                        &call.services,
+                        ::flowc_runtime::optouts::Action::Record,
+                        ::flowc_runtime::store::Channel::Both,
+                        &number,
+                    )
+                    .await?;
+                if ok { Step::F4Preferences_8 } else { Step::F4Preferences_9 }
+            }
+            Step::F4Preferences_4 => {
+                let number = {
+                    let mut out = ::std::string::String::with_capacity(16usize);
+                    if let Some(v) = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("phone", None))
+                    {
+                        v.render_into(&mut out);
+                    }
+                    out
+                };
+                let ok = ::flowc_runtime::optouts::run(
+                        &call.services,
+                        ::flowc_runtime::optouts::Action::Delete,
+                        ::flowc_runtime::store::Channel::Both,
+                        &number,
+                    )
+                    .await?;
+                let _ = ok;
+                Step::F4Preferences_8
+            }
+            Step::F4Preferences_8 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(3usize);
+                                m.insert(
+                                    ::std::string::String::from("phone"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("phone", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("action"),
+                                    __lang::Value::String(
+                                        __lang::func::lower(
+                                            &{
+                                                let mut out = ::std::string::String::with_capacity(16usize);
+                                                if let Some(v) = call
+                                                    .request
+                                                    .body
+                                                    .as_ref()
+                                                    .and_then(|v| v.segment("action", None))
+                                                {
+                                                    v.render_into(&mut out);
+                                                }
+                                                out
+                                            },
+                                        ),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("done"),
+                                    __lang::Value::Bool(true),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F4Preferences_9 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(1usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from(
+                                            "send {\"action\": \"stop\" | \"start\", \"phone\": \"+27…\"}",
+                                        ),
+                                    ),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F5Receipt_1 => Step::F5Receipt_2,
+            Step::F5Receipt_2 => {
+                let result = __lang::datefmt::format_date(
+                    Some(&__lang::Value::String(__lang::func::now())),
+                    &FMT_F5_2.0,
+                    &FMT_F5_2.1,
+                    &FMT_F5_2.2,
+                );
+                let ok = __lang::nodes::store_result(&mut s.n_when, result);
+                let _ = ok;
+                Step::F5Receipt_3
+            }
+            Step::F5Receipt_3 => {
+                let result = __lang::numfmt::format_number(
+                        call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("total", None)),
+                        &FMT_F5_3,
+                    )
+                    .map(__lang::Value::String);
+                let ok = __lang::nodes::store_result(&mut s.n_amount, result);
+                if ok { Step::F5Receipt_4 } else { Step::F5Receipt_90 }
+            }
+            Step::F5Receipt_4 => {
+                let rendered = __lang::display_list::render_list(
+                    &FMT_F5_4.0,
+                    &FMT_F5_4.1,
+                    &mut |i: usize, pos: Option<usize>| {
+                        let pos = pos.unwrap_or(0);
+                        match i {
+                            0usize => {
+                                call.request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("items", None))
+                                    .and_then(|v| v.position(pos))
+                                    .and_then(|v| v.segment("qty", None))
+                                    .cloned()
+                            }
+                            2usize => {
+                                call.request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("items", None))
+                                    .and_then(|v| v.position(pos))
+                                    .and_then(|v| v.segment("sku", None))
+                                    .cloned()
+                            }
+                            _ => None,
+                        }
+                    },
+                );
+                let ok = __lang::nodes::store_list(&mut s.n_lines, rendered);
+                let _ = ok;
+                Step::F5Receipt_5
+            }
+            Step::F5Receipt_5 => {
+                let ok = __lang::nodes::store_encrypt(
+                    &mut s.n_digest,
+                    __lang::crypto::Algorithm::Sha256,
+                    None,
+                    Some(
+                        &__lang::Value::String({
+                            let mut out = ::std::string::String::with_capacity(17usize);
+                            if let Some(v) = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("order_id", None))
+                            {
+                                v.render_into(&mut out);
+                            }
+                            out.push('|');
+                            if let Some(v) = s.n_amount.result.as_ref() {
+                                v.render_into(&mut out);
+                            }
+                            out
+                        }),
+                    ),
+                    __lang::crypto::Encoding::Hex,
+                );
+                let _ = ok;
+                Step::F5Receipt_6
+            }
+            Step::F5Receipt_6 => {
+                let number = {
+                    let mut out = ::std::string::String::with_capacity(16usize);
+                    if let Some(v) = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("phone", None))
+                    {
+                        v.render_into(&mut out);
+                    }
+                    out
+                };
+                let ok = ::flowc_runtime::optouts::run(
+                        &call.services,
+                        ::flowc_runtime::optouts::Action::Verify,
+                        ::flowc_runtime::store::Channel::Whatsapp,
+                        &number,
+                    )
+                    .await?;
+                if ok { Step::F5Receipt_8 } else { Step::F5Receipt_7 }
+            }
+            Step::F5Receipt_7 => {
+                let to: Option<::std::string::String> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("phone", None))
+                    .map(|v| v.render());
+                let message = ::flowc_runtime::outbound::TemplateMessage {
+                    to: to.as_deref(),
+                    template: "order_receipt",
+                    language: "en",
+                    parameters: vec![
+                        (::std::string::String::from("1"), { let mut out =
+                        ::std::string::String::with_capacity(16usize); if let Some(v) = s
+                        .n_amount.result.as_ref() { v.render_into(& mut out); } out }),
+                        (::std::string::String::from("2"), { let mut out =
+                        ::std::string::String::with_capacity(16usize); if let Some(v) = s
+                        .n_when.result.as_ref() { v.render_into(& mut out); } out })
+                    ],
+                    client_message_id: format!("{}{}", call.session.id, "-7"),
+                };
+                let (output, ok) = ::flowc_runtime::outbound::node::send_template(
+                        &call.services,
+                        message,
+                    )
+                    .await?;
+                s.n_notify = output;
+                let _ = ok;
+                Step::F5Receipt_8
+            }
+            Step::F5Receipt_8 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            200u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(8usize);
+                                m.insert(
+                                    ::std::string::String::from("order_id"),
+                                    call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("when"),
+                                    s.n_when.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("amount"),
+                                    s.n_amount.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("lines"),
+                                    s.n_lines.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("line_count"),
+                                    s.n_lines.count.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("digest"),
+                                    s.n_digest.result.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("whatsapp_message"),
+                                    s.n_notify.message_id.as_ref().cloned().unwrap_or_default(),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("whatsapp_note"),
+                                    __lang::func::default(
+                                        ::std::string::String::from("opted out"),
+                                        s.n_notify.error.as_ref().cloned(),
+                                    ),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
+            Step::F5Receipt_90 => {
+                return Ok(
+                    ::flowc_runtime::session::Outcome::Answered(
+                        ::flowc_runtime::Answer::json(
+                            422u16,
+                            vec![],
+                            &{
+                                let mut m = __lang::Map::with_capacity(2usize);
+                                m.insert(
+                                    ::std::string::String::from("error"),
+                                    __lang::Value::String(
+                                        ::std::string::String::from("`total` must be a number"),
+                                    ),
+                                );
+                                m.insert(
+                                    ::std::string::String::from("detail"),
+                                    s.n_amount.error.as_ref().cloned().unwrap_or_default(),
+                                );
+                                __lang::Value::Object(m)
+                            },
+                        ),
+                    ),
+                );
+            }
         };
     }
 }
@@ -824,18 +1525,33 @@ fn calc_f2_10(
         ],
     )
 }
-/// Route `customer-lookup`: `POST /dynamic/2665789d-0c79-4637-a501-d71144be0545`.
+/// Route `preferences`: `POST /dynamic/08a28b18-c79a-424d-a6a7-e06666ab09e5`.
 fn route_0(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+    call.session.flow = ::std::string::String::from("preferences");
+    Box::pin(start(call, Step::F4Preferences_1))
+}
+/// Route `customer-lookup`: `POST /dynamic/2665789d-0c79-4637-a501-d71144be0545`.
+fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("customer-lookup");
     Box::pin(start(call, Step::F0CustomerLookup_1))
 }
 /// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
-fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+fn route_2(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("greeting");
     Box::pin(start(call, Step::F1Greeting_1))
 }
+/// Route `receipt`: `POST /dynamic/db9d8d82-3671-48ee-ae71-d47a46048d8b`.
+fn route_3(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+    call.session.flow = ::std::string::String::from("receipt");
+    Box::pin(start(call, Step::F5Receipt_1))
+}
+/// Route `payment`: `POST /dynamic/f514e04e-dd34-47fc-bd7f-a4cee345d438`.
+fn route_4(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+    call.session.flow = ::std::string::String::from("payment");
+    Box::pin(start(call, Step::F3Payment_1))
+}
 /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
-fn route_2(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+fn route_5(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
     call.session.flow = ::std::string::String::from("order-triage");
     Box::pin(start(call, Step::F2OrderTriage_1))
 }
@@ -843,8 +1559,20 @@ fn route_2(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
 pub fn app() -> ::flowc_runtime::App {
     ::std::sync::LazyLock::force(&RE_F0_2);
     ::std::sync::LazyLock::force(&RE_F2_2);
+    ::std::sync::LazyLock::force(&FMT_F5_2);
+    ::std::sync::LazyLock::force(&FMT_F5_3);
+    ::std::sync::LazyLock::force(&FMT_F5_4);
     ::flowc_runtime::App {
         routes: vec![
+            (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("08a28b18-c79a-424d-a6a7-e06666ab09e5"), name :
+            ::std::string::String::from("preferences"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("e99317f31c4b9aa3d6341130a7aac1638a34467ab9e4930df65766b31287fa94")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("preferences:1"), },
+            ::std::sync::Arc::new(route_0) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("2665789d-0c79-4637-a501-d71144be0545"), name :
             ::std::string::String::from("customer-lookup"), method : "POST", allowed :
@@ -853,7 +1581,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("50c58aba2cda0357cadec9277aa35fb97f5bab906a2d6eb6a03035865ee35472")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("customer-lookup:1"), },
-            ::std::sync::Arc::new(route_0) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
             ::std::string::String::from("greeting"), method : "POST", allowed :
@@ -861,7 +1589,23 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_1)
+            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_2)
+            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("db9d8d82-3671-48ee-ae71-d47a46048d8b"), name :
+            ::std::string::String::from("receipt"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("a123a935d2cd83384ec9fbd251cf95495eefcdfa2c05f00f7c873898277a12b6")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("receipt:1"), }, ::std::sync::Arc::new(route_3)
+            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("f514e04e-dd34-47fc-bd7f-a4cee345d438"), name :
+            ::std::string::String::from("payment"), method : "POST", allowed :
+            vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
+            128u8)], token_sha256 :
+            vec![::std::string::String::from("745a5996d31f293f71db2ae076c23f90cf8ab76bb13821f157728ec421b7edfd")],
+            is_async : false, timeout_ms : 30000, entry :
+            ::std::string::String::from("payment:1"), }, ::std::sync::Arc::new(route_4)
             as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
             ::std::string::String::from("order-triage"), method : "POST", allowed :
@@ -870,11 +1614,11 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("order-triage:1"), },
-            ::std::sync::Arc::new(route_2) as ::flowc_runtime::FlowFn)
+            ::std::sync::Arc::new(route_5) as ::flowc_runtime::FlowFn)
         ],
         needs: ::flowc_runtime::Needs {
             keys: vec![],
-            store: false,
+            store: true,
             outbound: ::flowc_runtime::outbound::start::OutboundNeeds {
                 integrations: vec![
                     ::flowc_runtime::outbound::start::IntegrationNeed { name :
@@ -886,7 +1630,7 @@ pub fn app() -> ::flowc_runtime::App {
                     url : vec![::flowc_runtime::outbound::start::UrlShape::Env(0usize),
                     ::flowc_runtime::outbound::start::UrlShape::Value], }
                 ],
-                messaging: false,
+                messaging: true,
             },
         },
     }

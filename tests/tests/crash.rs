@@ -6,9 +6,11 @@
 //! tests/crash/bundle) as a child process, kills it with SIGKILL, starts it again on the
 //! same store, and watches a counting upstream that every session calls:
 //!
-//! * the `count` route calls the upstream once with `{"id": <session id>, "n": …}`: after a
-//!   kill and a restart, every acknowledged id arrives at least once and at most twice (a
-//!   session cut off mid-run runs again: at-least-once);
+//! * the `count` route calls the upstream's slow `/hit` with `{"id": <session id>, "n": …}`
+//!   and then `/done` with the same: after a kill and a restart, every acknowledged session
+//!   reaches `/done` — at least once and at most twice (a session cut off mid-run runs
+//!   again: at-least-once). Servers are killed while calls are under way, so `/done`, not
+//!   `/hit`, is what proves that a session ran after the crash;
 //! * the `wait` route parks on `wait_for_callback` (`timeout_s` 3) and then reports
 //!   `{"ref": …, "outcome": "callback" | "timeout"}`.
 //!
@@ -89,44 +91,48 @@ async fn acknowledge_n(ports: &[u16]) -> HashMap<String, String> {
     sent
 }
 
-/// Waits (≤ 20 s) until the upstream saw every acknowledged id, then checks each arrived
-/// once or twice with its own `n`.
+/// Waits (≤ 20 s) until every acknowledged session got past its call (`/done`), then
+/// checks that each made its call and finished once or twice (at-least-once: a session
+/// cut off mid-run runs again), always with its own `n`, and that nothing else ran.
 async fn expect_all_counted(upstream: &Upstream, sent: &HashMap<String, String>, log: &Log) {
-    let all_seen = || {
-        let ids = upstream.ids();
-        sent.keys().all(|id| ids.contains_key(id)).then_some(())
+    let all_done = || {
+        let done = upstream.ids("/done");
+        sent.keys().all(|id| done.contains_key(id)).then_some(())
     };
-    until(
-        "every acknowledged id at the upstream",
-        Duration::from_secs(20),
-        log,
-        all_seen,
-    )
-    .await;
-    // A moment for a second run of a session cut off mid-call to show up, if it will.
+    let what = "every acknowledged session to finish";
+    until(what, Duration::from_secs(20), log, all_done).await;
+    // A moment for a second run of a session cut off late to show up, if it will.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let ids = upstream.ids();
     let mut repeated = 0;
-    for (id, n) in sent {
-        let arrivals = &ids[id];
+    for path in ["/hit", "/done"] {
+        let ids = upstream.ids(path);
+        for (id, n) in sent {
+            let arrivals = ids.get(id).map_or(&[][..], Vec::as_slice);
+            let times = arrivals.len();
+            assert!(
+                (1..=2).contains(&times),
+                "{id} at {path} {times} times:\n{}",
+                log.text()
+            );
+            assert!(
+                arrivals.iter().all(|got| got == n),
+                "{id} sent n={n}, {path} saw {arrivals:?}"
+            );
+            repeated += times - 1;
+        }
+        let strangers: Vec<_> = ids.keys().filter(|id| !sent.contains_key(*id)).collect();
         assert!(
-            arrivals.len() <= 2,
-            "{id} ran {} times:\n{}",
-            arrivals.len(),
-            log.text()
+            strangers.is_empty(),
+            "ids nobody acknowledged at {path}: {strangers:?}"
         );
-        assert!(
-            arrivals.iter().all(|got| got == n),
-            "{id} sent n={n}, upstream saw {arrivals:?}"
-        );
-        repeated += arrivals.len() - 1;
     }
-    let strangers: Vec<_> = ids.keys().filter(|id| !sent.contains_key(*id)).collect();
-    assert!(
-        strangers.is_empty(),
-        "ids nobody acknowledged: {strangers:?}"
-    );
-    println!("{N} acknowledged, {repeated} ran twice");
+    println!("{N} acknowledged, all finished; {repeated} repeated calls");
+}
+
+/// Says how far the sessions had got when the server was killed.
+fn at_the_kill(upstream: &Upstream) {
+    let (called, finished) = (upstream.ids("/hit").len(), upstream.ids("/done").len());
+    println!("at the kill: {called} of {N} had made their call, {finished} had finished it");
 }
 
 /// Sends a wait request with a fresh reference and gives it time to park; nothing may have
@@ -195,10 +201,7 @@ async fn sqlite_kill_restart(backend: Backend) {
     let first = ServerProc::start("first", backend, &store, &upstream.url, &log).await;
     let sent = acknowledge_n(&[first.port]).await;
     first.sigkill();
-    println!(
-        "{} of {N} had reached the upstream at the kill",
-        upstream.ids().len()
-    );
+    at_the_kill(&upstream);
     let _second = ServerProc::start("second", backend, &store, &upstream.url, &log).await;
     expect_all_counted(&upstream, &sent, &log).await;
 }
@@ -261,13 +264,8 @@ async fn postgres_kill_one_of_two(backend: Backend) {
     let b = ServerProc::start("B", backend, &store, &upstream.url, &log).await;
     let sent = acknowledge_n(&[a.port, b.port]).await;
     a.sigkill();
-    println!(
-        "{} of {N} had reached the upstream at the kill",
-        upstream.ids().len()
-    );
+    at_the_kill(&upstream);
     expect_all_counted(&upstream, &sent, &log).await;
-    b.sigkill();
-    schema.drop_schema().await;
 }
 
 /// A session parked by instance A resumes on a callback sent to instance B: while A is up,
@@ -301,8 +299,6 @@ async fn postgres_callback_on_other_instance(backend: Backend) {
         &log,
     )
     .await;
-    b.sigkill();
-    schema.drop_schema().await;
 }
 
 #[test]

@@ -393,7 +393,11 @@ fn kind_name(kind: &StepKind) -> &'static str {
         StepKind::DisplayList { .. } => "display_list",
         StepKind::Encrypt { .. } => "encrypt",
         StepKind::WaitForCallback { .. } => "wait_for_callback",
-        StepKind::OptOut { .. } => "opt_out",
+        StepKind::OptOut { action, .. } => match action {
+            ir::OptOutAction::Record => "opt_out",
+            ir::OptOutAction::Verify => "verify_opt_out",
+            ir::OptOutAction::Delete => "delete_opt_out",
+        },
         StepKind::ApiIntegration { .. } => "api_integration",
         StepKind::SendTemplate { .. } => "send_template",
     }

@@ -28,7 +28,7 @@ const STARTUP: Duration = Duration::from_secs(20);
 
 /// The job lease PostgreSQL instances run with (`FLOWC_JOB_LEASE_MS`), so that jobs a killed
 /// instance held are taken again within seconds rather than after the default 30 s.
-const PG_LEASE_MS: &str = "2000";
+const PG_LEASE_MS: &str = "30000";
 
 /// Which backend `crash_server` serves the bundle with.
 #[derive(Debug, Clone, Copy)]
@@ -253,8 +253,8 @@ pub async fn callback(port: u16, reference: &str) -> u16 {
         .status
 }
 
-/// A fake upstream on 127.0.0.1 answering `200 {}` to `POST /hit` after a set delay, and
-/// keeping every body (recorded on arrival, before the delay).
+/// A fake upstream on 127.0.0.1: `POST /hit` answers `200 {}` after a set delay, `POST
+/// /done` at once; every body is kept with its path, recorded on arrival.
 #[derive(Debug)]
 pub struct Upstream {
     /// `http://127.0.0.1:PORT`, the value of `CRASH_UPSTREAM`.
@@ -263,17 +263,24 @@ pub struct Upstream {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// The bodies an upstream received, in order (JSON; `null` for anything else), and how
-/// long it waits before answering.
-#[derive(Debug, Clone, Default)]
-struct Seen(Arc<Mutex<Vec<Value>>>, Duration);
+/// The calls an upstream received, in order: the path and the body (JSON; `null` for
+/// anything else). And how long `/hit` waits before answering.
+#[derive(Debug, Clone)]
+struct Seen {
+    calls: Arc<Mutex<Vec<(&'static str, Value)>>>,
+    hit_delay: Duration,
+}
 
 impl Upstream {
-    /// Starts one on the current runtime, answering each call after `delay`.
-    pub async fn start(delay: Duration) -> Upstream {
-        let seen = Seen(Arc::default(), delay);
+    /// Starts one on the current runtime, answering each `/hit` after `hit_delay`.
+    pub async fn start(hit_delay: Duration) -> Upstream {
+        let seen = Seen {
+            calls: Arc::default(),
+            hit_delay,
+        };
         let app = axum::Router::new()
-            .route("/hit", axum::routing::post(record))
+            .route("/hit", axum::routing::post(hit))
+            .route("/done", axum::routing::post(done))
             .with_state(seen.clone());
         let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await {
             Ok(listener) => listener,
@@ -290,42 +297,40 @@ impl Upstream {
         }
     }
 
-    /// Every body so far.
-    pub fn bodies(&self) -> Vec<Value> {
-        self.seen
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// The bodies that arrived at `path`, in order.
+    fn bodies(&self, path: &str) -> Vec<Value> {
+        let calls = self.seen.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls
+            .iter()
+            .filter(|(p, _)| *p == path)
+            .map(|(_, body)| body.clone())
+            .collect()
     }
 
-    /// How often each `id` arrived, with the `n` of each arrival rendered.
-    pub fn ids(&self) -> HashMap<String, Vec<String>> {
+    /// The `id`s that arrived at `path` (`/hit`: a session made its call; `/done`: a
+    /// session got past it), each with the `n` of every arrival, rendered.
+    pub fn ids(&self, path: &str) -> HashMap<String, Vec<String>> {
         let mut ids: HashMap<String, Vec<String>> = HashMap::new();
-        for body in self.bodies() {
+        for body in self.bodies(path) {
             if let Some(Value::String(id)) = body.segment("id", None) {
-                let n = body
-                    .segment("n", None)
-                    .map(Value::render)
-                    .unwrap_or_default();
-                ids.entry(id.clone()).or_default().push(n);
+                let n = body.segment("n", None).map(Value::render);
+                ids.entry(id.clone())
+                    .or_default()
+                    .push(n.unwrap_or_default());
             }
         }
         ids
     }
 
-    /// The outcomes reported for a wait reference, in order.
+    /// The outcomes reported (at `/hit`) for a wait reference, in order.
     pub fn outcomes(&self, reference: &str) -> Vec<String> {
         let for_ref =
             |b: &Value| matches!(b.segment("ref", None), Some(Value::String(r)) if r == reference);
-        self.bodies()
+        let outcome = |b: &Value| b.segment("outcome", None).map(Value::render);
+        self.bodies("/hit")
             .iter()
             .filter(|b| for_ref(b))
-            .map(|b| {
-                b.segment("outcome", None)
-                    .map(Value::render)
-                    .unwrap_or_default()
-            })
+            .map(|b| outcome(b).unwrap_or_default())
             .collect()
     }
 }
@@ -336,14 +341,32 @@ impl Drop for Upstream {
     }
 }
 
-async fn record(
+/// The answer of both paths.
+type Reply = ([(&'static str, &'static str); 1], &'static str);
+
+async fn hit(
     axum::extract::State(seen): axum::extract::State<Seen>,
     body: axum::body::Bytes,
-) -> ([(&'static str, &'static str); 1], &'static str) {
-    let value = flowc_lang::json::parse(&String::from_utf8_lossy(&body)).unwrap_or(Value::Null);
-    seen.0.lock().unwrap_or_else(|e| e.into_inner()).push(value);
-    tokio::time::sleep(seen.1).await;
+) -> Reply {
+    seen.record("/hit", &body);
+    tokio::time::sleep(seen.hit_delay).await;
     ([("content-type", "application/json")], "{}")
+}
+
+async fn done(
+    axum::extract::State(seen): axum::extract::State<Seen>,
+    body: axum::body::Bytes,
+) -> Reply {
+    seen.record("/done", &body);
+    ([("content-type", "application/json")], "{}")
+}
+
+impl Seen {
+    fn record(&self, path: &'static str, body: &[u8]) {
+        let value = flowc_lang::json::parse(&String::from_utf8_lossy(body)).unwrap_or(Value::Null);
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        calls.push((path, value));
+    }
 }
 
 /// Polls `probe` every 50 ms until it gives `Some`, for at most `limit`; on timeout the
@@ -371,7 +394,7 @@ pub async fn until<T>(
 
 /// A test's own PostgreSQL schema: instances reach it through the URL's `search_path`
 /// option (the store's tables, and its `LISTEN` channel, follow the schema), so tests run
-/// in parallel on one database.
+/// in parallel on one database. Dropped with the value, when the test ends or fails.
 #[derive(Debug)]
 pub struct PgSchema {
     base: String,
@@ -397,10 +420,27 @@ impl PgSchema {
         let sep = if self.base.contains('?') { '&' } else { '?' };
         format!("{}{sep}options=-csearch_path%3D{}", self.base, self.name)
     }
+}
 
-    /// Drops the schema (after the test has killed its servers).
-    pub async fn drop_schema(self) {
-        admin(&self.base, &format!("DROP SCHEMA {} CASCADE", self.name)).await;
+// Also when the test fails: a schema left behind would only clutter the test database. The
+// test's servers are dropped (killed) first, as they were made after the schema.
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (base, sql) = (
+            self.base.clone(),
+            format!("DROP SCHEMA {} CASCADE", self.name),
+        );
+        // A runtime of its own on a thread of its own: this runs inside the test's runtime,
+        // where another one cannot be started.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(admin(&base, &sql));
+            }
+        });
+        let _ = dropped.join();
     }
 }
 
