@@ -288,49 +288,63 @@ impl Session {
         )
     }
     /// A session from a saved state, and the step it was at.
-    #[allow(unused_variables, unused_mut)]
+    #[allow(unused_variables)]
     fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
         let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
         let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
-        let mut s = Session::default();
-        s.v_discount_pct = vars.get("discount_pct").cloned();
-        s.v_name = vars.get("name").cloned();
-        if let Some(v) = nodes.get("amount") {
-            s.n_amount = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("cid") {
-            s.n_cid = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("customer") {
-            s.n_customer = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("digest") {
-            s.n_digest = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("item_count") {
-            s.n_item_count = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("lines") {
-            s.n_lines = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("notify") {
-            s.n_notify = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("paid") {
-            s.n_paid = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("subtotal") {
-            s.n_subtotal = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("summary") {
-            s.n_summary = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("total") {
-            s.n_total = __lang::scope::NodeOutput::from_value(v);
-        }
-        if let Some(v) = nodes.get("when") {
-            s.n_when = __lang::scope::NodeOutput::from_value(v);
-        }
+        let s = Session {
+            v_discount_pct: vars.get("discount_pct").cloned(),
+            v_name: vars.get("name").cloned(),
+            n_amount: nodes
+                .get("amount")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_cid: nodes
+                .get("cid")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_customer: nodes
+                .get("customer")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_digest: nodes
+                .get("digest")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_item_count: nodes
+                .get("item_count")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_lines: nodes
+                .get("lines")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_notify: nodes
+                .get("notify")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_paid: nodes
+                .get("paid")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_subtotal: nodes
+                .get("subtotal")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_summary: nodes
+                .get("summary")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_total: nodes
+                .get("total")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            n_when: nodes
+                .get("when")
+                .map(__lang::scope::NodeOutput::from_value)
+                .unwrap_or_default(),
+            ..Default::default()
+        };
         Some((s, at))
     }
 }

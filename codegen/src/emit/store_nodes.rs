@@ -110,11 +110,11 @@ pub fn persistence(bundle: &Bundle) -> TokenStream {
     });
     let load_vars = bundle.variables.iter().map(|name| {
         let field = var_field(name);
-        quote! { s.#field = vars.get(#name).cloned(); }
+        quote! { #field: vars.get(#name).cloned(), }
     });
     let load_nodes = bundle.nodes.iter().map(|name| {
         let field = node_field(name);
-        quote! { if let Some(v) = nodes.get(#name) { s.#field = __lang::scope::NodeOutput::from_value(v); } }
+        quote! { #field: nodes.get(#name).map(__lang::scope::NodeOutput::from_value).unwrap_or_default(), }
     });
     let steps = bundle.flows.iter().enumerate().flat_map(|(fi, f)| {
         f.steps.iter().map(move |st| {
@@ -146,13 +146,15 @@ pub fn persistence(bundle: &Bundle) -> TokenStream {
             }
 
             /// A session from a saved state, and the step it was at.
-            #[allow(unused_variables, unused_mut)]
+            #[allow(unused_variables)]
             fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
                 let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
                 let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
-                let mut s = Session::default();
-                #(#load_vars)*
-                #(#load_nodes)*
+                let s = Session {
+                    #(#load_vars)*
+                    #(#load_nodes)*
+                    ..Default::default()
+                };
                 Some((s, at))
             }
         }

@@ -28,7 +28,7 @@ const STARTUP: Duration = Duration::from_secs(20);
 
 /// The job lease PostgreSQL instances run with (`FLOWC_JOB_LEASE_MS`), so that jobs a killed
 /// instance held are taken again within seconds rather than after the default 30 s.
-const PG_LEASE_MS: &str = "30000";
+const PG_LEASE_MS: &str = "2000";
 
 /// Which backend `crash_server` serves the bundle with.
 #[derive(Debug, Clone, Copy)]
