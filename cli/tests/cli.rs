@@ -1,0 +1,158 @@
+//! The `flowc` command as a user runs it: exit codes and what it prints.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn flowc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowc"))
+        .args(args)
+        .current_dir(workspace())
+        .output()
+        .expect("flowc runs")
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A copy of the example bundle in a fresh folder, for commands that write or break it.
+fn bundle_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flowc-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    for entry in std::fs::read_dir(workspace().join("flows")).expect("flows/") {
+        let entry = entry.expect("an entry");
+        if !entry.path().is_file() {
+            continue;
+        }
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    dir
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+#[test]
+fn check_passes_the_example_and_lists_its_environment() {
+    let out = flowc(&["check", "flows"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let report = text(&out.stdout);
+    assert!(report.contains("0 error(s)"), "{report}");
+    assert!(report.contains("FLOWC_EXAMPLE_CRM_URL"), "{report}");
+}
+
+#[test]
+fn check_fails_a_broken_bundle_with_one_located_report() {
+    let dir = bundle_copy("broken");
+    let flow = dir.join("greeting.flow.json");
+    let broken = std::fs::read_to_string(&flow)
+        .expect("read")
+        .replace("\"next\": 5", "\"next\": 55");
+    std::fs::write(&flow, broken).expect("write");
+    let out = flowc(&["check", path_str(&dir)]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(report.contains("greeting.flow.json:"), "{report}");
+    assert!(
+        report.contains("(step 4): error: there is no step 55"),
+        "{report}"
+    );
+    let json = flowc(&["check", path_str(&dir), "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let parsed = flowc_lang::json::parse(&text(&json.stdout)).expect("JSON diagnostics");
+    assert!(
+        parsed.to_json().contains(r#""pointer":"/steps/3/next""#),
+        "{}",
+        parsed.to_json()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn route_add_writes_the_hash_of_the_token_it_prints_once() {
+    let dir = bundle_copy("route-add");
+    let out = flowc(&[
+        "route",
+        "add",
+        "--bundle",
+        path_str(&dir),
+        "--name",
+        "hello",
+        "--flow",
+        "greeting",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let token = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("token (shown once, store it now): "))
+        .expect("the token line");
+    assert_eq!(token.len(), 64, "256 bits as hex");
+    let routes = std::fs::read_to_string(dir.join("routes.json")).expect("routes.json");
+    let hash: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(routes.contains(&hash), "{routes}");
+    assert!(!routes.contains(token), "the token itself is never written");
+    assert!(flowc(&["check", path_str(&dir)]).status.success());
+    let again = flowc(&[
+        "route",
+        "add",
+        "--bundle",
+        path_str(&dir),
+        "--name",
+        "hello",
+        "--flow",
+        "greeting",
+    ]);
+    assert!(
+        !again.status.success(),
+        "a second route of the same name is refused"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_previews_a_session_with_its_trace() {
+    let body = std::env::temp_dir().join(format!("flowc-cli-body-{}.json", std::process::id()));
+    std::fs::write(&body, r#"{"name": " Ada "}"#).expect("write");
+    let out = flowc(&[
+        "run",
+        "flows",
+        "--route",
+        "greeting",
+        "--body",
+        path_str(&body),
+        "--trace",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("greeting:2  is_null  → no"), "{printed}");
+    assert!(printed.contains("HTTP 200"), "{printed}");
+    assert!(
+        printed.contains(r#"{"greeting":"Hello, Ada"}"#),
+        "{printed}"
+    );
+    let _ = std::fs::remove_file(body);
+}
+
+#[test]
+fn expand_prints_the_generated_module() {
+    let out = flowc(&["expand", "flows"]);
+    assert!(out.status.success());
+    let code = text(&out.stdout);
+    assert!(
+        code.starts_with("// @generated by flowc from flows. Do not edit."),
+        "{}",
+        &code[..80.min(code.len())]
+    );
+    assert!(code.contains("pub fn app()"));
+}
