@@ -1,18 +1,22 @@
 //! The three servers answer alike: the same status and the same body (the current time
-//! aside) for the benchmark's requests and for the flows' own error paths. Served in
-//! process over real sockets, without timing anything.
+//! and request ids aside) for the benchmark's requests and for the flows' own error paths;
+//! W5, which the limit does not serve, on flowc's two servers. Served in process over real
+//! sockets, with W3's upstream, without timing anything.
 
-use crate::backends::Server;
-use crate::load;
-use crate::verify;
-use crate::workloads::{Workload, W1, W2, W4};
+use crate::backends::{Served, Server, Setup};
+use crate::server::TempDir;
+use crate::workloads::{Workload, W1, W2, W3, W4, W5};
+use crate::{load, upstream, verify};
+use flowc_runtime::store::Store;
+use std::time::{Duration, Instant};
 
 /// How much of two answers must agree.
 #[derive(Clone, Copy, Debug)]
 enum Agree {
-    /// Status and body.
+    /// Status and body (request ids and the current time aside).
     Body,
-    /// Status and JSON shape (error bodies carry each answer's own request id).
+    /// Status and JSON shape: the limit words some error messages its own way (a JSON
+    /// syntax error is serde's message there).
     Shape,
 }
 
@@ -54,6 +58,21 @@ fn rows() -> Vec<(Workload, u16, Agree)> {
             Agree::Body,
         ),
         (Workload { token: "", ..W2 }, 401, Agree::Shape),
+        (W3, 200, Agree::Body),
+        (with(W3, r#"{"account":"B0002"}"#), 200, Agree::Body),
+        (with(W3, r#"{"account":"Z0001"}"#), 502, Agree::Body),
+        (with(W3, r#"{"account":"A12"}"#), 422, Agree::Body),
+        (with(W3, r#"{"account":"a1234"}"#), 422, Agree::Body),
+        (with(W3, "{}"), 422, Agree::Body),
+        (with(W3, ""), 422, Agree::Body),
+        (
+            Workload {
+                token: "bench-greeting-token",
+                ..W3
+            },
+            401,
+            Agree::Body,
+        ),
         (W4, 200, Agree::Body),
         (
             with(
@@ -99,36 +118,70 @@ fn rows() -> Vec<(Workload, u16, Agree)> {
             422,
             Agree::Body,
         ),
+        // Acknowledged whatever the body: the session runs afterwards.
+        (W5, 202, Agree::Body),
+        (with(W5, "{}"), 202, Agree::Body),
+        (with(W5, "{nope"), 400, Agree::Body),
+        (Workload { token: "", ..W5 }, 401, Agree::Body),
     ]
 }
 
-/// Serves `server` in this process on a free port.
-async fn start(server: Server) -> u16 {
-    let router = server.router().await.unwrap();
+/// A server served in this process on a free port, with what must live as long.
+struct Running {
+    server: Server,
+    port: u16,
+    store: Option<Store>,
+    _served: Served,
+    _data_dir: TempDir,
+}
+
+/// W3's upstream, in this process; its base URL.
+async fn start_upstream() -> String {
+    let (listener, url) = upstream::bind().await.unwrap();
+    tokio::spawn(upstream::serve(listener));
+    url
+}
+
+/// Serves `server` in this process on a free port, calling the upstream at `upstream`.
+async fn start(server: Server, upstream: &str) -> Running {
+    let data_dir = TempDir::fresh(&format!("agreement-{}", server.name())).unwrap();
+    let setup = Setup {
+        upstream: upstream.to_owned(),
+        data_dir: data_dir.path().to_owned(),
+    };
+    let served = server.start(&setup).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(flowc_runtime::serve::serve(
         listener,
-        router,
+        served.router.clone(),
         std::future::pending(),
     ));
-    port
+    Running {
+        server,
+        port,
+        store: served.store.clone(),
+        _served: served,
+        _data_dir: data_dir,
+    }
 }
 
 #[tokio::test]
 async fn servers_answer_alike() {
-    let mut ports = Vec::new();
+    let upstream = start_upstream().await;
+    let mut running = Vec::new();
     for server in Server::ALL {
-        ports.push((server, start(server).await));
+        running.push(start(server, &upstream).await);
     }
     for (i, (workload, status, agree)) in rows().into_iter().enumerate() {
         let mut first = None;
-        for (server, port) in &ports {
-            let reply = load::request_once(*port, &workload).await.unwrap();
+        let serving = running.iter().filter(|r| r.server.serves(&workload));
+        for r in serving {
+            let reply = load::request_once(r.port, &workload).await.unwrap();
             let row = format!(
                 "row {i} ({}) on {}: {}",
                 workload.key,
-                server.name(),
+                r.server.name(),
                 reply.body
             );
             assert_eq!(reply.status, status, "{row}");
@@ -141,5 +194,60 @@ async fn servers_answer_alike() {
                 Some(expected) => assert_eq!(&seen, expected, "{row}"),
             }
         }
+    }
+}
+
+/// The limit does not serve W5: its path is unknown there.
+#[tokio::test]
+async fn the_limit_has_no_async_route() {
+    let r = start(Server::Limit, "http://127.0.0.1:9").await;
+    let reply = load::request_once(r.port, &W5).await.unwrap();
+    assert_eq!(reply.status, 404, "{}", reply.body);
+}
+
+/// W5's acknowledged requests run in the background on flowc's servers: the greeting is
+/// recorded in the store, and the store committed (enqueue, claim, finish).
+#[tokio::test]
+async fn acknowledged_requests_run() {
+    let upstream = start_upstream().await;
+    for server in [Server::Compiled, Server::Interp] {
+        let r = start(server, &upstream).await;
+        let store = r.store.clone().unwrap();
+        let reply = load::request_once(r.port, &W5).await.unwrap();
+        assert_eq!(reply.status, 202, "{}: {}", server.name(), reply.body);
+        let id = request_id(&reply.body);
+        let answer = recorded_answer(&store, &id).await;
+        assert!(
+            answer.contains(r#"\"greeting\":\"Hello, Ada\""#),
+            "{}: {answer}",
+            server.name()
+        );
+        assert!(
+            store.commits() >= 2,
+            "{}: {}",
+            server.name(),
+            store.commits()
+        );
+    }
+}
+
+/// The `request_id` of a `202` body.
+fn request_id(body: &str) -> String {
+    let value = flowc_lang::json::parse(body).unwrap();
+    match value.segment("request_id", None) {
+        Some(flowc_lang::Value::String(id)) => id.clone(),
+        other => panic!("no request id in {body}: {other:?}"),
+    }
+}
+
+/// The answer a background session recorded, as JSON text; waits up to 10 s for it.
+async fn recorded_answer(store: &Store, id: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(answer) = store.answer(id).await.unwrap() {
+            return answer.to_json();
+        }
+        assert!(Instant::now() < deadline, "job {id} did not finish");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -1,6 +1,8 @@
-//! The limit: W1, W2 and W4 written by hand with axum + tokio, the way a Rust engineer
-//! would write these endpoints without flowc — typed `serde` structs for the parts of the
-//! body each endpoint reads, `rust_decimal` for money, `regex` for the patterns.
+//! The limit: W1 to W4 written by hand with axum + tokio, the way a Rust engineer would
+//! write these endpoints without flowc — typed `serde` structs for the parts of the body
+//! each endpoint reads, `rust_decimal` for money, `regex` for the patterns, one pooled
+//! `reqwest` client for W3's upstream. W5 (an asynchronous route) has no counterpart here:
+//! a hand-written server with a durable queue would be a different program to write.
 //!
 //! It keeps the same HTTP contract as flowc's router, so both do the same work per request:
 //! caller address (403), bearer token as SHA-256 compared in constant time (401), method
@@ -9,11 +11,12 @@
 //! for the flows' own error paths. Bodies of another shape than the flows expect (a number
 //! where a string goes) get 400 here, where the flows would read them leniently.
 
+mod account;
 mod num;
 mod order;
 mod profile;
 
-use crate::workloads::{Workload, W1, W2, W4};
+use crate::workloads::{Workload, W1, W2, W3, W4};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -31,26 +34,33 @@ use subtle::ConstantTimeEq;
 /// The largest accepted body, as flowc's default `--max-body`.
 const MAX_BODY: usize = 1 << 20;
 
-/// The hand-written server's router (serve it with connect info).
-pub fn router() -> Router {
+/// The hand-written server's router (serve it with connect info); W3 calls the upstream
+/// at `upstream` (`http://127.0.0.1:PORT`).
+pub fn router(upstream: &str) -> Result<Router, String> {
     let app = Arc::new(Limit {
         greeting: Route::new(&W1),
         order: Route::new(&W2),
+        account: Route::new(&W3),
         profile: Route::new(&W4),
+        upstream: account::Upstream::new(upstream)?,
     });
-    Router::new()
+    Ok(Router::new()
         .route(&W1.path(), any(greeting))
         .route(&W2.path(), any(order))
+        .route(&W3.path(), any(account))
         .route(&W4.path(), any(profile))
         .fallback(not_found)
-        .with_state(app)
+        .with_state(app))
 }
 
 /// What each endpoint checks requests against, prepared at start.
 struct Limit {
     greeting: Route,
     order: Route,
+    account: Route,
     profile: Route,
+    /// W3's upstream and its pooled client.
+    upstream: account::Upstream,
 }
 
 /// One endpoint's credentials and callers.
@@ -100,6 +110,22 @@ async fn order(
     respond(handle(&app.order, req, order::triage).await)
 }
 
+/// `POST /dynamic/<W3>`: the account's status from the upstream.
+async fn account(
+    State(app): State<Arc<Limit>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req: Req = (ConnectInfo(peer), method, headers, body);
+    let outcome = match checked(&app.account, req).await {
+        Ok(input) => Ok(account::lookup(&app.upstream, input).await),
+        Err(e) => Err(e),
+    };
+    respond(outcome)
+}
+
 /// `POST /dynamic/<W4>`: profile scoring.
 async fn profile(
     State(app): State<Arc<Limit>>,
@@ -125,9 +151,21 @@ async fn not_found() -> Response {
 /// (`None` for an empty body).
 async fn handle<T: DeserializeOwned>(
     route: &Route,
-    (ConnectInfo(peer), method, headers, body): Req,
+    req: Req,
     logic: impl FnOnce(Option<T>) -> Result<Vec<u8>, &'static str>,
 ) -> Outcome {
+    let input = checked(route, req).await?;
+    match logic(input) {
+        Ok(json) => Ok((StatusCode::OK, json)),
+        Err(message) => Ok((StatusCode::UNPROCESSABLE_ENTITY, error_json(message))),
+    }
+}
+
+/// The checks in flowc's order; the typed body (`None` for an empty body) once they pass.
+async fn checked<T: DeserializeOwned>(
+    route: &Route,
+    (ConnectInfo(peer), method, headers, body): Req,
+) -> Result<Option<T>, ApiError> {
     if !route.allowed.contains(&peer.ip().to_canonical()) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -141,11 +179,7 @@ async fn handle<T: DeserializeOwned>(
     if method != Method::POST {
         return Err(ApiError::method_not_allowed());
     }
-    let input = read_json(&headers, body).await?;
-    match logic(input) {
-        Ok(json) => Ok((StatusCode::OK, json)),
-        Err(message) => Ok((StatusCode::UNPROCESSABLE_ENTITY, error_json(message))),
-    }
+    read_json(&headers, body).await
 }
 
 /// `Authorization: Bearer <token>` whose SHA-256 equals the route's, compared in

@@ -6,7 +6,8 @@
 //! (no HTTP) and the generator on a large synthetic bundle. See `BENCHMARKS.md`.
 //!
 //! Each server runs as a child process of this one (`flowc-bench serve …`, hidden), pinned
-//! to core 0; the load generator runs here, pinned to core 1.
+//! to core 0, with its store in a fresh temporary folder; the load generator runs here,
+//! pinned to core 1, and so does W3's local upstream, on a thread of its own.
 #![deny(missing_docs)]
 
 mod affinity;
@@ -19,9 +20,11 @@ mod limit;
 mod load;
 mod micro;
 mod procfs;
+mod queue;
 mod report;
 mod server;
 mod stats;
+mod upstream;
 mod verify;
 mod workloads;
 
@@ -51,7 +54,7 @@ struct Cli {
     /// Only these parts (repeatable); all by default.
     #[arg(long, value_enum)]
     only: Vec<Part>,
-    /// Only these workloads (`w1,w2,w4`); all by default.
+    /// Only these workloads (`w1,w3,w5`); all by default.
     #[arg(long, value_delimiter = ',')]
     workloads: Vec<String>,
     /// Only these servers; all by default.
@@ -78,6 +81,9 @@ enum Command {
         /// 0 for any free port; the bound address is printed.
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// The store's folder (the bundle has an asynchronous route).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
     },
 }
 
@@ -95,7 +101,11 @@ enum Part {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Serve { server, port }) => server::serve_child(server, port),
+        Some(Command::Serve {
+            server,
+            port,
+            data_dir,
+        }) => server::serve_child(server, port, data_dir),
         None => bench(&cli),
     };
     match result {
@@ -132,11 +142,16 @@ fn bench(cli: &Cli) -> Result<(), String> {
         );
         // Pinned before the servers start: they inherit this core, then move to theirs.
         affinity::pin_current_thread(affinity::LOAD_CORE);
+        let upstream = upstream::start_thread(affinity::LOAD_CORE)?;
+        eprintln!(
+            "· W3's upstream at {upstream} (its own thread, core {})",
+            affinity::LOAD_CORE
+        );
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the load generator's runtime: {e}"))?;
-        let results = http_bench::run_all(&runtime, &plan, &workloads, &servers);
+        let results = http_bench::run_all(&runtime, &plan, &workloads, &servers, &upstream);
         print!("{}", report::http_tables(&results));
         print!("{}", report::verification(&results));
         print!("{}", report::ratios(&results));

@@ -1,8 +1,9 @@
 //! One session's execution alone, without HTTP: the route's [`FlowFn`] called directly
-//! with a prepared [`Call`], compiled vs interpreter.
+//! with a prepared [`Call`], compiled vs interpreter. Only the workloads that compute
+//! alone ([`Kind::Compute`]): W3's session waits on its upstream, and W5's is W1's.
 
 use crate::backends;
-use crate::workloads::Workload;
+use crate::workloads::{Kind, Workload};
 use flowc_lang::scope::{RequestData, SessionData};
 use flowc_runtime::session::Outcome;
 use flowc_runtime::{Call, Config, FlowFn, Services};
@@ -24,12 +25,14 @@ pub struct MicroResult {
     pub clone_ns: f64,
 }
 
-/// Measures every workload for about `time` per backend (median of three slices).
+/// Measures every workload that computes alone for about `time` per backend (median of
+/// three slices); the others are left out.
 pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult>, String> {
     let compiled = backends::compiled_routes();
     let interp = backends::interp_routes()?;
     workloads
         .iter()
+        .filter(|w| w.kind == Kind::Compute)
         .map(|w| {
             let call = prepared_call(w)?;
             let find = |routes: &[_]| {

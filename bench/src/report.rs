@@ -21,18 +21,24 @@ pub fn machine() -> String {
     format!("{model}, {cores} logical cores")
 }
 
-/// One table per workload: each server's figures.
+/// One table per workload: each server's figures; for an asynchronous workload, a note, a
+/// row saying the limit has no counterpart, and what the store did.
 pub fn http_tables(results: &[Measured]) -> String {
     let mut out = String::new();
     for key in workload_keys(results) {
         let rows: Vec<&Measured> = results.iter().filter(|m| m.workload.key == key).collect();
-        let title = rows.first().map_or("", |m| m.workload.title);
-        let _ = writeln!(out, "\n#### {} — {title}\n", key.to_uppercase());
+        let Some(workload) = rows.first().map(|m| m.workload) else {
+            continue;
+        };
+        let _ = writeln!(out, "\n#### {} — {}\n", key.to_uppercase(), workload.title);
+        if !workload.limit_serves() {
+            out.push_str(ASYNC_NOTE);
+        }
         out.push_str(
             "| server | req/s | p50 µs | p99 µs | errors | peak RSS MiB | CPU µs/req | server core busy |\n",
         );
         out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for m in rows {
+        for m in &rows {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {}% |",
@@ -46,6 +52,36 @@ pub fn http_tables(results: &[Measured]) -> String {
                 num(m.busy_pct, 0),
             );
         }
+        if !workload.limit_serves() {
+            out.push_str("| limit | n/a | n/a | n/a | n/a | n/a | n/a | n/a |\n");
+            out.push_str(&store_table(&rows));
+        }
+    }
+    out
+}
+
+/// What the req/s of an asynchronous workload means.
+const ASYNC_NOTE: &str = "req/s: acknowledged requests (`202`, each committed to the \
+     SQLite store first) per second. CPU µs/req: everything the server did in the window \
+     (acknowledging, the background sessions, the store's writes) per acknowledgement. \
+     The limit has no durable queue, so no counterpart.\n\n";
+
+/// The store's figures of an asynchronous workload, per acknowledged request.
+fn store_table(rows: &[&Measured]) -> String {
+    let mut out = String::from(
+        "\n| server | store commits per ack | sessions finished per ack | acknowledged, not finished at the end |\n\
+         |---|---:|---:|---:|\n",
+    );
+    for m in rows {
+        let Some(store) = m.store else { continue };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            m.server.name(),
+            num(store.commits_per_ack, 3),
+            num(store.finished_per_ack, 2),
+            num(store.pending_at_end, 0),
+        );
     }
     out
 }

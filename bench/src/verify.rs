@@ -1,10 +1,12 @@
 //! Whether the servers answer alike: the same status, the same JSON shape, and the same
-//! body once the fields that differ by nature (the current time) are set aside.
+//! body once the fields that differ by nature (the current time, the request id) are set
+//! aside.
 
 use flowc_lang::Value;
 
-/// Keys whose values differ between any two answers: `[[now]]`.
-const VOLATILE_KEYS: &[&str] = &["priced_at"];
+/// Keys whose values differ between any two answers: `[[now]]`, and the request id of a
+/// `202` or an error body.
+const VOLATILE_KEYS: &[&str] = &["priced_at", "request_id"];
 
 /// The shape of a JSON text: keys in order and value types (`{greeting:s}`); the text
 /// itself when it is not JSON.
@@ -102,5 +104,12 @@ mod tests {
         let b = comparable(r#"{"total":1,"priced_at":"2026-11-25T17:26:42.123Z"}"#);
         assert_eq!(a, b);
         assert_ne!(a, comparable(r#"{"total":2,"priced_at":"x"}"#));
+        let accepted =
+            |id: &str| comparable(&format!(r#"{{"status":"accepted","request_id":"{id}"}}"#));
+        assert_eq!(
+            accepted("5b0c4a8e-0000-4000-8000-000000000001"),
+            accepted("9e1d7f00-0000-4000-8000-000000000002")
+        );
+        assert_eq!(accepted("x"), r#"{"status":"accepted","request_id":"…"}"#);
     }
 }

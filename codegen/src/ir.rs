@@ -11,7 +11,9 @@ use flowc_lang::pattern::Pattern;
 use flowc_lang::template::{Template, ValueTemplate};
 
 mod outbound;
+mod reads;
 pub use outbound::{Integration, IntegrationValue, Piece, DEFAULT_INTEGRATION_TIMEOUT_MS};
+pub use reads::headers_read;
 
 /// A whole bundle.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,6 +17,8 @@ pub mod lower;
 pub mod model;
 pub mod source;
 pub mod validate;
+#[cfg(test)]
+mod zz_probe;
 
 #[cfg(feature = "emit")]
 pub mod emit;
@@ -37,13 +39,18 @@ pub struct Checked {
 /// Runs parse → validate → lower on an in-memory bundle.
 pub fn check(source: &BundleSource) -> Checked {
     let mut diags = Diagnostics::default();
+    let t0 = std::time::Instant::now();
     let model = model::parse(source, &mut diags);
+    let t1 = std::time::Instant::now();
     validate::validate(&model, &mut diags);
+    let t2 = std::time::Instant::now();
     let ir = if diags.has_errors() {
         None
     } else {
         Some(lower::lower(&model, &mut diags))
     };
+    let t3 = std::time::Instant::now();
+    if std::env::var_os("ZZ_T").is_some() { eprintln!("ZZ parse {:?} validate {:?} lower {:?}", t1-t0, t2-t1, t3-t2); }
     diags.sort();
     let ir = if diags.has_errors() { None } else { ir };
     Checked {
@@ -67,5 +74,14 @@ pub fn check_dir(dir: &std::path::Path) -> Checked {
 /// included). The same IR always gives byte-identical text.
 #[cfg(feature = "emit")]
 pub fn generate(ir: &ir::Bundle) -> String {
-    emit::format_file(&emit::bundle_tokens(ir), &ir.origin)
+    let t0 = std::time::Instant::now();
+    let r = emit::format_bundle(ir);
+    if std::env::var_os("ZZ_T").is_some() { eprintln!("ZZ generate {:?}", t0.elapsed()); }
+    if std::env::var_os("ZZ_CMP").is_some() {
+        let old = emit::format_file(&emit::bundle_tokens(ir), &ir.origin);
+        eprintln!("ZZ compare: same={} new={} old={}", old == r, r.len(), old.len());
+        std::fs::write("/tmp/probe/big_new.rs", &r).ok();
+        std::fs::write("/tmp/probe/big_old.rs", &old).ok();
+    }
+    r
 }

@@ -10,13 +10,15 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir;
 use crate::model::schema::NodeType;
 use crate::model::{
-    regex_group, Bundle, Fields, Flow, Route, Step, Target, Visibility, ROUTES_FILE,
+    regex_group, Bundle, Fields, Flow, Index, Route, Step, Target, Visibility, ROUTES_FILE,
 };
 use flowc_lang::calc::Expr;
 use flowc_lang::net;
 use flowc_lang::path::Path;
+use flowc_lang::pattern::Pattern;
 use flowc_lang::template::{NodePart, Ref, Template, ValueTemplate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod outbound;
 
@@ -36,10 +38,14 @@ pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
         .enumerate()
         .map(|(ir, model)| (*model, ir))
         .collect();
+    let index = Index::new(bundle);
     let lowerer = Lowerer {
         bundle,
         ir_index,
-        visibility: Visibility::new(bundle),
+        visibility: Visibility::indexed(bundle, &index),
+        regexes: OnceCell::new(),
+        keys: keys(bundle),
+        index,
     };
     let flows = order
         .iter()
@@ -57,7 +63,7 @@ pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
         routes,
         variables: variables(bundle),
         nodes: nodes(bundle),
-        keys: keys(bundle),
+        keys: lowerer.keys,
         integrations: lower_integrations(bundle, diags),
     }
 }
@@ -115,6 +121,27 @@ struct Lowerer<'a> {
     /// Model flow index → IR flow index.
     ir_index: BTreeMap<usize, usize>,
     visibility: Visibility,
+    /// Flows by id, for routes and cross-flow targets.
+    index: Index<'a>,
+    /// Per model flow: regex node name → its translated patterns, in step order, made on
+    /// the first `[[node:x]]` to resolve (§13 rule 13). Translating a pattern for every
+    /// reference, after a scan of every visible step, was quadratic; bundles without such
+    /// references translate nothing here.
+    regexes: OnceCell<Vec<HashMap<&'a str, Vec<Pattern>>>>,
+    /// The key slots, sorted; an `encrypt` step's key is its position here.
+    keys: Vec<ir::KeySlot>,
+}
+
+/// The usable patterns of `flow`'s regex nodes, by node name, in step order.
+fn regexes_by_name(flow: &Flow) -> HashMap<&str, Vec<Pattern>> {
+    let mut map: HashMap<&str, Vec<Pattern>> = HashMap::new();
+    for step in &flow.steps {
+        let Some(name) = step.name() else { continue };
+        if let Some(Ok(pattern)) = step.regex_pattern() {
+            map.entry(name).or_default().push(pattern);
+        }
+    }
+    map
 }
 
 /// An internal error: validation should have caught what makes lowering fail.
@@ -182,7 +209,7 @@ impl Lowerer<'_> {
 
     fn try_route(&self, route: &Route) -> Option<ir::Route> {
         let f = &route.fields;
-        let flow = self.bundle.flow_index(f.text("flow")?)?;
+        let flow = self.index.flow_index(f.text("flow")?)?;
         let step = f
             .uint("step")
             .or_else(|| self.bundle.flows[flow].start()?.number)?;
@@ -220,11 +247,11 @@ impl Lowerer<'_> {
     fn resolve_part(&self, flow: usize, node: &str, path: &Path) -> NodePart {
         let visible = self.visibility.of(flow);
         let flows = std::iter::once(flow).chain(visible.iter().copied().filter(|f| *f != flow));
-        let steps = flows.flat_map(|f| &self.bundle.flows[f].steps);
-        let regexes = steps.filter(|s| s.kind == Some(NodeType::Regex) && s.name() == Some(node));
-        let group = regexes
-            .filter_map(|s| s.regex_pattern()?.ok())
-            .find_map(|p| regex_group(&p, path));
+        let regexes = self
+            .regexes
+            .get_or_init(|| self.bundle.flows.iter().map(regexes_by_name).collect());
+        let patterns = flows.filter_map(|f| regexes.get(f)?.get(node));
+        let group = patterns.flatten().find_map(|p| regex_group(p, path));
         group.map_or_else(|| NodePart::Result(path.clone()), NodePart::Group)
     }
 
@@ -254,7 +281,7 @@ impl Lowerer<'_> {
             }),
             Some(Target::Flow { flow: id, step }) => {
                 let f = self
-                    .bundle
+                    .index
                     .flow_index(id)
                     .and_then(|i| self.ir_index.get(&i));
                 f.map(|f| ir::StepRef {
@@ -425,7 +452,7 @@ impl StepLowerer<'_, '_> {
             Some(e) => flowc_lang::crypto::Encoding::parse(e)?,
             None => flowc_lang::crypto::Encoding::default(),
         };
-        let key = key_slot(step).map(|slot| keys(self.lowerer.bundle).binary_search(&slot));
+        let key = key_slot(step).map(|slot| self.lowerer.keys.binary_search(&slot));
         let key = match key {
             Some(Ok(index)) => Some(index),
             Some(Err(_)) => return None,

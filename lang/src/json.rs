@@ -6,6 +6,9 @@ use crate::value::{Map, Value};
 use std::fmt;
 
 mod reader;
+mod write;
+
+pub use write::{write_escaped, write_rendered, write_string};
 
 /// A syntax error with its 1-based line and column (columns count characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,41 +103,6 @@ impl Spanned {
             _ => None,
         }
     }
-}
-
-/// Appends `s` as a JSON string literal: `"` and `\` escaped, control characters as `\n`,
-/// `\t`, ... or `\u00XX`, everything else (non-ASCII included) as is.
-pub fn write_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(s.len() + 2);
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // Escaped bytes are ASCII, so `run..i` always lies on character boundaries.
-        out.push_str(&s[run..i]);
-        run = i + 1;
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push_str(short);
-        }
-    }
-    out.push_str(&s[run..]);
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -164,6 +164,7 @@ mod tests {
             is_async: false,
             timeout_ms: 1000,
             entry: entry.to_owned(),
+            headers_read: Vec::new(),
         }
     }
 

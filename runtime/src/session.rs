@@ -20,6 +20,13 @@ impl Answer {
     pub fn json(status: u16, headers: Vec<(String, String)>, body: &flowc_lang::Value) -> Answer {
         let mut text = String::with_capacity(64);
         body.write_json(&mut text);
+        Answer::json_text(status, headers, text)
+    }
+
+    /// A JSON answer whose body is already JSON text (`Content-Type: application/json`):
+    /// generated code writes an `api_end` body straight into one string, without a
+    /// [`flowc_lang::Value`] tree to build and walk.
+    pub fn json_text(status: u16, headers: Vec<(String, String)>, text: String) -> Answer {
         Answer {
             status,
             headers,

@@ -435,35 +435,37 @@ async fn run(
             Step::F0CustomerLookup_4 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(3usize);
-                                m.insert(
-                                    ::std::string::String::from("customer"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("customer", None))
-                                        .and_then(|v| v.segment("id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    77usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("name"),
-                                    s
-                                        .n_customer
-                                        .result
-                                        .as_ref()
-                                        .and_then(|v| v.segment("name", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("tier"),
-                                    __lang::func::default(
+                                json.push_str("{\"customer\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("customer", None))
+                                    .and_then(|v| v.segment("id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"name\":");
+                                match s
+                                    .n_customer
+                                    .result
+                                    .as_ref()
+                                    .and_then(|v| v.segment("name", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"tier\":");
+                                __lang::Value::write_json(
+                                    &__lang::func::default(
                                         ::std::string::String::from("standard"),
                                         s
                                             .n_customer
@@ -472,8 +474,10 @@ async fn run(
                                             .and_then(|v| v.segment("tier", None))
                                             .cloned(),
                                     ),
+                                    &mut json,
                                 );
-                                __lang::Value::Object(m)
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -482,29 +486,28 @@ async fn run(
             Step::F0CustomerLookup_90 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from("invalid customer id"),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    62usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("customer_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("customer", None))
-                                        .and_then(|v| v.segment("id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"invalid customer id\",\"customer_id\":",
                                 );
-                                __lang::Value::Object(m)
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("customer", None))
+                                    .and_then(|v| v.segment("id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -513,29 +516,28 @@ async fn run(
             Step::F0CustomerLookup_91 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             404u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from("unknown customer"),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    59usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("customer_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("customer", None))
-                                        .and_then(|v| v.segment("id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"unknown customer\",\"customer_id\":",
                                 );
-                                __lang::Value::Object(m)
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("customer", None))
+                                    .and_then(|v| v.segment("id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -544,33 +546,27 @@ async fn run(
             Step::F0CustomerLookup_92 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             502u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(3usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from(
-                                            "the CRM did not answer as expected",
-                                        ),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    102usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("crm_status"),
-                                    s
-                                        .n_customer
-                                        .status_code
-                                        .as_ref()
-                                        .cloned()
-                                        .unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"the CRM did not answer as expected\",\"crm_status\":",
                                 );
-                                m.insert(
-                                    ::std::string::String::from("detail"),
-                                    s.n_customer.error.as_ref().cloned().unwrap_or_default(),
-                                );
-                                __lang::Value::Object(m)
+                                match s.n_customer.status_code.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"detail\":");
+                                match s.n_customer.error.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -641,23 +637,19 @@ async fn run(
             Step::F1Greeting_5 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(1usize);
-                                m.insert(
-                                    ::std::string::String::from("greeting"),
-                                    __lang::Value::String({
-                                        let mut out = ::std::string::String::with_capacity(23usize);
-                                        out.push_str("Hello, ");
-                                        if let Some(v) = s.v_name.as_ref() {
-                                            v.render_into(&mut out);
-                                        }
-                                        out
-                                    }),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    38usize,
                                 );
-                                __lang::Value::Object(m)
+                                json.push_str("{\"greeting\":\"Hello, ");
+                                if let Some(v) = s.v_name.as_ref() {
+                                    __lang::json::write_rendered(v, &mut json);
+                                }
+                                json.push_str("\"}");
+                                json
                             },
                         ),
                     ),
@@ -666,21 +658,12 @@ async fn run(
             Step::F1Greeting_9 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(1usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from(
-                                            "a non-empty `name` is required",
-                                        ),
-                                    ),
-                                );
-                                __lang::Value::Object(m)
-                            },
+                            ::std::string::String::from(
+                                "{\"error\":\"a non-empty `name` is required\"}",
+                            ),
                         ),
                     ),
                 );
@@ -845,29 +828,31 @@ async fn run(
             Step::F2OrderTriage_12 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![
                                 (::std::string::String::from("x-flow"), { let mut out =
                                 ::std::string::String::with_capacity(16usize); out
                                 .push_str("order-triage"); out })
                             ],
-                            &{
-                                let mut m = __lang::Map::with_capacity(7usize);
-                                m.insert(
-                                    ::std::string::String::from("customer"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("customer", None))
-                                        .and_then(|v| v.segment("id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    188usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("tier"),
-                                    __lang::func::default(
+                                json.push_str("{\"customer\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("customer", None))
+                                    .and_then(|v| v.segment("id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"tier\":");
+                                __lang::Value::write_json(
+                                    &__lang::func::default(
                                         ::std::string::String::from("standard"),
                                         Some(
                                             __lang::Value::String(
@@ -889,34 +874,40 @@ async fn run(
                                             ),
                                         ),
                                     ),
+                                    &mut json,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("items"),
-                                    s.n_item_count.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("subtotal"),
-                                    s.n_subtotal.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("discount_pct"),
-                                    s.v_discount_pct.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("total"),
-                                    s.n_total.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("lines"),
-                                    s
-                                        .n_summary
-                                        .result
-                                        .as_ref()
-                                        .and_then(|v| v.segment("lines", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
-                                );
-                                __lang::Value::Object(m)
+                                json.push_str(",\"items\":");
+                                match s.n_item_count.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"subtotal\":");
+                                match s.n_subtotal.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"discount_pct\":");
+                                match s.v_discount_pct.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"total\":");
+                                match s.n_total.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"lines\":");
+                                match s
+                                    .n_summary
+                                    .result
+                                    .as_ref()
+                                    .and_then(|v| v.segment("lines", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -925,29 +916,28 @@ async fn run(
             Step::F2OrderTriage_90 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from("invalid customer id"),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    62usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("customer_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("customer", None))
-                                        .and_then(|v| v.segment("id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"invalid customer id\",\"customer_id\":",
                                 );
-                                __lang::Value::Object(m)
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("customer", None))
+                                    .and_then(|v| v.segment("id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -956,24 +946,22 @@ async fn run(
             Step::F2OrderTriage_91 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from(
-                                            "every item needs a numeric qty and price",
-                                        ),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    78usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("detail"),
-                                    s.n_subtotal.error.as_ref().cloned().unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"every item needs a numeric qty and price\",\"detail\":",
                                 );
-                                __lang::Value::Object(m)
+                                match s.n_subtotal.error.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -1025,26 +1013,30 @@ async fn run(
             Step::F3Payment_3 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("order_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("order_id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    56usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("payment"),
-                                    s.n_paid.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                __lang::Value::Object(m)
+                                json.push_str("{\"order_id\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("order_id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"payment\":");
+                                match s.n_paid.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -1053,28 +1045,25 @@ async fn run(
             Step::F3Payment_4 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             408u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("order_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("order_id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    66usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from("no payment arrived in time"),
-                                    ),
-                                );
-                                __lang::Value::Object(m)
+                                json.push_str("{\"order_id\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("order_id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"error\":\"no payment arrived in time\"}");
+                                json
                             },
                         ),
                     ),
@@ -1152,45 +1141,43 @@ async fn run(
             Step::F4Preferences_8 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(3usize);
-                                m.insert(
-                                    ::std::string::String::from("phone"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("phone", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    64usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("action"),
-                                    __lang::Value::String(
-                                        __lang::func::lower(
-                                            &{
-                                                let mut out = ::std::string::String::with_capacity(16usize);
-                                                if let Some(v) = call
-                                                    .request
-                                                    .body
-                                                    .as_ref()
-                                                    .and_then(|v| v.segment("action", None))
-                                                {
-                                                    v.render_into(&mut out);
-                                                }
-                                                out
-                                            },
-                                        ),
+                                json.push_str("{\"phone\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("phone", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"action\":");
+                                __lang::json::write_string(
+                                    &__lang::func::lower(
+                                        &{
+                                            let mut out = ::std::string::String::with_capacity(16usize);
+                                            if let Some(v) = call
+                                                .request
+                                                .body
+                                                .as_ref()
+                                                .and_then(|v| v.segment("action", None))
+                                            {
+                                                v.render_into(&mut out);
+                                            }
+                                            out
+                                        },
                                     ),
+                                    &mut json,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("done"),
-                                    __lang::Value::Bool(true),
-                                );
-                                __lang::Value::Object(m)
+                                json.push_str(",\"done\":true}");
+                                json
                             },
                         ),
                     ),
@@ -1199,21 +1186,12 @@ async fn run(
             Step::F4Preferences_9 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(1usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from(
-                                            "send {\"action\": \"stop\" | \"start\", \"phone\": \"+27…\"}",
-                                        ),
-                                    ),
-                                );
-                                __lang::Value::Object(m)
-                            },
+                            ::std::string::String::from(
+                                "{\"error\":\"send {\\\"action\\\": \\\"stop\\\" | \\\"start\\\", \\\"phone\\\": \\\"+27…\\\"}\"}",
+                            ),
                         ),
                     ),
                 );
@@ -1359,53 +1337,63 @@ async fn run(
             Step::F5Receipt_8 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             200u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(8usize);
-                                m.insert(
-                                    ::std::string::String::from("order_id"),
-                                    call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("order_id", None))
-                                        .cloned()
-                                        .unwrap_or_default(),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    229usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("when"),
-                                    s.n_when.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("amount"),
-                                    s.n_amount.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("lines"),
-                                    s.n_lines.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("line_count"),
-                                    s.n_lines.count.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("digest"),
-                                    s.n_digest.result.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("whatsapp_message"),
-                                    s.n_notify.message_id.as_ref().cloned().unwrap_or_default(),
-                                );
-                                m.insert(
-                                    ::std::string::String::from("whatsapp_note"),
-                                    __lang::func::default(
+                                json.push_str("{\"order_id\":");
+                                match call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("order_id", None))
+                                {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"when\":");
+                                match s.n_when.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"amount\":");
+                                match s.n_amount.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"lines\":");
+                                match s.n_lines.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"line_count\":");
+                                match s.n_lines.count.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"digest\":");
+                                match s.n_digest.result.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"whatsapp_message\":");
+                                match s.n_notify.message_id.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push_str(",\"whatsapp_note\":");
+                                __lang::Value::write_json(
+                                    &__lang::func::default(
                                         ::std::string::String::from("opted out"),
                                         s.n_notify.error.as_ref().cloned(),
                                     ),
+                                    &mut json,
                                 );
-                                __lang::Value::Object(m)
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -1414,22 +1402,22 @@ async fn run(
             Step::F5Receipt_90 => {
                 return Ok(
                     ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json(
+                        ::flowc_runtime::Answer::json_text(
                             422u16,
                             vec![],
-                            &{
-                                let mut m = __lang::Map::with_capacity(2usize);
-                                m.insert(
-                                    ::std::string::String::from("error"),
-                                    __lang::Value::String(
-                                        ::std::string::String::from("`total` must be a number"),
-                                    ),
+                            {
+                                let mut json = ::std::string::String::with_capacity(
+                                    62usize,
                                 );
-                                m.insert(
-                                    ::std::string::String::from("detail"),
-                                    s.n_amount.error.as_ref().cloned().unwrap_or_default(),
+                                json.push_str(
+                                    "{\"error\":\"`total` must be a number\",\"detail\":",
                                 );
-                                __lang::Value::Object(m)
+                                match s.n_amount.error.as_ref() {
+                                    Some(v) => v.write_json(&mut json),
+                                    None => json.push_str("null"),
+                                }
+                                json.push('}');
+                                json
                             },
                         ),
                     ),
@@ -1585,7 +1573,7 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("e99317f31c4b9aa3d6341130a7aac1638a34467ab9e4930df65766b31287fa94")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("preferences:1"), },
+            ::std::string::String::from("preferences:1"), headers_read : vec![], },
             ::std::sync::Arc::new(route_0) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("2665789d-0c79-4637-a501-d71144be0545"), name :
@@ -1594,7 +1582,7 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("50c58aba2cda0357cadec9277aa35fb97f5bab906a2d6eb6a03035865ee35472")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("customer-lookup:1"), },
+            ::std::string::String::from("customer-lookup:1"), headers_read : vec![], },
             ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
@@ -1603,31 +1591,34 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("greeting:1"), }, ::std::sync::Arc::new(route_2)
-            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("greeting:1"), headers_read : vec![], },
+            ::std::sync::Arc::new(route_2) as ::flowc_runtime::FlowFn),
+            (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("db9d8d82-3671-48ee-ae71-d47a46048d8b"), name :
             ::std::string::String::from("receipt"), method : "POST", allowed :
             vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
             128u8)], token_sha256 :
             vec![::std::string::String::from("a123a935d2cd83384ec9fbd251cf95495eefcdfa2c05f00f7c873898277a12b6")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("receipt:1"), }, ::std::sync::Arc::new(route_3)
-            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("receipt:1"), headers_read : vec![], },
+            ::std::sync::Arc::new(route_3) as ::flowc_runtime::FlowFn),
+            (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("f514e04e-dd34-47fc-bd7f-a4cee345d438"), name :
             ::std::string::String::from("payment"), method : "POST", allowed :
             vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
             128u8)], token_sha256 :
             vec![::std::string::String::from("745a5996d31f293f71db2ae076c23f90cf8ab76bb13821f157728ec421b7edfd")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("payment:1"), }, ::std::sync::Arc::new(route_4)
-            as ::flowc_runtime::FlowFn), (::flowc_runtime::RouteSpec { id :
+            ::std::string::String::from("payment:1"), headers_read : vec![], },
+            ::std::sync::Arc::new(route_4) as ::flowc_runtime::FlowFn),
+            (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
             ::std::string::String::from("order-triage"), method : "POST", allowed :
             vec![__lang::net::IpNet::v4(2130706433, 32u8), __lang::net::IpNet::v6(1,
             128u8)], token_sha256 :
             vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("order-triage:1"), },
+            ::std::string::String::from("order-triage:1"), headers_read : vec![], },
             ::std::sync::Arc::new(route_5) as ::flowc_runtime::FlowFn)
         ],
         needs: ::flowc_runtime::Needs {

@@ -348,7 +348,7 @@ fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
 }
 
 /// A `bool` expression: every `#` reference in the value template is present at `pos`.
-fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
+pub(super) fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
     let mut checks = Vec::new();
     let mut ptr = String::new();
     vt.visit_templates(&mut ptr, &mut |_, t| {

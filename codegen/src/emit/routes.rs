@@ -15,8 +15,9 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, r)| entry_fn(bundle, i, r));
+    let headers_read = crate::ir::headers_read(bundle);
     let specs = bundle.routes.iter().enumerate().map(|(i, r)| {
-        let spec = route_spec(bundle, r);
+        let spec = route_spec(bundle, r, &headers_read);
         let f = route_fn(i);
         quote! { (#spec, ::std::sync::Arc::new(#f) as ::flowc_runtime::FlowFn) }
     });
@@ -125,7 +126,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     }
 }
 
-fn route_spec(bundle: &Bundle, r: &Route) -> TokenStream {
+fn route_spec(bundle: &Bundle, r: &Route, headers_read: &[String]) -> TokenStream {
     let (id, name, method) = (&r.id, &r.name, r.method.as_str());
     let allowed = r.allowed.iter().map(ip_net);
     let hashes = r.token_sha256.iter();
@@ -141,6 +142,7 @@ fn route_spec(bundle: &Bundle, r: &Route) -> TokenStream {
             is_async: #is_async,
             timeout_ms: #timeout,
             entry: ::std::string::String::from(#entry),
+            headers_read: vec![#(::std::string::String::from(#headers_read)),*],
         }
     }
 }

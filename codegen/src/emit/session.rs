@@ -8,6 +8,7 @@ use super::steps::arm;
 use crate::ir::{Bundle, StepKind, StepRef};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::ops::Range;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
 /// are `NodeOutput`. No map of names is consulted at run time.
@@ -60,11 +61,27 @@ pub fn step_enum(bundle: &Bundle) -> TokenStream {
 /// `async fn run(call, at)`: the step loop. Every executed step spends the budget, which
 /// also enforces the route's deadline.
 pub fn run_fn(bundle: &Bundle) -> TokenStream {
-    let arms = bundle
+    run_fn_with(bundle, 0..step_count(bundle))
+}
+
+/// How many steps the bundle has: one `match` arm of `run` each.
+pub fn step_count(bundle: &Bundle) -> usize {
+    bundle.flows.iter().map(|f| f.steps.len()).sum()
+}
+
+/// [`run_fn`] with only the arms of the steps at `positions` (counted in bundle order:
+/// flows, then their steps). The rest of the function is the same, so the module can be
+/// formatted in pieces that are joined afterwards (see `super::pieces`).
+pub fn run_fn_with(bundle: &Bundle, positions: Range<usize>) -> TokenStream {
+    let steps = bundle
         .flows
         .iter()
         .enumerate()
-        .flat_map(|(fi, flow)| flow.steps.iter().map(move |step| arm(bundle, fi, step)));
+        .flat_map(|(fi, flow)| flow.steps.iter().map(move |step| (fi, step)));
+    let arms = steps
+        .skip(positions.start)
+        .take(positions.len())
+        .map(|(fi, step)| arm(bundle, fi, step));
     quote! {
         /// Runs a session from `at` until an `api_end` answers, an asynchronous session
         /// parks at a wait, or an error ends it.

@@ -229,10 +229,15 @@ impl StepCtx<'_> {
         let headers = quote! { vec![#(#headers),*] };
         let answer = match body {
             EndBody::Empty => quote! { ::flowc_runtime::Answer::empty(#status, #headers) },
-            EndBody::Json(vt) => {
-                let v = value(vt, &self.env);
-                quote! { ::flowc_runtime::Answer::json(#status, #headers, &#v) }
-            }
+            EndBody::Json(vt) => match super::json_out::body(vt, &self.env) {
+                Some(text) => {
+                    quote! { ::flowc_runtime::Answer::json_text(#status, #headers, #text) }
+                }
+                None => {
+                    let v = value(vt, &self.env);
+                    quote! { ::flowc_runtime::Answer::json(#status, #headers, &#v) }
+                }
+            },
             EndBody::Text {
                 template,
                 content_type,

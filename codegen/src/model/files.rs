@@ -10,6 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::validate::hint::did_you_mean;
 use flowc_lang::json::{self, Spanned, SpannedNode};
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 /// Reads one `*.flow.json`.
 pub(super) fn flow_file(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Flow> {
@@ -168,7 +169,7 @@ fn check_type(r: &mut Reader, step: &Step, type_name: Option<&str>) {
 fn parse_json(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spanned> {
     match json::parse_spanned(text) {
         Ok(root) => {
-            report_duplicate_keys(file, &root, &Loc::of(String::new(), &root), None, diags);
+            report_duplicate_keys(file, &root, &mut String::new(), None, diags);
             Some(root)
         }
         Err(e) => {
@@ -182,11 +183,13 @@ fn parse_json(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Spanned
 }
 
 /// A key written twice is almost always a mistake that JSON readers hide (the last one
-/// wins silently), so it is an error at the later one.
+/// wins silently), so it is an error at the later one. `pointer` is where `v` stands; it
+/// grows and shrinks back as the walk goes, so no location is made unless one is reported
+/// (a location per JSON value was most of this walk's cost).
 fn report_duplicate_keys(
     file: &str,
     v: &Spanned,
-    loc: &Loc,
+    pointer: &mut String,
     step: Option<u64>,
     diags: &mut Diagnostics,
 ) {
@@ -194,25 +197,77 @@ fn report_duplicate_keys(
         SpannedNode::Object(members) => {
             let mut seen = BTreeSet::new();
             for (key, member) in members {
-                let at = loc.key(key, member);
+                let len = pointer.len();
+                push_key(pointer, key);
                 if !seen.insert(key.as_str()) {
                     let msg = format!("duplicate key `{key}` (the last one would count)");
-                    diags.push(at.error(file, step, msg));
+                    diags.push(Loc::of(pointer.clone(), member).error(file, step, msg));
                 }
-                report_duplicate_keys(file, member, &at, step, diags);
+                report_duplicate_keys(file, member, pointer, step, diags);
+                pointer.truncate(len);
             }
         }
         SpannedNode::Array(items) => {
+            // Inside a flow's `steps`, diagnostics name the step.
+            let in_steps = pointer == "/steps";
             for (i, item) in items.iter().enumerate() {
-                // Inside a flow's `steps`, diagnostics name the step.
-                let step = if loc.pointer == "/steps" {
+                let step = if in_steps {
                     item.get("step").and_then(uint)
                 } else {
                     step
                 };
-                report_duplicate_keys(file, item, &loc.key(&i.to_string(), item), step, diags);
+                let len = pointer.len();
+                // An index needs no escaping; writing it in place saves a string per item.
+                let _ = write!(pointer, "/{i}");
+                report_duplicate_keys(file, item, pointer, step, diags);
+                pointer.truncate(len);
             }
         }
         _ => {}
+    }
+}
+
+/// Appends `/key` to a JSON pointer, escaped (RFC 6901) only when it has to be.
+fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&super::escape_pointer(key));
+    } else {
+        pointer.push_str(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The duplicate keys of `text` as `pointer line:column step`, one per line.
+    fn check(text: &str, expected: &[&str]) {
+        let mut diags = Diagnostics::default();
+        parse_json("f.flow.json", text, &mut diags);
+        let found: Vec<String> = diags
+            .items()
+            .iter()
+            .map(|d| format!("{} {}:{} {:?}", d.pointer, d.line, d.column, d.step))
+            .collect();
+        assert_eq!(found, expected, "{text}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_located() {
+        check(r#"{"a": 1, "b": {"c": [1, {"d": 2}]}}"#, &[]);
+        check(r#"{"a": 1, "a": 2}"#, &["/a 1:15 None"]);
+        check(
+            r#"{"x": [{"y": 1}, {"y": 1, "y": 2}]}"#,
+            &["/x/1/y 1:32 None"],
+        );
+        check(
+            r#"{"a/b~": {"k": 1, "k": 2}}"#,
+            &["/a~1b~0/k 1:24 None"],
+        );
+        check(
+            r#"{"steps": [{"step": 4, "body": {"q": [{"z": 1, "z": 1}]}}]}"#,
+            &["/steps/0/body/q/0/z 1:53 Some(4)"],
+        );
     }
 }

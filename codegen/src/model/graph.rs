@@ -4,7 +4,8 @@
 //! so a flow may read what any flow that can trigger it, directly or through others, wrote
 //! (§13 rule 36).
 
-use super::{Bundle, Target};
+use super::index::Index;
+use super::{Bundle, Step, Target};
 use std::collections::BTreeSet;
 
 /// For each flow (by index in [`Bundle::flows`]), the flows whose writes it may read:
@@ -17,11 +18,14 @@ pub struct Visibility {
 impl Visibility {
     /// Computes the visibility of every flow of `bundle`.
     pub fn new(bundle: &Bundle) -> Visibility {
-        let triggers: Vec<BTreeSet<usize>> = (0..bundle.flows.len())
-            .map(|i| bundle.triggers(i))
-            .collect();
+        Visibility::indexed(bundle, &Index::new(bundle))
+    }
+
+    /// As [`Visibility::new`], with the bundle's index already built.
+    pub(crate) fn indexed(bundle: &Bundle, index: &Index) -> Visibility {
+        let callers = callers(bundle, index);
         let visible = (0..bundle.flows.len())
-            .map(|i| ancestors(&triggers, i))
+            .map(|i| ancestors(&callers, i))
             .collect();
         Visibility { visible }
     }
@@ -33,14 +37,31 @@ impl Visibility {
     }
 }
 
+/// For each flow, the flows whose targets trigger it: the trigger graph reversed once, so
+/// finding a flow's ancestors walks only them instead of scanning every flow per step.
+fn callers(bundle: &Bundle, index: &Index) -> Vec<BTreeSet<usize>> {
+    let mut callers = vec![BTreeSet::new(); bundle.flows.len()];
+    for (from, flow) in bundle.flows.iter().enumerate() {
+        for site in flow.steps.iter().flat_map(Step::targets) {
+            let Target::Flow { flow: id, .. } = site.target else {
+                continue;
+            };
+            if let Some(set) = index.flow_index(id).and_then(|to| callers.get_mut(to)) {
+                set.insert(from);
+            }
+        }
+    }
+    callers
+}
+
 /// `target` and every flow from which a chain of triggers leads to it.
-fn ancestors(triggers: &[BTreeSet<usize>], target: usize) -> BTreeSet<usize> {
+fn ancestors(callers: &[BTreeSet<usize>], target: usize) -> BTreeSet<usize> {
     let mut seen = BTreeSet::from([target]);
     let mut todo = vec![target];
     while let Some(current) = todo.pop() {
-        for (from, to) in triggers.iter().enumerate() {
-            if to.contains(&current) && seen.insert(from) {
-                todo.push(from);
+        for from in callers.get(current).into_iter().flatten() {
+            if seen.insert(*from) {
+                todo.push(*from);
             }
         }
     }

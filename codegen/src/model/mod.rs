@@ -10,12 +10,14 @@
 mod fields;
 mod files;
 mod graph;
+mod index;
 pub(crate) mod read;
 pub mod schema;
 mod sites;
 
 pub use fields::{Field, FieldValue, Fields};
 pub use graph::Visibility;
+pub(crate) use index::Index;
 pub use sites::{TargetSite, TemplateSite};
 
 use crate::diag::{Diagnostic, Diagnostics};

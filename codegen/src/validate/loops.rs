@@ -60,7 +60,7 @@ fn reachable_graph(ctx: &Ctx, entry: Node) -> Graph {
     };
     let mut todo = VecDeque::from([entry]);
     while let Some((f, n)) = todo.pop_front() {
-        let Some(step) = ctx.bundle.flows[f].step(n) else {
+        let Some(step) = ctx.index.step(f, n) else {
             continue;
         };
         if graph.next.contains_key(&(f, n)) {
@@ -72,10 +72,10 @@ fn reachable_graph(ctx: &Ctx, entry: Node) -> Graph {
                 let to = match site.target {
                     Target::Step(m) => Some((f, *m)),
                     Target::Flow { flow: id, step: m } => {
-                        ctx.bundle.flow_index(id).map(|g| (g, *m))
+                        ctx.index.flow_index(id).map(|g| (g, *m))
                     }
                 };
-                next.extend(to.filter(|(g, m)| ctx.bundle.flows[*g].step(*m).is_some()));
+                next.extend(to.filter(|(g, m)| ctx.index.step(*g, *m).is_some()));
             }
         }
         todo.extend(next.iter().copied());
@@ -94,8 +94,8 @@ fn can_finish(ctx: &Ctx, graph: &Graph) -> BTreeSet<Node> {
         }
     }
     let is_end = |(f, n): &Node| {
-        ctx.bundle.flows[*f]
-            .step(*n)
+        ctx.index
+            .step(*f, *n)
             .is_some_and(|s| s.kind == Some(NodeType::ApiEnd))
     };
     let mut finishing: BTreeSet<Node> = graph.order.iter().copied().filter(is_end).collect();

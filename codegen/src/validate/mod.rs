@@ -18,7 +18,7 @@ mod structure;
 mod targets;
 
 use crate::diag::Diagnostics;
-use crate::model::{Bundle, Flow, Step, Visibility};
+use crate::model::{Bundle, Flow, Index, Step, Visibility};
 
 /// Runs every check.
 pub fn validate(bundle: &Bundle, diags: &mut Diagnostics) {
@@ -55,13 +55,17 @@ pub(crate) struct Ctx<'a> {
     pub bundle: &'a Bundle,
     /// Which flows each flow may read from.
     pub visibility: Visibility,
+    /// Flows by id and steps by number: checks look them up for every target and route.
+    pub index: Index<'a>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(bundle: &'a Bundle) -> Ctx<'a> {
+        let index = Index::new(bundle);
         Ctx {
             bundle,
-            visibility: Visibility::new(bundle),
+            visibility: Visibility::indexed(bundle, &index),
+            index,
         }
     }
 

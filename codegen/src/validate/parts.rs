@@ -4,18 +4,27 @@ use super::hint::did_you_mean;
 use crate::model::schema::NodeType;
 use crate::model::{regex_group, Step};
 use flowc_lang::path::Seg;
+use flowc_lang::pattern::Pattern;
 use flowc_lang::template::NodePart;
 
 /// A message and an optional hint.
 type Problem = (String, Option<String>);
 
-/// Whether the result node `step` produces `part`; if not, why.
-pub(super) fn produces(step: &Step, part: &NodePart) -> Result<(), Problem> {
+/// Whether the result node `step` produces `part`; if not, why. `pattern` is the step's
+/// translated pattern when it is a regex whose pattern translates (the caller keeps it, so
+/// a regex read from many places is translated once).
+pub(super) fn produces(
+    step: &Step,
+    pattern: Option<&Pattern>,
+    part: &NodePart,
+) -> Result<(), Problem> {
     let Some(kind) = step.kind else { return Ok(()) };
     use NodeType::*;
     let ok = match (kind, part) {
         (_, NodePart::Result(path)) if path.segs.is_empty() => true,
-        (Regex, NodePart::Group(_) | NodePart::Other(_)) => return regex_part(step, part),
+        (Regex, NodePart::Group(_) | NodePart::Other(_)) => {
+            return regex_part(step, pattern, part)
+        }
         (
             Remap | ApiIntegration | SendTemplate | WaitForCallback,
             NodePart::Result(_) | NodePart::Other(_),
@@ -49,15 +58,15 @@ pub(super) fn produces(step: &Step, part: &NodePart) -> Result<(), Problem> {
 
 /// A regex's parts are its match and its groups; a group the pattern does not have is
 /// an error (§13 rule 20). A pattern that does not translate was reported already.
-fn regex_part(step: &Step, part: &NodePart) -> Result<(), Problem> {
-    let Some(Ok(pattern)) = step.regex_pattern() else {
+fn regex_part(step: &Step, pattern: Option<&Pattern>, part: &NodePart) -> Result<(), Problem> {
+    let Some(pattern) = pattern else {
         return Ok(());
     };
     let name = step.name().unwrap_or("?");
     let count = pattern.group_count;
     match part {
         NodePart::Group(i) if *i <= count => Ok(()),
-        NodePart::Other(path) if regex_group(&pattern, path).is_some() => Ok(()),
+        NodePart::Other(path) if regex_group(pattern, path).is_some() => Ok(()),
         NodePart::Group(i) => Err((
             format!("the regex `{name}` has no group {i} (its pattern has {count})"),
             None,

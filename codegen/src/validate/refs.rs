@@ -6,14 +6,34 @@ use super::Ctx;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Loc, Step, TemplateSite, INTEGRATIONS_FILE, ROUTES_FILE};
 use flowc_lang::template::{NodePart, Ref, Template};
+use flowc_lang::pattern::Pattern;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every variable write and every named node of the bundle, by name.
 struct Known<'a> {
     /// Variable name → the flows whose `set_variable` nodes write it.
     writers: BTreeMap<&'a str, BTreeSet<usize>>,
-    /// Node name → the named nodes (flow index, step), in bundle order.
-    nodes: BTreeMap<&'a str, Vec<(usize, &'a Step)>>,
+    /// Node name → the named nodes, in bundle order.
+    nodes: BTreeMap<&'a str, Vec<Named<'a>>>,
+}
+
+/// A named node and the flow it is in.
+struct Named<'a> {
+    flow: usize,
+    step: &'a Step,
+    /// A regex's translated pattern, made on the first read that needs it: a node is read
+    /// from every flow it can reach, and translating its pattern for each read made long
+    /// trigger chains quadratic in translations.
+    pattern: OnceCell<Option<Pattern>>,
+}
+
+impl Named<'_> {
+    /// The pattern, when this is a regex whose pattern translates.
+    fn pattern(&self) -> Option<&Pattern> {
+        let translate = || self.step.regex_pattern().and_then(Result::ok);
+        self.pattern.get_or_init(translate).as_ref()
+    }
 }
 
 impl<'a> Known<'a> {
@@ -27,7 +47,12 @@ impl<'a> Known<'a> {
                 known.writers.entry(name.as_str()).or_default().insert(i);
             }
             if let Some(name) = step.name() {
-                known.nodes.entry(name).or_default().push((i, step));
+                let named = Named {
+                    flow: i,
+                    step,
+                    pattern: OnceCell::new(),
+                };
+                known.nodes.entry(name).or_default().push(named);
             }
         }
         known
@@ -195,46 +220,45 @@ impl Reader<'_, '_> {
 
     fn node(&self, node: &str, part: &NodePart) -> Option<Problem> {
         let named = self.known.nodes.get(node).map_or(&[][..], Vec::as_slice);
-        let results: Vec<&Step> = named
+        let results: Vec<&Named> = named
             .iter()
-            .filter(|(f, s)| self.visible(*f) && s.result_name().is_some())
-            .map(|(_, s)| *s)
+            .filter(|n| self.visible(n.flow) && n.step.result_name().is_some())
             .collect();
         if results.is_empty() {
             return Some(self.no_such_node(node, named));
         }
         let problems: Vec<Problem> = results
             .iter()
-            .filter_map(|s| produces(s, part).err())
+            .filter_map(|n| produces(n.step, n.pattern(), part).err())
             .collect();
         (problems.len() == results.len())
             .then(|| problems.into_iter().next())
             .flatten()
     }
 
-    fn no_such_node(&self, node: &str, named: &[(usize, &Step)]) -> Problem {
-        if let Some((f, _)) = named.iter().find(|(_, s)| s.result_name().is_some()) {
+    fn no_such_node(&self, node: &str, named: &[Named]) -> Problem {
+        if let Some(n) = named.iter().find(|n| n.step.result_name().is_some()) {
             return (
                 format!(
                     "node `{node}` is in flow `{}`, which cannot trigger this flow",
-                    self.flow_id(*f)
+                    self.flow_id(n.flow)
                 ),
                 None,
             );
         }
         if let Some(kind) = named
             .iter()
-            .find(|(f, _)| self.visible(*f))
-            .and_then(|(_, s)| s.kind)
+            .find(|n| self.visible(n.flow))
+            .and_then(|n| n.step.kind)
         {
             return (
                 format!("`{node}` is {}, which stores no results", kind.described()),
                 None,
             );
         }
-        let results = self.known.nodes.iter().filter(|(_, ss)| {
-            ss.iter()
-                .any(|(f, s)| self.visible(*f) && s.result_name().is_some())
+        let results = self.known.nodes.iter().filter(|(_, ns)| {
+            ns.iter()
+                .any(|n| self.visible(n.flow) && n.step.result_name().is_some())
         });
         let hint = did_you_mean(node, results.map(|(n, _)| *n));
         (

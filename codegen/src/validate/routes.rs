@@ -96,7 +96,7 @@ fn check_entry(ctx: &Ctx, route: &Route, diags: &mut Diagnostics) {
     let Some(id) = route.fields.text("flow") else {
         return;
     };
-    let Some(flow) = ctx.bundle.flow_index(id).map(|i| &ctx.bundle.flows[i]) else {
+    let Some(flow) = ctx.index.flow_index(id) else {
         if !ctx.bundle.unreadable.is_empty() {
             return;
         }
@@ -118,7 +118,7 @@ fn check_entry(ctx: &Ctx, route: &Route, diags: &mut Diagnostics) {
     if let Some(step) = route
         .fields
         .uint("step")
-        .filter(|s| flow.step(*s).is_none())
+        .filter(|s| ctx.index.step(flow, *s).is_none())
     {
         diags.push(error(
             route,

@@ -5,14 +5,14 @@ use super::Ctx;
 use crate::diag::Diagnostics;
 use crate::model::schema::NodeType;
 use crate::model::{Flow, Loc, Route, Step, Target, ROUTES_FILE};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// A target naming a step or flow that does not exist would fail every session that
 /// takes it (CT04), so it is a build error.
 pub(super) fn check_targets_exist(ctx: &Ctx, diags: &mut Diagnostics) {
-    for (_, flow, step) in ctx.steps() {
+    for (i, flow, step) in ctx.steps() {
         for site in step.targets() {
-            if let Some(msg) = missing_target(ctx, flow, site.target) {
+            if let Some(msg) = missing_target(ctx, i, site.target) {
                 let (message, hint) = msg;
                 let mut d = site.loc.error(&flow.file, step.number, message);
                 if let Some(h) = hint {
@@ -24,20 +24,21 @@ pub(super) fn check_targets_exist(ctx: &Ctx, diags: &mut Diagnostics) {
     }
 }
 
-/// Why `target` does not resolve, with a hint, or `None` when it does.
-fn missing_target(ctx: &Ctx, flow: &Flow, target: &Target) -> Option<(String, Option<String>)> {
+/// Why `target`, written in flow `flow`, does not resolve, with a hint, or `None` when
+/// it does.
+fn missing_target(ctx: &Ctx, flow: usize, target: &Target) -> Option<(String, Option<String>)> {
     match target {
-        Target::Step(n) if flow.step(*n).is_none() => {
+        Target::Step(n) if ctx.index.step(flow, *n).is_none() => {
             Some((format!("there is no step {n} in this flow"), None))
         }
         Target::Step(_) => None,
-        Target::Flow { flow: id, step } => match ctx.bundle.flow_index(id) {
+        Target::Flow { flow: id, step } => match ctx.index.flow_index(id) {
             None if !ctx.bundle.unreadable.is_empty() => None,
             None => {
                 let ids = ctx.bundle.flows.iter().filter_map(|f| f.id.as_deref());
                 Some((format!("there is no flow `{id}`"), did_you_mean(id, ids)))
             }
-            Some(i) if ctx.bundle.flows[i].step(*step).is_none() => {
+            Some(i) if ctx.index.step(i, *step).is_none() => {
                 Some((format!("flow `{id}` has no step {step}"), None))
             }
             Some(_) => None,
@@ -78,17 +79,15 @@ fn left_out_branches(step: &Step) -> Vec<(Loc, &'static str)> {
 
 /// A step nothing leads to is dead weight, usually a forgotten link.
 pub(super) fn check_reachable(ctx: &Ctx, diags: &mut Diagnostics) {
+    let entries = Entries::new(ctx);
     for (i, flow) in ctx.bundle.flows.iter().enumerate() {
         let Some(start) = flow.start().and_then(|s| s.number) else {
             continue;
         };
-        let mut entries = vec![start];
-        entries.extend(entries_from_routes(ctx, i));
-        entries.extend(entries_from_triggers(ctx, i));
-        let reached = reach_in_flow(flow, entries);
+        let reached = reach_in_flow(ctx, i, entries.of(i, flow, start));
         for step in &flow.steps {
             let Some(n) = step.number else { continue };
-            let first = flow.step(n).is_some_and(|s| s.index == step.index);
+            let first = ctx.index.step(i, n).is_some_and(|s| s.index == step.index);
             if n > 0 && first && !reached.contains(&n) {
                 diags.push(step.loc.warning(
                     &flow.file,
@@ -100,36 +99,57 @@ pub(super) fn check_reachable(ctx: &Ctx, diags: &mut Diagnostics) {
     }
 }
 
-fn entries_from_routes(ctx: &Ctx, flow: usize) -> Vec<u64> {
-    let routes = ctx.bundle.routes.iter();
-    let here = routes
-        .filter(|r| r.fields.text("flow").and_then(|f| ctx.bundle.flow_index(f)) == Some(flow));
-    here.filter_map(|r| r.fields.uint("step")).collect()
+/// Where sessions enter each flow besides its start: the `step` of each route into it and
+/// the step of each target into it from any flow. Gathered in one pass over the routes and
+/// the steps rather than once per flow, which made this check quadratic in the bundle.
+struct Entries<'a> {
+    /// Flow index → the `step` of each route into it.
+    routes: Vec<Vec<u64>>,
+    /// Flow id → the steps that targets naming it enter at.
+    triggers: HashMap<&'a str, Vec<u64>>,
 }
 
-fn entries_from_triggers(ctx: &Ctx, flow: usize) -> Vec<u64> {
-    let id = ctx.bundle.flows[flow].id.as_deref();
-    let targets = ctx.steps().flat_map(|(_, _, s)| s.targets());
-    targets
-        .filter_map(|site| match site.target {
-            Target::Flow { flow: f, step } if Some(f.as_str()) == id => Some(*step),
-            _ => None,
-        })
-        .collect()
+impl<'a> Entries<'a> {
+    fn new(ctx: &Ctx<'a>) -> Entries<'a> {
+        let mut routes = vec![Vec::new(); ctx.bundle.flows.len()];
+        for route in &ctx.bundle.routes {
+            let flow = route.fields.text("flow").and_then(|f| ctx.index.flow_index(f));
+            let list = flow.and_then(|f| routes.get_mut(f));
+            list.into_iter().for_each(|l| l.extend(route.fields.uint("step")));
+        }
+        let mut triggers: HashMap<&str, Vec<u64>> = HashMap::new();
+        for site in ctx.steps().flat_map(|(_, _, s)| s.targets()) {
+            if let Target::Flow { flow, step } = site.target {
+                triggers.entry(flow.as_str()).or_default().push(*step);
+            }
+        }
+        Entries { routes, triggers }
+    }
+
+    /// Every entry of flow `index` (which is `flow`), its `start` first.
+    fn of(&self, index: usize, flow: &Flow, start: u64) -> Vec<u64> {
+        let routes = self.routes.get(index).into_iter().flatten();
+        let id = flow.id.as_deref();
+        let triggers = id.and_then(|id| self.triggers.get(id)).into_iter().flatten();
+        let mut entries = vec![start];
+        entries.extend(routes.chain(triggers));
+        entries
+    }
 }
 
-/// The step numbers reachable inside `flow` from `entries`.
-fn reach_in_flow(flow: &Flow, entries: Vec<u64>) -> BTreeSet<u64> {
+/// The step numbers reachable inside flow `index` from `entries`.
+fn reach_in_flow(ctx: &Ctx, index: usize, entries: Vec<u64>) -> BTreeSet<u64> {
+    let id = ctx.bundle.flows[index].id.as_deref();
     let mut seen = BTreeSet::new();
     let mut todo = entries;
     while let Some(n) = todo.pop() {
-        let Some(step) = flow.step(n).filter(|_| seen.insert(n)) else {
+        let Some(step) = ctx.index.step(index, n).filter(|_| seen.insert(n)) else {
             continue;
         };
         for site in step.targets() {
             match site.target {
                 Target::Step(m) => todo.push(*m),
-                Target::Flow { flow: f, step: m } if Some(f.as_str()) == flow.id.as_deref() => {
+                Target::Flow { flow: f, step: m } if Some(f.as_str()) == id => {
                     todo.push(*m)
                 }
                 Target::Flow { .. } => {}
@@ -163,7 +183,7 @@ pub(super) fn route_entry(ctx: &Ctx, route: &Route) -> Option<(usize, u64)> {
     let flow = route
         .fields
         .text("flow")
-        .and_then(|f| ctx.bundle.flow_index(f))?;
+        .and_then(|f| ctx.index.flow_index(f))?;
     let entry = route
         .fields
         .uint("step")
@@ -176,7 +196,7 @@ fn first_dead_end(ctx: &Ctx, flow: usize, entry: u64) -> Option<(usize, u64, &'s
     let mut seen = BTreeSet::new();
     let mut todo = VecDeque::from([(flow, entry)]);
     while let Some((f, n)) = todo.pop_front() {
-        let Some(step) = ctx.bundle.flows[f].step(n).filter(|_| seen.insert((f, n))) else {
+        let Some(step) = ctx.index.step(f, n).filter(|_| seen.insert((f, n))) else {
             continue;
         };
         if step.kind == Some(NodeType::ApiEnd) {
@@ -189,7 +209,7 @@ fn first_dead_end(ctx: &Ctx, flow: usize, entry: u64) -> Option<(usize, u64, &'s
             match site.target {
                 Target::Step(m) => todo.push_back((f, *m)),
                 Target::Flow { flow: id, step: m } => {
-                    todo.extend(ctx.bundle.flow_index(id).map(|g| (g, *m)))
+                    todo.extend(ctx.index.flow_index(id).map(|g| (g, *m)))
                 }
             }
         }

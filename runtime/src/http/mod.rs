@@ -55,6 +55,10 @@ pub struct RouteSpec {
     pub timeout_ms: u64,
     /// Where sessions start, for the start-up log: `order-triage:1`.
     pub entry: String,
+    /// The request headers the bundle's flows can read (`[[request:header.x]]`), lower
+    /// case and sorted: the only ones copied into the session's request, since no flow can
+    /// read any other. `authorization` is never copied, named here or not (§13 rule 31).
+    pub headers_read: Vec<String>,
 }
 
 /// One session's input, made by the router after the checks passed.

@@ -106,13 +106,20 @@ pub async fn run(
 pub struct Program {
     bundle: Arc<ir::Bundle>,
     regexes: Regexes,
+    /// [`ir::headers_read`], walked once for every route's spec.
+    headers_read: Vec<String>,
 }
 
 impl Program {
     /// Prepares a bundle (compiles every regex once).
     pub fn new(bundle: Arc<ir::Bundle>) -> Program {
         let regexes = Regexes::compile(&bundle);
-        Program { bundle, regexes }
+        let headers_read = ir::headers_read(&bundle);
+        Program {
+            bundle,
+            regexes,
+            headers_read,
+        }
     }
 
     /// The bundle.
@@ -159,6 +166,7 @@ impl Program {
             is_async: r.is_async,
             timeout_ms: r.timeout_ms,
             entry: format!("{entry_flow}:{}", r.entry.step),
+            headers_read: self.headers_read.clone(),
         }
     }
 }

@@ -1,0 +1,227 @@
+//! An `api_end` JSON body written straight into one `String`.
+//!
+//! Building the body as a `Value` tree and then serialising it costs a map with owned keys,
+//! a clone of every value read and a walk over the tree, on every answer. Here the body's
+//! shape is known at build time, so its literal parts (keys, punctuation, literal scalars
+//! and text) are serialised now and pushed as `&'static str`, and only references are
+//! written at run time. The text is byte for byte what `Value::write_json` writes of the
+//! tree (compact, non-ASCII unescaped): the same writer serialises the literal parts now,
+//! and the run-time parts go through `write_json` and the same string escaping.
+
+use super::refs::{hash_refs_present_vt, reference, Env, RefExpr};
+use flowc_lang::template::{Part, Template, ValueTemplate};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashSet;
+
+/// A `String` expression holding the JSON text of `vt`, or `None` when an object of it
+/// repeats a key: a tree keeps the first position and the last value of a repeated key,
+/// which the caller keeps by building the tree.
+pub fn body(vt: &ValueTemplate, env: &Env) -> Option<TokenStream> {
+    if repeats_a_key(vt) {
+        return None;
+    }
+    let mut w = Writer::default();
+    w.value(vt, env);
+    Some(w.finish())
+}
+
+/// The pieces of the text in order; adjacent literal pieces are merged into one push.
+#[derive(Default)]
+struct Writer {
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    /// Text known at build time.
+    Lit(String),
+    /// Statements appending to `json` at run time.
+    Code(TokenStream),
+}
+
+impl Writer {
+    fn lit(&mut self, text: &str) {
+        match self.pieces.last_mut() {
+            Some(Piece::Lit(last)) => last.push_str(text),
+            _ => self.pieces.push(Piece::Lit(text.to_owned())),
+        }
+    }
+
+    fn code(&mut self, code: TokenStream) {
+        self.pieces.push(Piece::Code(code));
+    }
+
+    fn value(&mut self, vt: &ValueTemplate, env: &Env) {
+        match vt {
+            ValueTemplate::Null => self.lit("null"),
+            ValueTemplate::Bool(b) => self.lit(if *b { "true" } else { "false" }),
+            ValueTemplate::Number(n) => self.lit(&n.to_string()),
+            ValueTemplate::Str(t) => self.template(t, env),
+            ValueTemplate::Array(items) => {
+                self.lit("[");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.lit(",");
+                    }
+                    self.value(item, env);
+                }
+                self.lit("]");
+            }
+            ValueTemplate::Object(members) => {
+                self.lit("{");
+                for (i, (key, v)) in members.iter().enumerate() {
+                    let mut text = String::from(if i > 0 { "," } else { "" });
+                    flowc_lang::json::write_string(key, &mut text);
+                    text.push(':');
+                    self.lit(&text);
+                    self.value(v, env);
+                }
+                self.lit("}");
+            }
+            ValueTemplate::Positions(item) => self.positions(item, env),
+        }
+    }
+
+    /// §3: a typed value for exactly one reference (absent → `null`), else a string.
+    fn template(&mut self, t: &Template, env: &Env) {
+        if let Some(r) = t.single_ref() {
+            return self.code(typed(reference(r, env)));
+        }
+        self.lit("\"");
+        for part in &t.parts {
+            match part {
+                Part::Text(text) => {
+                    let mut escaped = String::new();
+                    flowc_lang::json::write_escaped(text, &mut escaped);
+                    self.lit(&escaped);
+                }
+                Part::Ref(r) => self.code(escaped(reference(r, env))),
+            }
+        }
+        self.lit("\"");
+    }
+
+    /// One element per position until a `#` reference is absent, as `value()` builds it.
+    fn positions(&mut self, item: &ValueTemplate, env: &Env) {
+        let inner = Env {
+            flow: env.flow,
+            has_pos: true,
+        };
+        let present = hash_refs_present_vt(item, &inner);
+        let mut element = Writer::default();
+        element.value(item, &inner);
+        let element = element.statements();
+        self.lit("[");
+        self.code(quote! {
+            let mut pos: usize = 1;
+            while #present {
+                if pos > 1 {
+                    json.push(',');
+                }
+                #(#element)*
+                pos += 1;
+            }
+        });
+        self.lit("]");
+    }
+
+    fn statements(self) -> Vec<TokenStream> {
+        let pieces = self.pieces.into_iter();
+        pieces
+            .map(|piece| match piece {
+                Piece::Lit(text) => push(&text),
+                Piece::Code(code) => code,
+            })
+            .collect()
+    }
+
+    /// The whole text: a constant when nothing is read at run time.
+    fn finish(self) -> TokenStream {
+        if let [Piece::Lit(text)] = self.pieces.as_slice() {
+            return quote! { ::std::string::String::from(#text) };
+        }
+        let (literal_len, reads) = self.pieces.iter().fold((0, 0), |(len, reads), p| match p {
+            Piece::Lit(t) => (len + t.len(), reads),
+            Piece::Code(_) => (len, reads + 1),
+        });
+        // Room for the literal text and a short value per reference: most answers fit in
+        // one allocation.
+        let capacity = literal_len + 16 * reads;
+        let statements = self.statements();
+        quote! {{
+            let mut json = ::std::string::String::with_capacity(#capacity);
+            #(#statements)*
+            json
+        }}
+    }
+}
+
+/// Appends literal text: one character as a `char`, longer text as a `&str`.
+fn push(text: &str) -> TokenStream {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => quote! { json.push(#c); },
+        _ => quote! { json.push_str(#text); },
+    }
+}
+
+/// Statements writing a reference as a typed JSON value, `null` when absent.
+fn typed(r: RefExpr) -> TokenStream {
+    match r {
+        RefExpr::OptRef(e) => quote! {
+            match #e {
+                Some(v) => v.write_json(&mut json),
+                None => json.push_str("null"),
+            }
+        },
+        RefExpr::OptStr(e) => quote! {
+            match #e {
+                Some(x) => __lang::json::write_string(x, &mut json),
+                None => json.push_str("null"),
+            }
+        },
+        RefExpr::Owned(e) => quote! { __lang::Value::write_json(&#e, &mut json); },
+        RefExpr::Str(e) => quote! { __lang::json::write_string(#e, &mut json); },
+        RefExpr::OwnedString(e) => quote! { __lang::json::write_string(&#e, &mut json); },
+    }
+}
+
+/// Statements writing a reference's §3 rendering inside a JSON string (absent → nothing).
+fn escaped(r: RefExpr) -> TokenStream {
+    match r {
+        RefExpr::OptRef(e) => quote! {
+            if let Some(v) = #e {
+                __lang::json::write_rendered(v, &mut json);
+            }
+        },
+        RefExpr::OptStr(e) => quote! {
+            if let Some(x) = #e {
+                __lang::json::write_escaped(x, &mut json);
+            }
+        },
+        RefExpr::Owned(e) => quote! { __lang::json::write_rendered(&#e, &mut json); },
+        RefExpr::Str(e) => quote! { __lang::json::write_escaped(#e, &mut json); },
+        RefExpr::OwnedString(e) => quote! { __lang::json::write_escaped(&#e, &mut json); },
+    }
+}
+
+/// Whether an object anywhere in `vt` names a key twice.
+fn repeats_a_key(vt: &ValueTemplate) -> bool {
+    match vt {
+        ValueTemplate::Object(members) => {
+            let mut seen = HashSet::new();
+            members
+                .iter()
+                .any(|(k, v)| !seen.insert(k.as_str()) || repeats_a_key(v))
+        }
+        ValueTemplate::Array(items) => items.iter().any(repeats_a_key),
+        ValueTemplate::Positions(item) => repeats_a_key(item),
+        ValueTemplate::Null
+        | ValueTemplate::Bool(_)
+        | ValueTemplate::Number(_)
+        | ValueTemplate::Str(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,128 @@
+//! What a bundle reads of the request, found by walking every template of the IR.
+//!
+//! Both backends use [`headers_read`] so the router copies only the headers some flow can
+//! read: a flow names every header it reads (`[[request:header.x]]`), there is no reference
+//! to all of them, so any other header is dead weight on every request.
+
+use super::{Bundle, EndBody, IntegrationValue, Piece, StepKind};
+use flowc_lang::template::{Ref, RequestRef, Template, ValueTemplate};
+use std::collections::BTreeSet;
+
+/// Every header name (lower case, sorted, once) a reference anywhere in the bundle reads:
+/// in step templates, expressions, list patterns, integrations and route msisdn templates.
+pub fn headers_read(bundle: &Bundle) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    let mut add = |r: &Ref| {
+        if let Ref::Request(RequestRef::Header(name)) = r {
+            names.insert(name.clone());
+        }
+    };
+    for route in &bundle.routes {
+        route.msisdn.iter().for_each(|t| template(t, &mut add));
+    }
+    for step in bundle.flows.iter().flat_map(|f| &f.steps) {
+        step_refs(&step.kind, &mut add);
+    }
+    for integration in &bundle.integrations {
+        integration_refs(integration, &mut add);
+    }
+    names.into_iter().collect()
+}
+
+/// Every reference of one step. The match lists every kind, so a new kind with templates
+/// cannot be forgotten here.
+fn step_refs(kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
+    match kind {
+        StepKind::Start { .. } => {}
+        StepKind::SetVariable { assign, .. } => assign.iter().for_each(|(_, vt)| value(vt, f)),
+        StepKind::Calculate { expr, .. } => expr.visit_refs(&mut |r| each_ref(r, f)),
+        StepKind::SwitchCase { input, .. }
+        | StepKind::IsEmpty { input, .. }
+        | StepKind::IsNull { input, .. }
+        | StepKind::Regex { input, .. }
+        | StepKind::DateFormat { input, .. }
+        | StepKind::NumberFormat { input, .. }
+        | StepKind::Encrypt { input, .. } => template(input, f),
+        StepKind::DisplayList { pattern, .. } => {
+            pattern.refs().for_each(|(_, r, _)| each_ref(r, f))
+        }
+        StepKind::WaitForCallback { reference, .. } => template(reference, f),
+        StepKind::OptOut { number, .. } => template(number, f),
+        StepKind::ApiIntegration {
+            path,
+            query,
+            headers,
+            body,
+            ..
+        } => {
+            path.iter().for_each(|t| template(t, f));
+            query
+                .iter()
+                .chain(headers)
+                .for_each(|(_, t)| template(t, f));
+            body.iter().for_each(|vt| value(vt, f));
+        }
+        StepKind::SendTemplate { to, parameters, .. } => {
+            template(to, f);
+            parameters.iter().for_each(|(_, t)| template(t, f));
+        }
+        StepKind::Remap { mapping, .. } => value(mapping, f),
+        StepKind::ApiEnd { headers, body, .. } => {
+            headers.iter().for_each(|(_, t)| template(t, f));
+            match body {
+                EndBody::Empty => {}
+                EndBody::Json(vt) => value(vt, f),
+                EndBody::Text { template: t, .. } => template(t, f),
+            }
+        }
+    }
+}
+
+fn integration_refs(integration: &super::Integration, f: &mut dyn FnMut(&Ref)) {
+    let texts = std::iter::once(&integration.url)
+        .chain(integration.headers.iter().map(|(_, p)| p))
+        .chain(integration.query.iter().map(|(_, p)| p));
+    texts.for_each(|pieces| pieces_refs(pieces, f));
+    if let Some(body) = &integration.body {
+        integration_value(body, f);
+    }
+}
+
+fn integration_value(v: &IntegrationValue, f: &mut dyn FnMut(&Ref)) {
+    match v {
+        IntegrationValue::Plain(vt) => value(vt, f),
+        IntegrationValue::Text(pieces) => pieces_refs(pieces, f),
+        IntegrationValue::Array(items) => items.iter().for_each(|i| integration_value(i, f)),
+        IntegrationValue::Object(members) => {
+            members.iter().for_each(|(_, m)| integration_value(m, f))
+        }
+    }
+}
+
+fn pieces_refs(pieces: &[Piece], f: &mut dyn FnMut(&Ref)) {
+    for piece in pieces {
+        if let Piece::Ref(r) = piece {
+            each_ref(r, f);
+        }
+    }
+}
+
+fn value(vt: &ValueTemplate, f: &mut dyn FnMut(&Ref)) {
+    vt.visit_templates(&mut String::new(), &mut |_, t| template(t, f));
+}
+
+fn template(t: &Template, f: &mut dyn FnMut(&Ref)) {
+    // `visit_refs` already descends into function arguments.
+    t.visit_refs(&mut |r| f(r));
+}
+
+/// A reference and, for a function call, every reference in its arguments.
+fn each_ref(r: &Ref, f: &mut dyn FnMut(&Ref)) {
+    f(r);
+    if let Ref::Call(call) = r {
+        call.args.iter().for_each(|arg| template(arg, f));
+    }
+}
+
+#[cfg(test)]
+mod tests;
