@@ -17,8 +17,6 @@ pub mod lower;
 pub mod model;
 pub mod source;
 pub mod validate;
-#[cfg(test)]
-mod zz_probe;
 
 #[cfg(feature = "emit")]
 pub mod emit;
@@ -39,18 +37,15 @@ pub struct Checked {
 /// Runs parse → validate → lower on an in-memory bundle.
 pub fn check(source: &BundleSource) -> Checked {
     let mut diags = Diagnostics::default();
-    let t0 = std::time::Instant::now();
     let model = model::parse(source, &mut diags);
-    let t1 = std::time::Instant::now();
-    validate::validate(&model, &mut diags);
-    let t2 = std::time::Instant::now();
+    // Validation and lowering share one index, and with it each regex's translation.
+    let index = model::Index::new(&model);
+    validate::validate_indexed(&model, &index, &mut diags);
     let ir = if diags.has_errors() {
         None
     } else {
-        Some(lower::lower(&model, &mut diags))
+        Some(lower::lower_indexed(&model, &index, &mut diags))
     };
-    let t3 = std::time::Instant::now();
-    if std::env::var_os("ZZ_T").is_some() { eprintln!("ZZ parse {:?} validate {:?} lower {:?}", t1-t0, t2-t1, t3-t2); }
     diags.sort();
     let ir = if diags.has_errors() { None } else { ir };
     Checked {
@@ -71,17 +66,10 @@ pub fn check_dir(dir: &std::path::Path) -> Checked {
 }
 
 /// Generates the formatted Rust module for a checked bundle (`// @generated` header
-/// included). The same IR always gives byte-identical text.
+/// included). The same IR always gives byte-identical text. A large bundle is formatted
+/// in pieces on several threads (see `emit::format_bundle`): call this from a build script
+/// or a program, not from inside a procedural macro, which expands `emit::bundle_tokens`.
 #[cfg(feature = "emit")]
 pub fn generate(ir: &ir::Bundle) -> String {
-    let t0 = std::time::Instant::now();
-    let r = emit::format_bundle(ir);
-    if std::env::var_os("ZZ_T").is_some() { eprintln!("ZZ generate {:?}", t0.elapsed()); }
-    if std::env::var_os("ZZ_CMP").is_some() {
-        let old = emit::format_file(&emit::bundle_tokens(ir), &ir.origin);
-        eprintln!("ZZ compare: same={} new={} old={}", old == r, r.len(), old.len());
-        std::fs::write("/tmp/probe/big_new.rs", &r).ok();
-        std::fs::write("/tmp/probe/big_old.rs", &old).ok();
-    }
-    r
+    emit::format_bundle(ir)
 }

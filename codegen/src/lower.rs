@@ -17,7 +17,6 @@ use flowc_lang::net;
 use flowc_lang::path::Path;
 use flowc_lang::pattern::Pattern;
 use flowc_lang::template::{NodePart, Ref, Template, ValueTemplate};
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod outbound;
@@ -31,6 +30,15 @@ const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 /// Lowers a bundle that validation found no error in.
 pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
+    lower_indexed(bundle, &Index::new(bundle), diags)
+}
+
+/// [`lower`] with the bundle's index made already (validation's, with its patterns).
+pub(crate) fn lower_indexed<'a>(
+    bundle: &'a Bundle,
+    index: &'a Index<'a>,
+    diags: &mut Diagnostics,
+) -> ir::Bundle {
     let mut order: Vec<usize> = (0..bundle.flows.len()).collect();
     order.sort_by(|a, b| bundle.flows[*a].id.cmp(&bundle.flows[*b].id));
     let ir_index = order
@@ -38,12 +46,12 @@ pub fn lower(bundle: &Bundle, diags: &mut Diagnostics) -> ir::Bundle {
         .enumerate()
         .map(|(ir, model)| (*model, ir))
         .collect();
-    let index = Index::new(bundle);
+    let regexes = bundle.flows.iter().enumerate();
     let lowerer = Lowerer {
         bundle,
         ir_index,
-        visibility: Visibility::indexed(bundle, &index),
-        regexes: OnceCell::new(),
+        visibility: Visibility::indexed(bundle, index),
+        regexes: regexes.map(|(i, f)| regexes_by_name(index, i, f)).collect(),
         keys: keys(bundle),
         index,
     };
@@ -121,23 +129,28 @@ struct Lowerer<'a> {
     /// Model flow index → IR flow index.
     ir_index: BTreeMap<usize, usize>,
     visibility: Visibility,
-    /// Flows by id, for routes and cross-flow targets.
-    index: Index<'a>,
-    /// Per model flow: regex node name → its translated patterns, in step order, made on
-    /// the first `[[node:x]]` to resolve (§13 rule 13). Translating a pattern for every
-    /// reference, after a scan of every visible step, was quadratic; bundles without such
-    /// references translate nothing here.
-    regexes: OnceCell<Vec<HashMap<&'a str, Vec<Pattern>>>>,
+    /// Flows by id for routes and cross-flow targets, and regex patterns.
+    index: &'a Index<'a>,
+    /// Per model flow: regex node name → the nodes' patterns, in step order. Every
+    /// `[[node:x]]` looks at those of the regexes its flow can see (§13 rule 13); scanning
+    /// every visible step and translating each pattern again, per reference, was
+    /// quadratic.
+    regexes: Vec<HashMap<&'a str, Vec<&'a Pattern>>>,
     /// The key slots, sorted; an `encrypt` step's key is its position here.
     keys: Vec<ir::KeySlot>,
 }
 
-/// The usable patterns of `flow`'s regex nodes, by node name, in step order.
-fn regexes_by_name(flow: &Flow) -> HashMap<&str, Vec<Pattern>> {
-    let mut map: HashMap<&str, Vec<Pattern>> = HashMap::new();
+/// The usable patterns of the regex nodes of `flow` (model flow `index`), by node name,
+/// in step order.
+fn regexes_by_name<'a>(
+    patterns: &'a Index<'a>,
+    index: usize,
+    flow: &'a Flow,
+) -> HashMap<&'a str, Vec<&'a Pattern>> {
+    let mut map: HashMap<&str, Vec<&Pattern>> = HashMap::new();
     for step in &flow.steps {
         let Some(name) = step.name() else { continue };
-        if let Some(Ok(pattern)) = step.regex_pattern() {
+        if let Some(Ok(pattern)) = patterns.regex(index, step) {
             map.entry(name).or_default().push(pattern);
         }
     }
@@ -247,12 +260,14 @@ impl Lowerer<'_> {
     fn resolve_part(&self, flow: usize, node: &str, path: &Path) -> NodePart {
         let visible = self.visibility.of(flow);
         let flows = std::iter::once(flow).chain(visible.iter().copied().filter(|f| *f != flow));
-        let regexes = self
-            .regexes
-            .get_or_init(|| self.bundle.flows.iter().map(regexes_by_name).collect());
-        let patterns = flows.filter_map(|f| regexes.get(f)?.get(node));
+        let patterns = flows.filter_map(|f| self.regexes.get(f)?.get(node));
         let group = patterns.flatten().find_map(|p| regex_group(p, path));
         group.map_or_else(|| NodePart::Result(path.clone()), NodePart::Group)
+    }
+
+    /// The translated pattern of `step`, a regex node of model flow `flow`.
+    fn pattern(&self, flow: usize, step: &Step) -> Option<Pattern> {
+        self.index.regex(flow, step)?.as_ref().ok().cloned()
     }
 
     fn template(&self, flow: usize, t: &Template) -> Template {
@@ -352,7 +367,7 @@ impl StepLowerer<'_, '_> {
             NodeType::Regex => K::Regex {
                 name: name()?,
                 input: self.template("input")?,
-                pattern: step.regex_pattern()?.ok()?,
+                pattern: self.lowerer.pattern(self.flow, step)?,
                 yes: self.target("yes"),
                 no: self.target("no"),
             },

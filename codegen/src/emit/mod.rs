@@ -11,7 +11,7 @@ mod formats;
 mod json_out;
 mod names;
 mod outbound;
-pub(crate) mod pieces;
+mod pieces;
 mod refs;
 mod routes;
 mod session;

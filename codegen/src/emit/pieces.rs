@@ -28,14 +28,14 @@ use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Below this many steps the module is formatted whole: pieces and threads would cost
-/// more than they save.
-const MIN_STEPS_TO_SPLIT: usize = ARMS_PER_SLICE;
+/// Below this many steps the module is formatted whole: it takes milliseconds, and pieces
+/// and threads would cost more than they save.
+const MIN_STEPS_TO_SPLIT: usize = 256;
 
 /// Arms per `run` slice. Small slices keep each syntax tree small, which parses and prints
 /// faster than one large tree (it stays in cache), and the last pieces taken are small, so
 /// no thread waits long for another at the end.
-const ARMS_PER_SLICE: usize = 256;
+const ARMS_PER_SLICE: usize = 64;
 
 /// The end of the line that opens `run`'s `match`, as prettyplease prints it; the arms
 /// follow it.
@@ -86,7 +86,7 @@ impl Piece {
 
 /// The module printed by `threads` threads in `slices` slices of `run` (at least one),
 /// or `None` if the slices do not join.
-pub(crate) fn format_in_pieces(ir: &Bundle, threads: usize, slices: usize) -> Option<String> {
+fn format_in_pieces(ir: &Bundle, threads: usize, slices: usize) -> Option<String> {
     let runs = cut(session::step_count(ir), slices.max(1)).into_iter();
     // The items after `run` first: they are the largest piece besides the slices.
     let pieces: Vec<Piece> = std::iter::once(Piece::After)
@@ -139,15 +139,15 @@ fn cut(total: usize, count: usize) -> Vec<Range<usize>> {
 /// The header, the items before `run`, `run` with every slice's arms in order, the items
 /// after it; `None` if the slices' `run`s do not have the same frame around their arms.
 fn join(origin: &str, before: &str, runs: &[String], after: &str) -> Option<String> {
-    let runs: Vec<(&str, &str, &str)> = runs
-        .iter()
-        .map(|r| split_run(r))
-        .collect::<Option<_>>()?;
+    let runs: Vec<(&str, &str, &str)> = runs.iter().map(|r| split_run(r)).collect::<Option<_>>()?;
     let (open, _, close) = *runs.first()?;
     if runs.iter().any(|(o, _, c)| *o != open || *c != close) {
         return None;
     }
     let mut out = header(origin);
+    // Sized once: the module is megabytes long, and growing it by doubling copies it.
+    let arms: usize = runs.iter().map(|(_, arms, _)| arms.len()).sum();
+    out.reserve(before.len() + open.len() + arms + close.len() + after.len());
     out.push_str(before);
     out.push_str(open);
     runs.iter().for_each(|(_, arms, _)| out.push_str(arms));
@@ -189,7 +189,9 @@ mod tests {
     /// `flows` flows of steps of five kinds; flow 0 triggers flow 1.
     fn synthetic(flows: usize) -> BundleSource {
         let route = |f: usize| {
-            format!(r#"{{"id": "r{f}", "name": "r{f}", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "f{f}"}}"#)
+            format!(
+                r#"{{"id": "r{f}", "name": "r{f}", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "f{f}"}}"#
+            )
         };
         let routes: Vec<String> = (0..flows).map(route).collect();
         let mut files = vec![(
@@ -197,7 +199,11 @@ mod tests {
             format!(r#"{{"routes": [{}]}}"#, routes.join(",")),
         )];
         for f in 0..flows {
-            let next = if f == 0 { r#"{"flow": "f1", "step": 2}"# } else { "3" };
+            let next = if f == 0 {
+                r#"{"flow": "f1", "step": 2}"#
+            } else {
+                "3"
+            };
             let text = format!(
                 r#"{{"flow": "f{f}", "steps": [
                 {{"step": 1, "type": "start", "next": 2}},

@@ -5,7 +5,7 @@ use super::schema::{
     NodeType, COMMON_NODE_FIELDS, FLOW_FIELDS, INTEGRATIONS_FILE_FIELDS, INTEGRATION_FIELDS,
     ROUTES_FILE_FIELDS, ROUTE_FIELDS, UNKNOWN_NODE_FIELDS,
 };
-use super::{Fields, Flow, Integration, Loc, Route, Step};
+use super::{push_key, Fields, Flow, Integration, Loc, Route, Step};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::validate::hint::did_you_mean;
 use flowc_lang::json::{self, Spanned, SpannedNode};
@@ -227,16 +227,6 @@ fn report_duplicate_keys(
     }
 }
 
-/// Appends `/key` to a JSON pointer, escaped (RFC 6901) only when it has to be.
-fn push_key(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    if key.contains(['~', '/']) {
-        pointer.push_str(&super::escape_pointer(key));
-    } else {
-        pointer.push_str(key);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,10 +251,7 @@ mod tests {
             r#"{"x": [{"y": 1}, {"y": 1, "y": 2}]}"#,
             &["/x/1/y 1:32 None"],
         );
-        check(
-            r#"{"a/b~": {"k": 1, "k": 2}}"#,
-            &["/a~1b~0/k 1:24 None"],
-        );
+        check(r#"{"a/b~": {"k": 1, "k": 2}}"#, &["/a~1b~0/k 1:24 None"]);
         check(
             r#"{"steps": [{"step": 4, "body": {"q": [{"z": 1, "z": 1}]}}]}"#,
             &["/steps/0/body/q/0/z 1:53 Some(4)"],

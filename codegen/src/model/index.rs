@@ -1,4 +1,4 @@
-//! Look-ups by flow id and by step number, built once per bundle.
+//! Look-ups by flow id and by step number, and regex patterns, made once per bundle.
 //!
 //! Validation and lowering ask "which flow has this id?" and "which step of that flow has
 //! this number?" for every target, route and reference. [`Bundle::flow_index`] and
@@ -6,17 +6,29 @@
 //! quadratic in its size (issue #6: 500 flows × 30 steps). This index gives the same
 //! answers — the *first* flow with an id, the *first* step with a number, as those methods
 //! do, so duplicates (already reported) resolve the same way — from maps built in one pass.
+//!
+//! It also keeps each regex node's translated pattern: translating one compiles it, which
+//! costs more than anything else about a step, and checking and lowering need it for the
+//! node itself and for every `[[node:x]]` that may read it.
 
+use super::schema::NodeType;
 use super::{Bundle, Step};
+use flowc_lang::pattern::{Pattern, PatternError};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
-/// Flows by id and steps by number, for one bundle.
+/// A regex node's pattern, translated when first asked for.
+type RegexCell = OnceCell<Option<Result<Pattern, PatternError>>>;
+
+/// Flows by id, steps by number and regex patterns, for one bundle.
 #[derive(Debug)]
 pub(crate) struct Index<'a> {
     /// Flow id → index of the first flow with it.
     flows: HashMap<&'a str, usize>,
     /// Per flow (by index): step number → the first step with it.
     steps: Vec<HashMap<u64, &'a Step>>,
+    /// (flow index, step index) → the pattern of that regex node, for every regex node.
+    regexes: HashMap<(usize, usize), RegexCell>,
 }
 
 impl<'a> Index<'a> {
@@ -29,9 +41,15 @@ impl<'a> Index<'a> {
             }
         }
         let steps = bundle.flows.iter().map(|f| steps_by_number(&f.steps));
+        let all_steps = bundle.flows.iter().enumerate();
+        let regexes = all_steps.flat_map(|(i, f)| {
+            let regex_steps = f.steps.iter().filter(|s| s.kind == Some(NodeType::Regex));
+            regex_steps.map(move |s| ((i, s.index), OnceCell::new()))
+        });
         Index {
             flows,
             steps: steps.collect(),
+            regexes: regexes.collect(),
         }
     }
 
@@ -43,6 +61,15 @@ impl<'a> Index<'a> {
     /// The first step numbered `number` of flow `flow`, as [`Flow::step`](super::Flow::step).
     pub(crate) fn step(&self, flow: usize, number: u64) -> Option<&'a Step> {
         self.steps.get(flow)?.get(&number).copied()
+    }
+
+    /// [`Step::regex_pattern`] of `step`, a step of flow `flow`, translated once.
+    pub(crate) fn regex(&self, flow: usize, step: &Step) -> Option<&Result<Pattern, PatternError>> {
+        match self.regexes.get(&(flow, step.index)) {
+            Some(cell) => cell.get_or_init(|| step.regex_pattern()).as_ref(),
+            // Not a regex node (of this bundle): it has no pattern.
+            None => None,
+        }
     }
 }
 
@@ -77,7 +104,11 @@ mod tests {
             file: String::new(),
             id: id.map(str::to_owned),
             fields: Default::default(),
-            steps: numbers.iter().enumerate().map(|(i, n)| step(*n, i)).collect(),
+            steps: numbers
+                .iter()
+                .enumerate()
+                .map(|(i, n)| step(*n, i))
+                .collect(),
         }
     }
 

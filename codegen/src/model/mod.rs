@@ -96,15 +96,25 @@ impl Loc {
 
     /// The location of the member `key` of this value, which is `value`.
     pub fn key(&self, key: &str, value: &Spanned) -> Loc {
-        Loc::of(format!("{}/{}", self.pointer, escape_pointer(key)), value)
+        Loc::of(self.child_pointer(key), value)
     }
 
     /// The location of a member that is not there: its pointer, this value's position.
     pub fn absent(&self, key: &str) -> Loc {
         Loc {
-            pointer: format!("{}/{}", self.pointer, escape_pointer(key)),
-            ..self.clone()
+            pointer: self.child_pointer(key),
+            line: self.line,
+            column: self.column,
         }
+    }
+
+    /// The pointer of member `key`. Every field read makes one, so it is built in one
+    /// allocation rather than through `format!` and an escaped copy of the key.
+    fn child_pointer(&self, key: &str) -> String {
+        let mut pointer = String::with_capacity(self.pointer.len() + 1 + key.len());
+        pointer.push_str(&self.pointer);
+        push_key(&mut pointer, key);
+        pointer
     }
 
     /// The location of the character `offset` (0-based, in characters) inside the string
@@ -137,6 +147,16 @@ impl Loc {
 /// Escapes a key for a JSON pointer (RFC 6901).
 pub fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends `/key` to a JSON pointer, escaped (RFC 6901) only when it has to be.
+pub(crate) fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(key));
+    } else {
+        pointer.push_str(key);
+    }
 }
 
 /// A value with its location.

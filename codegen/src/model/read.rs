@@ -59,7 +59,9 @@ impl<'a> Reader<'a> {
             );
             return None;
         };
-        let mut fields = Fields::default();
+        let mut fields = Fields {
+            items: Vec::with_capacity(members.len()),
+        };
         for (key, member) in members {
             let member_loc = loc.key(key, member);
             match specs.iter().flat_map(|s| s.iter()).find(|s| s.name == key) {

@@ -2,23 +2,26 @@
 //! reached keeps a synchronous caller waiting until `--max-steps` or the route's timeout
 //! ends the session with an error, so the route gets a warning.
 
+use super::step_graph::Node;
 use super::targets::route_entry;
 use super::Ctx;
 use crate::diag::Diagnostics;
 use crate::model::schema::NodeType;
 use crate::model::{Target, ROUTES_FILE};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-/// A step: its flow's index and its number.
-type Node = (usize, u64);
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 /// Warns once per route whose entry can reach such a cycle, naming a step on it.
 pub(super) fn check_routes_do_not_trap(ctx: &Ctx, diags: &mut Diagnostics) {
+    let graph = ctx.step_graph();
+    let finishing = graph.leading_to(|n| is_end(ctx, n));
+    // Found for every step at once; only the entries that reach a trap are followed on
+    // their own, to name the step nearest to them.
+    let trapped = graph.leading_to_traps(&finishing);
     for route in &ctx.bundle.routes {
-        let Some(entry) = route_entry(ctx, route) else {
+        let Some(entry) = route_entry(ctx, route).filter(|e| trapped.contains(e)) else {
             continue;
         };
-        let Some((flow, step)) = trapping_cycle(ctx, entry) else {
+        let Some((flow, step)) = trapping_cycle(ctx, entry, &finishing) else {
             continue;
         };
         let flow = &ctx.bundle.flows[flow];
@@ -31,10 +34,10 @@ pub(super) fn check_routes_do_not_trap(ctx: &Ctx, diags: &mut Diagnostics) {
     }
 }
 
-/// A step on a cycle that `entry` can reach and from which no `api_end` can be reached.
-fn trapping_cycle(ctx: &Ctx, entry: Node) -> Option<Node> {
+/// A step on a cycle that `entry` can reach and from which no `api_end` can be reached
+/// (`finishing` holds the steps from which one can).
+fn trapping_cycle(ctx: &Ctx, entry: Node, finishing: &HashSet<Node>) -> Option<Node> {
     let graph = reachable_graph(ctx, entry);
-    let finishing = can_finish(ctx, &graph);
     let mut done = BTreeSet::new();
     // Nearest the entry first, so the step named is the one a reader meets first.
     graph
@@ -71,9 +74,7 @@ fn reachable_graph(ctx: &Ctx, entry: Node) -> Graph {
             for site in step.targets() {
                 let to = match site.target {
                     Target::Step(m) => Some((f, *m)),
-                    Target::Flow { flow: id, step: m } => {
-                        ctx.index.flow_index(id).map(|g| (g, *m))
-                    }
+                    Target::Flow { flow: id, step: m } => ctx.index.flow_index(id).map(|g| (g, *m)),
                 };
                 next.extend(to.filter(|(g, m)| ctx.index.step(*g, *m).is_some()));
             }
@@ -85,29 +86,11 @@ fn reachable_graph(ctx: &Ctx, entry: Node) -> Graph {
     graph
 }
 
-/// The steps of `graph` from which an `api_end` can be reached.
-fn can_finish(ctx: &Ctx, graph: &Graph) -> BTreeSet<Node> {
-    let mut callers: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
-    for (from, next) in &graph.next {
-        for to in next {
-            callers.entry(*to).or_default().push(*from);
-        }
-    }
-    let is_end = |(f, n): &Node| {
-        ctx.index
-            .step(*f, *n)
-            .is_some_and(|s| s.kind == Some(NodeType::ApiEnd))
-    };
-    let mut finishing: BTreeSet<Node> = graph.order.iter().copied().filter(is_end).collect();
-    let mut todo: Vec<Node> = finishing.iter().copied().collect();
-    while let Some(node) = todo.pop() {
-        for caller in callers.get(&node).into_iter().flatten() {
-            if finishing.insert(*caller) {
-                todo.push(*caller);
-            }
-        }
-    }
-    finishing
+/// Whether step `n` is an `api_end`.
+fn is_end(ctx: &Ctx, (f, n): Node) -> bool {
+    ctx.index
+        .step(f, n)
+        .is_some_and(|s| s.kind == Some(NodeType::ApiEnd))
 }
 
 /// Depth-first from `start`, a step that cannot finish (it only leads to steps that cannot

@@ -14,15 +14,27 @@ mod nodes;
 mod parts;
 mod refs;
 mod routes;
+mod step_graph;
 mod structure;
 mod targets;
 
 use crate::diag::Diagnostics;
 use crate::model::{Bundle, Flow, Index, Step, Visibility};
+use std::cell::OnceCell;
+use step_graph::StepGraph;
 
 /// Runs every check.
 pub fn validate(bundle: &Bundle, diags: &mut Diagnostics) {
-    let ctx = Ctx::new(bundle);
+    validate_indexed(bundle, &Index::new(bundle), diags);
+}
+
+/// [`validate`] with the bundle's index made already (and kept for lowering).
+pub(crate) fn validate_indexed<'a>(
+    bundle: &'a Bundle,
+    index: &'a Index<'a>,
+    diags: &mut Diagnostics,
+) {
+    let ctx = Ctx::new(bundle, index);
     structure::check_flow_ids(&ctx, diags);
     structure::check_flow_status(&ctx, diags);
     structure::check_step_numbers(&ctx, diags);
@@ -55,18 +67,26 @@ pub(crate) struct Ctx<'a> {
     pub bundle: &'a Bundle,
     /// Which flows each flow may read from.
     pub visibility: Visibility,
-    /// Flows by id and steps by number: checks look them up for every target and route.
-    pub index: Index<'a>,
+    /// Flows by id, steps by number and regex patterns: checks look them up for every
+    /// target, route and reference.
+    pub index: &'a Index<'a>,
+    /// The steps as one graph, made for the first check that follows routes.
+    step_graph: OnceCell<StepGraph>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(bundle: &'a Bundle) -> Ctx<'a> {
-        let index = Index::new(bundle);
+    fn new(bundle: &'a Bundle, index: &'a Index<'a>) -> Ctx<'a> {
         Ctx {
             bundle,
-            visibility: Visibility::indexed(bundle, &index),
+            visibility: Visibility::indexed(bundle, index),
             index,
+            step_graph: OnceCell::new(),
         }
+    }
+
+    /// Every step of the bundle as one graph.
+    pub fn step_graph(&self) -> &StepGraph {
+        self.step_graph.get_or_init(|| StepGraph::new(self))
     }
 
     /// Every step with its flow and the flow's index.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// Patterns are checked at build time so that no pattern can hang a server or fail at
 /// run time (§4.2): look-around, backreferences and `\p{…}` are rejected with a column.
 pub(super) fn check_regex(ctx: &Ctx, diags: &mut Diagnostics) {
-    for (_, flow, step) in ctx
+    for (i, flow, step) in ctx
         .steps()
         .filter(|(_, _, s)| s.kind == Some(NodeType::Regex))
     {
@@ -23,7 +23,7 @@ pub(super) fn check_regex(ctx: &Ctx, diags: &mut Diagnostics) {
                 continue;
             }
         }
-        if let Some(Err(e)) = step.regex_pattern() {
+        if let Some(Err(e)) = ctx.index.regex(i, step) {
             let loc = step.field_loc("pattern").inside(e.column);
             diags.push(loc.error(
                 &flow.file,

@@ -22,9 +22,7 @@ pub(super) fn produces(
     use NodeType::*;
     let ok = match (kind, part) {
         (_, NodePart::Result(path)) if path.segs.is_empty() => true,
-        (Regex, NodePart::Group(_) | NodePart::Other(_)) => {
-            return regex_part(step, pattern, part)
-        }
+        (Regex, NodePart::Group(_) | NodePart::Other(_)) => return regex_part(step, pattern, part),
         (
             Remap | ApiIntegration | SendTemplate | WaitForCallback,
             NodePart::Result(_) | NodePart::Other(_),

@@ -5,9 +5,8 @@ use super::parts::produces;
 use super::Ctx;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Loc, Step, TemplateSite, INTEGRATIONS_FILE, ROUTES_FILE};
-use flowc_lang::template::{NodePart, Ref, Template};
 use flowc_lang::pattern::Pattern;
-use std::cell::OnceCell;
+use flowc_lang::template::{NodePart, Ref, Template};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every variable write and every named node of the bundle, by name.
@@ -22,18 +21,8 @@ struct Known<'a> {
 struct Named<'a> {
     flow: usize,
     step: &'a Step,
-    /// A regex's translated pattern, made on the first read that needs it: a node is read
-    /// from every flow it can reach, and translating its pattern for each read made long
-    /// trigger chains quadratic in translations.
-    pattern: OnceCell<Option<Pattern>>,
-}
-
-impl Named<'_> {
-    /// The pattern, when this is a regex whose pattern translates.
-    fn pattern(&self) -> Option<&Pattern> {
-        let translate = || self.step.regex_pattern().and_then(Result::ok);
-        self.pattern.get_or_init(translate).as_ref()
-    }
+    /// Whether it is a result node (found once: reads of its name ask again and again).
+    result: bool,
 }
 
 impl<'a> Known<'a> {
@@ -47,10 +36,11 @@ impl<'a> Known<'a> {
                 known.writers.entry(name.as_str()).or_default().insert(i);
             }
             if let Some(name) = step.name() {
+                let result = step.result_name().is_some();
                 let named = Named {
                     flow: i,
                     step,
-                    pattern: OnceCell::new(),
+                    result,
                 };
                 known.nodes.entry(name).or_default().push(named);
             }
@@ -190,8 +180,41 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// A regex node's pattern, when it translates (kept in the index: a node is read from
+    /// every flow it can reach).
+    fn pattern(&self, named: &Named) -> Option<&Pattern> {
+        let pattern = self.ctx.index.regex(named.flow, named.step)?;
+        pattern.as_ref().ok()
+    }
+
     fn visible(&self, flow: usize) -> bool {
         self.ctx.visibility.of(self.flow).contains(&flow)
+    }
+
+    /// Whether this flow can see any of `flows`. The smaller set is walked: a flow usually
+    /// sees few flows, while a common variable may be written in every flow.
+    fn sees_any(&self, flows: &BTreeSet<usize>) -> bool {
+        let visible = self.ctx.visibility.of(self.flow);
+        if visible.len() < flows.len() {
+            visible.iter().any(|f| flows.contains(f))
+        } else {
+            flows.iter().any(|f| visible.contains(f))
+        }
+    }
+
+    /// The entries of `named` (in bundle order, so by flow) that this flow can see, walking
+    /// the smaller side as [`Reader::sees_any`] does.
+    fn visible_named<'n>(&self, named: &'n [Named<'n>]) -> Vec<&'n Named<'n>> {
+        let visible = self.ctx.visibility.of(self.flow);
+        if visible.len() >= named.len() {
+            return named.iter().filter(|n| visible.contains(&n.flow)).collect();
+        }
+        let in_flow = |flow: usize| {
+            let start = named.partition_point(|n| n.flow < flow);
+            let end = named.partition_point(|n| n.flow <= flow);
+            named.get(start..end).unwrap_or_default()
+        };
+        visible.iter().flat_map(|f| in_flow(*f)).collect()
     }
 
     fn flow_id(&self, flow: usize) -> &str {
@@ -200,7 +223,7 @@ impl Reader<'_, '_> {
 
     fn variable(&self, name: &str) -> Option<Problem> {
         match self.known.writers.get(name) {
-            Some(flows) if flows.iter().any(|f| self.visible(*f)) => None,
+            Some(flows) if self.sees_any(flows) => None,
             Some(flows) => {
                 let first = flows.iter().next().map_or("?", |f| self.flow_id(*f));
                 Some((format!("`[[{name}]]` is only written in flow `{first}`, which cannot trigger this flow"), None))
@@ -210,7 +233,7 @@ impl Reader<'_, '_> {
                     .known
                     .writers
                     .iter()
-                    .filter(|(_, fs)| fs.iter().any(|f| self.visible(*f)));
+                    .filter(|(_, fs)| self.sees_any(fs));
                 let hint = did_you_mean(name, visible.map(|(n, _)| *n));
                 let msg = format!("no `set_variable` writes `[[{name}]]` in this flow or a flow that can trigger it");
                 Some((msg, hint))
@@ -218,26 +241,22 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// A read of `[[node:part]]` is fine when one result node of that name that this flow
+    /// can see produces the part; else the first one's problem is reported.
     fn node(&self, node: &str, part: &NodePart) -> Option<Problem> {
         let named = self.known.nodes.get(node).map_or(&[][..], Vec::as_slice);
-        let results: Vec<&Named> = named
-            .iter()
-            .filter(|n| self.visible(n.flow) && n.step.result_name().is_some())
-            .collect();
-        if results.is_empty() {
+        let visible = self.visible_named(named);
+        let mut results = visible.into_iter().filter(|n| n.result);
+        let Some(first) = results.next() else {
             return Some(self.no_such_node(node, named));
-        }
-        let problems: Vec<Problem> = results
-            .iter()
-            .filter_map(|n| produces(n.step, n.pattern(), part).err())
-            .collect();
-        (problems.len() == results.len())
-            .then(|| problems.into_iter().next())
-            .flatten()
+        };
+        let problem = produces(first.step, self.pattern(first), part).err()?;
+        let any_produces = results.any(|n| produces(n.step, self.pattern(n), part).is_ok());
+        (!any_produces).then_some(problem)
     }
 
     fn no_such_node(&self, node: &str, named: &[Named]) -> Problem {
-        if let Some(n) = named.iter().find(|n| n.step.result_name().is_some()) {
+        if let Some(n) = named.iter().find(|n| n.result) {
             return (
                 format!(
                     "node `{node}` is in flow `{}`, which cannot trigger this flow",
@@ -256,10 +275,11 @@ impl Reader<'_, '_> {
                 None,
             );
         }
-        let results = self.known.nodes.iter().filter(|(_, ns)| {
-            ns.iter()
-                .any(|n| self.visible(n.flow) && n.step.result_name().is_some())
-        });
+        let results = self
+            .known
+            .nodes
+            .iter()
+            .filter(|(_, ns)| ns.iter().any(|n| self.visible(n.flow) && n.result));
         let hint = did_you_mean(node, results.map(|(n, _)| *n));
         (
             format!(

@@ -1,6 +1,7 @@
 //! Branch targets, reachability and how sessions end (§2, §11, §13 rule 14).
 
 use super::hint::did_you_mean;
+use super::step_graph::Node;
 use super::Ctx;
 use crate::diag::Diagnostics;
 use crate::model::schema::NodeType;
@@ -113,9 +114,13 @@ impl<'a> Entries<'a> {
     fn new(ctx: &Ctx<'a>) -> Entries<'a> {
         let mut routes = vec![Vec::new(); ctx.bundle.flows.len()];
         for route in &ctx.bundle.routes {
-            let flow = route.fields.text("flow").and_then(|f| ctx.index.flow_index(f));
+            let flow = route
+                .fields
+                .text("flow")
+                .and_then(|f| ctx.index.flow_index(f));
             let list = flow.and_then(|f| routes.get_mut(f));
-            list.into_iter().for_each(|l| l.extend(route.fields.uint("step")));
+            list.into_iter()
+                .for_each(|l| l.extend(route.fields.uint("step")));
         }
         let mut triggers: HashMap<&str, Vec<u64>> = HashMap::new();
         for site in ctx.steps().flat_map(|(_, _, s)| s.targets()) {
@@ -130,7 +135,10 @@ impl<'a> Entries<'a> {
     fn of(&self, index: usize, flow: &Flow, start: u64) -> Vec<u64> {
         let routes = self.routes.get(index).into_iter().flatten();
         let id = flow.id.as_deref();
-        let triggers = id.and_then(|id| self.triggers.get(id)).into_iter().flatten();
+        let triggers = id
+            .and_then(|id| self.triggers.get(id))
+            .into_iter()
+            .flatten();
         let mut entries = vec![start];
         entries.extend(routes.chain(triggers));
         entries
@@ -149,9 +157,7 @@ fn reach_in_flow(ctx: &Ctx, index: usize, entries: Vec<u64>) -> BTreeSet<u64> {
         for site in step.targets() {
             match site.target {
                 Target::Step(m) => todo.push(*m),
-                Target::Flow { flow: f, step: m } if Some(f.as_str()) == id => {
-                    todo.push(*m)
-                }
+                Target::Flow { flow: f, step: m } if Some(f.as_str()) == id => todo.push(*m),
                 Target::Flow { .. } => {}
             }
         }
@@ -163,8 +169,11 @@ fn reach_in_flow(ctx: &Ctx, index: usize, entries: Vec<u64>) -> BTreeSet<u64> {
 /// left-out branch ends the session with CT04 instead (§7), so the route gets a warning
 /// naming the first such branch found.
 pub(super) fn check_routes_end_in_api_end(ctx: &Ctx, diags: &mut Diagnostics) {
+    // Found for every step at once; only the entries that reach a left-out branch are
+    // followed on their own, to name the first one.
+    let ending = ctx.step_graph().leading_to(|n| is_dead_end(ctx, n));
     for route in &ctx.bundle.routes {
-        let Some((flow, entry)) = route_entry(ctx, route) else {
+        let Some((flow, entry)) = route_entry(ctx, route).filter(|e| ending.contains(e)) else {
             continue;
         };
         if let Some((flow, step, branch)) = first_dead_end(ctx, flow, entry) {
@@ -176,6 +185,12 @@ pub(super) fn check_routes_end_in_api_end(ctx: &Ctx, diags: &mut Diagnostics) {
             diags.push(route.loc.warning(ROUTES_FILE, None, msg));
         }
     }
+}
+
+/// Whether step `n` has a left-out branch a session can take (an `api_end` takes none).
+fn is_dead_end(ctx: &Ctx, (f, n): Node) -> bool {
+    let step = ctx.index.step(f, n);
+    step.is_some_and(|s| s.kind != Some(NodeType::ApiEnd) && !left_out_branches(s).is_empty())
 }
 
 /// Where sessions of `route` begin: its flow's index and its `step`, or the flow's start.
