@@ -119,7 +119,7 @@ pub fn verification(results: &[Measured]) -> String {
                 unequal.join(", ")
             )
         } else {
-            "same status and body (the current time aside)".to_owned()
+            "same status and body (the current time and request ids aside)".to_owned()
         };
         let _ = writeln!(
             out,
