@@ -13,7 +13,7 @@ use flowc_lang::template::{Template, ValueTemplate};
 mod outbound;
 mod reads;
 pub use outbound::{Integration, IntegrationValue, Piece, DEFAULT_INTEGRATION_TIMEOUT_MS};
-pub use reads::headers_read;
+pub use reads::{headers_read, step_refs};
 
 /// A whole bundle.
 #[derive(Debug, Clone, PartialEq)]
@@ -334,6 +334,58 @@ pub enum StepKind {
         /// The body.
         body: EndBody,
     },
+}
+
+impl StepKind {
+    /// The name of the node output the step writes (`[[name:…]]`), if it writes one.
+    pub fn node_name(&self) -> Option<&str> {
+        match self {
+            StepKind::Calculate { name, .. }
+            | StepKind::Regex { name, .. }
+            | StepKind::DateFormat { name, .. }
+            | StepKind::NumberFormat { name, .. }
+            | StepKind::DisplayList { name, .. }
+            | StepKind::Encrypt { name, .. }
+            | StepKind::WaitForCallback { name, .. }
+            | StepKind::ApiIntegration { name, .. }
+            | StepKind::SendTemplate { name, .. }
+            | StepKind::Remap { name, .. } => Some(name),
+            StepKind::Start { .. }
+            | StepKind::SetVariable { .. }
+            | StepKind::SwitchCase { .. }
+            | StepKind::IsEmpty { .. }
+            | StepKind::IsNull { .. }
+            | StepKind::OptOut { .. }
+            | StepKind::ApiEnd { .. } => None,
+        }
+    }
+
+    /// Every branch target of the step, in no particular order.
+    pub fn targets(&self) -> Vec<Target> {
+        match self {
+            StepKind::Start { next }
+            | StepKind::SetVariable { next, .. }
+            | StepKind::Remap { next, .. } => vec![*next],
+            StepKind::Calculate { yes, no, .. }
+            | StepKind::IsEmpty { yes, no, .. }
+            | StepKind::IsNull { yes, no, .. }
+            | StepKind::Regex { yes, no, .. }
+            | StepKind::DateFormat { yes, no, .. }
+            | StepKind::NumberFormat { yes, no, .. }
+            | StepKind::DisplayList { yes, no, .. }
+            | StepKind::Encrypt { yes, no, .. }
+            | StepKind::WaitForCallback { yes, no, .. }
+            | StepKind::OptOut { yes, no, .. }
+            | StepKind::SendTemplate { yes, no, .. } => vec![*yes, *no],
+            StepKind::SwitchCase { cases, default, .. } => {
+                cases.iter().map(|c| c.next).chain([*default]).collect()
+            }
+            StepKind::ApiIntegration {
+                branches, other, ..
+            } => branches.iter().map(|(_, t)| *t).chain([*other]).collect(),
+            StepKind::ApiEnd { .. } => vec![],
+        }
+    }
 }
 
 /// What an opt-out node does with the list.

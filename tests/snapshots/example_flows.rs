@@ -2,136 +2,6 @@
 
 #[allow(unused_imports)]
 use ::flowc_runtime::deps::lang as __lang;
-/// The state of one session: every variable and node output of the bundle.
-#[derive(Debug, Default)]
-#[allow(non_snake_case)]
-struct Session {
-    /// `[[discount_pct]]`
-    v_discount_pct: Option<__lang::Value>,
-    /// `[[name]]`
-    v_name: Option<__lang::Value>,
-    /// `[[amount:…]]`
-    n_amount: __lang::scope::NodeOutput,
-    /// `[[cid:…]]`
-    n_cid: __lang::scope::NodeOutput,
-    /// `[[customer:…]]`
-    n_customer: __lang::scope::NodeOutput,
-    /// `[[digest:…]]`
-    n_digest: __lang::scope::NodeOutput,
-    /// `[[item_count:…]]`
-    n_item_count: __lang::scope::NodeOutput,
-    /// `[[lines:…]]`
-    n_lines: __lang::scope::NodeOutput,
-    /// `[[notify:…]]`
-    n_notify: __lang::scope::NodeOutput,
-    /// `[[paid:…]]`
-    n_paid: __lang::scope::NodeOutput,
-    /// `[[subtotal:…]]`
-    n_subtotal: __lang::scope::NodeOutput,
-    /// `[[summary:…]]`
-    n_summary: __lang::scope::NodeOutput,
-    /// `[[total:…]]`
-    n_total: __lang::scope::NodeOutput,
-    /// `[[when:…]]`
-    n_when: __lang::scope::NodeOutput,
-    /// What woke a stored session, for the `wait_for_callback` it resumes at.
-    wake: Option<::flowc_runtime::store::Resume>,
-}
-/// Where a session is: a step of a flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-enum Step {
-    /// `customer-lookup` step 1
-    F0CustomerLookup_1,
-    /// `customer-lookup` step 2
-    F0CustomerLookup_2,
-    /// `customer-lookup` step 3
-    F0CustomerLookup_3,
-    /// `customer-lookup` step 4
-    F0CustomerLookup_4,
-    /// `customer-lookup` step 90
-    F0CustomerLookup_90,
-    /// `customer-lookup` step 91
-    F0CustomerLookup_91,
-    /// `customer-lookup` step 92
-    F0CustomerLookup_92,
-    /// `greeting` step 1
-    F1Greeting_1,
-    /// `greeting` step 2
-    F1Greeting_2,
-    /// `greeting` step 3
-    F1Greeting_3,
-    /// `greeting` step 4
-    F1Greeting_4,
-    /// `greeting` step 5
-    F1Greeting_5,
-    /// `greeting` step 9
-    F1Greeting_9,
-    /// `order-triage` step 1
-    F2OrderTriage_1,
-    /// `order-triage` step 2
-    F2OrderTriage_2,
-    /// `order-triage` step 3
-    F2OrderTriage_3,
-    /// `order-triage` step 4
-    F2OrderTriage_4,
-    /// `order-triage` step 5
-    F2OrderTriage_5,
-    /// `order-triage` step 6
-    F2OrderTriage_6,
-    /// `order-triage` step 7
-    F2OrderTriage_7,
-    /// `order-triage` step 8
-    F2OrderTriage_8,
-    /// `order-triage` step 10
-    F2OrderTriage_10,
-    /// `order-triage` step 11
-    F2OrderTriage_11,
-    /// `order-triage` step 12
-    F2OrderTriage_12,
-    /// `order-triage` step 90
-    F2OrderTriage_90,
-    /// `order-triage` step 91
-    F2OrderTriage_91,
-    /// `payment` step 1
-    F3Payment_1,
-    /// `payment` step 2
-    F3Payment_2,
-    /// `payment` step 3
-    F3Payment_3,
-    /// `payment` step 4
-    F3Payment_4,
-    /// `preferences` step 1
-    F4Preferences_1,
-    /// `preferences` step 2
-    F4Preferences_2,
-    /// `preferences` step 3
-    F4Preferences_3,
-    /// `preferences` step 4
-    F4Preferences_4,
-    /// `preferences` step 8
-    F4Preferences_8,
-    /// `preferences` step 9
-    F4Preferences_9,
-    /// `receipt` step 1
-    F5Receipt_1,
-    /// `receipt` step 2
-    F5Receipt_2,
-    /// `receipt` step 3
-    F5Receipt_3,
-    /// `receipt` step 4
-    F5Receipt_4,
-    /// `receipt` step 5
-    F5Receipt_5,
-    /// `receipt` step 6
-    F5Receipt_6,
-    /// `receipt` step 7
-    F5Receipt_7,
-    /// `receipt` step 8
-    F5Receipt_8,
-    /// `receipt` step 90
-    F5Receipt_90,
-}
 static RE_F0_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C[0-9]{6}$"));
 static RE_F2_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
@@ -201,1361 +71,1619 @@ static INTEGRATION_0: ::std::sync::LazyLock<::flowc_runtime::outbound::node::Spe
     }),
     timeout: ::std::time::Duration::from_millis(3000),
 });
-impl Step {
-    /// Every step, in declaration order: a stored session names its step by index.
-    const ALL: &'static [Step] = &[
-        Step::F0CustomerLookup_1,
-        Step::F0CustomerLookup_2,
-        Step::F0CustomerLookup_3,
-        Step::F0CustomerLookup_4,
-        Step::F0CustomerLookup_90,
-        Step::F0CustomerLookup_91,
-        Step::F0CustomerLookup_92,
-        Step::F1Greeting_1,
-        Step::F1Greeting_2,
-        Step::F1Greeting_3,
-        Step::F1Greeting_4,
-        Step::F1Greeting_5,
-        Step::F1Greeting_9,
-        Step::F2OrderTriage_1,
-        Step::F2OrderTriage_2,
-        Step::F2OrderTriage_3,
-        Step::F2OrderTriage_4,
-        Step::F2OrderTriage_5,
-        Step::F2OrderTriage_6,
-        Step::F2OrderTriage_7,
-        Step::F2OrderTriage_8,
-        Step::F2OrderTriage_10,
-        Step::F2OrderTriage_11,
-        Step::F2OrderTriage_12,
-        Step::F2OrderTriage_90,
-        Step::F2OrderTriage_91,
-        Step::F3Payment_1,
-        Step::F3Payment_2,
-        Step::F3Payment_3,
-        Step::F3Payment_4,
-        Step::F4Preferences_1,
-        Step::F4Preferences_2,
-        Step::F4Preferences_3,
-        Step::F4Preferences_4,
-        Step::F4Preferences_8,
-        Step::F4Preferences_9,
-        Step::F5Receipt_1,
-        Step::F5Receipt_2,
-        Step::F5Receipt_3,
-        Step::F5Receipt_4,
-        Step::F5Receipt_5,
-        Step::F5Receipt_6,
-        Step::F5Receipt_7,
-        Step::F5Receipt_8,
-        Step::F5Receipt_90,
-    ];
-}
-impl Session {
-    /// The session's state for the store (§4.9): variables, node outputs, the step.
-    #[allow(unused_mut)]
-    fn save(&self, at: Step) -> __lang::Value {
-        let mut vars = __lang::Map::new();
-        if let Some(v) = &self.v_discount_pct {
-            vars.insert(::std::string::String::from("discount_pct"), v.clone());
-        }
-        if let Some(v) = &self.v_name {
-            vars.insert(::std::string::String::from("name"), v.clone());
-        }
-        let mut nodes = __lang::Map::new();
-        nodes.insert(::std::string::String::from("amount"), self.n_amount.to_value());
-        nodes.insert(::std::string::String::from("cid"), self.n_cid.to_value());
-        nodes
-            .insert(::std::string::String::from("customer"), self.n_customer.to_value());
-        nodes.insert(::std::string::String::from("digest"), self.n_digest.to_value());
-        nodes
-            .insert(
-                ::std::string::String::from("item_count"),
-                self.n_item_count.to_value(),
-            );
-        nodes.insert(::std::string::String::from("lines"), self.n_lines.to_value());
-        nodes.insert(::std::string::String::from("notify"), self.n_notify.to_value());
-        nodes.insert(::std::string::String::from("paid"), self.n_paid.to_value());
-        nodes
-            .insert(::std::string::String::from("subtotal"), self.n_subtotal.to_value());
-        nodes.insert(::std::string::String::from("summary"), self.n_summary.to_value());
-        nodes.insert(::std::string::String::from("total"), self.n_total.to_value());
-        nodes.insert(::std::string::String::from("when"), self.n_when.to_value());
-        ::flowc_runtime::waits::state(
-            ::flowc_runtime::waits::index_value(at as usize),
-            vars,
-            nodes,
-        )
+/// Sessions of customer-lookup.
+mod group_0 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {
+        /// `[[cid:…]]`
+        n_cid: __lang::scope::NodeOutput,
+        /// `[[customer:…]]`
+        n_customer: __lang::scope::NodeOutput,
     }
-    /// A session from a saved state, and the step it was at.
-    #[allow(unused_variables)]
-    fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
-        let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
-        let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
-        let s = Session {
-            v_discount_pct: vars.get("discount_pct").cloned(),
-            v_name: vars.get("name").cloned(),
-            n_amount: nodes
-                .get("amount")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_cid: nodes
-                .get("cid")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_customer: nodes
-                .get("customer")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_digest: nodes
-                .get("digest")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_item_count: nodes
-                .get("item_count")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_lines: nodes
-                .get("lines")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_notify: nodes
-                .get("notify")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_paid: nodes
-                .get("paid")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_subtotal: nodes
-                .get("subtotal")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_summary: nodes
-                .get("summary")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_total: nodes
-                .get("total")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            n_when: nodes
-                .get("when")
-                .map(__lang::scope::NodeOutput::from_value)
-                .unwrap_or_default(),
-            ..Default::default()
-        };
-        Some((s, at))
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `customer-lookup` step 1
+        F0CustomerLookup_1,
+        /// `customer-lookup` step 2
+        F0CustomerLookup_2,
+        /// `customer-lookup` step 3
+        F0CustomerLookup_3,
+        /// `customer-lookup` step 4
+        F0CustomerLookup_4,
+        /// `customer-lookup` step 90
+        F0CustomerLookup_90,
+        /// `customer-lookup` step 91
+        F0CustomerLookup_91,
+        /// `customer-lookup` step 92
+        F0CustomerLookup_92,
     }
-}
-/// Runs a session: from `entry`, or from where a stored one waited.
-async fn start(
-    mut call: ::flowc_runtime::Call,
-    entry: Step,
-) -> ::flowc_runtime::session::SessionResult {
-    match call.resume.take() {
-        None => run(call, entry, Session::default()).await,
-        Some((state, wake)) => {
-            let Some((mut s, at)) = Session::restore(&state) else {
-                return Err(::flowc_runtime::waits::unreadable_state());
-            };
-            s.wake = Some(wake);
-            run(call, at, s).await
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
-}
-/// Runs a session from `at` until an `api_end` answers, an asynchronous session
-/// parks at a wait, or an error ends it.
-#[allow(unused_variables, unused_mut, clippy::needless_late_init)]
-async fn run(
-    call: ::flowc_runtime::Call,
-    mut at: Step,
-    mut s: Session,
-) -> ::flowc_runtime::session::SessionResult {
-    let mut budget = ::flowc_runtime::session::Budget::new(
-        call.max_steps,
-        call.deadline,
-    );
-    loop {
-        budget.spend().await?;
-        at = match at {
-            Step::F0CustomerLookup_1 => Step::F0CustomerLookup_2,
-            Step::F0CustomerLookup_2 => {
-                let input: Option<::std::string::String> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("customer", None))
-                    .and_then(|v| v.segment("id", None))
-                    .map(|v| v.render());
-                let matched = __lang::nodes::store_regex(
-                    &mut s.n_cid,
-                    &RE_F0_2,
-                    input.as_deref(),
-                );
-                if matched {
-                    Step::F0CustomerLookup_3
-                } else {
-                    Step::F0CustomerLookup_90
-                }
-            }
-            Step::F0CustomerLookup_3 => {
-                let request = ::flowc_runtime::outbound::IntegrationCall {
-                    method: ::std::string::String::from("GET"),
-                    url: vec![
-                        ::flowc_runtime::outbound::UrlPart::Literal(::std::string::String::from(::flowc_runtime::outbound::start::env_text(&
-                        call.services, 0usize, 0usize))),
-                        ::flowc_runtime::outbound::UrlPart::Value({ let mut out =
-                        ::std::string::String::with_capacity(16usize); if let Some(v) =
-                        call.request.body.as_ref().and_then(| v | v.segment("customer",
-                        None)).and_then(| v | v.segment("id", None)) { v.render_into(&
-                        mut out); } out })
-                    ],
-                    path: vec![],
-                    query: vec![],
-                    headers: vec![
-                        (::std::string::String::from("Accept"),
-                        ::std::string::String::from("application/json")),
-                    ],
-                    json_body: None,
-                };
-                let (output, outcome) = ::flowc_runtime::outbound::node::api_integration(
-                        &call.services,
-                        &INTEGRATION_0,
-                        request,
-                    )
-                    .await;
-                s.n_customer = output;
-                match outcome.key() {
-                    Some("200") => Step::F0CustomerLookup_4,
-                    Some("404") => Step::F0CustomerLookup_91,
-                    _ => Step::F0CustomerLookup_92,
-                }
-            }
-            Step::F0CustomerLookup_4 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    77usize,
-                                );
-                                json.push_str("{\"customer\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"name\":");
-                                match s
-                                    .n_customer
-                                    .result
-                                    .as_ref()
-                                    .and_then(|v| v.segment("name", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"tier\":");
-                                __lang::Value::write_json(
-                                    &__lang::func::default(
-                                        ::std::string::String::from("standard"),
-                                        s
-                                            .n_customer
-                                            .result
-                                            .as_ref()
-                                            .and_then(|v| v.segment("tier", None))
-                                            .cloned(),
-                                    ),
-                                    &mut json,
-                                );
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F0CustomerLookup_90 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    62usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"invalid customer id\",\"customer_id\":",
-                                );
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F0CustomerLookup_91 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            404u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    59usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"unknown customer\",\"customer_id\":",
-                                );
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F0CustomerLookup_92 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            502u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    102usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"the CRM did not answer as expected\",\"crm_status\":",
-                                );
-                                match s.n_customer.status_code.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"detail\":");
-                                match s.n_customer.error.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F1Greeting_1 => Step::F1Greeting_2,
-            Step::F1Greeting_2 => {
-                let hit = {
-                    let v = call
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F0CustomerLookup_1 => Step::F0CustomerLookup_2,
+                Step::F0CustomerLookup_2 => {
+                    let input: Option<::std::string::String> = call
                         .request
                         .body
                         .as_ref()
-                        .and_then(|v| v.segment("name", None))
-                        .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                    __lang::nodes::is_null(v.as_deref())
-                };
-                if hit { Step::F1Greeting_9 } else { Step::F1Greeting_3 }
-            }
-            Step::F1Greeting_3 => {
-                let hit = {
-                    let v = Some(
-                        ::std::borrow::Cow::<
-                            __lang::Value,
-                        >::Owned(
-                            __lang::Value::String(
-                                __lang::func::trim(
-                                    &{
-                                        let mut out = ::std::string::String::with_capacity(16usize);
-                                        if let Some(v) = call
-                                            .request
-                                            .body
-                                            .as_ref()
-                                            .and_then(|v| v.segment("name", None))
-                                        {
-                                            v.render_into(&mut out);
-                                        }
-                                        out
-                                    },
-                                ),
-                            ),
-                        ),
+                        .and_then(|v| v.segment("customer", None))
+                        .and_then(|v| v.segment("id", None))
+                        .map(|v| v.render());
+                    let matched = __lang::nodes::store_regex(
+                        &mut s.n_cid,
+                        &RE_F0_2,
+                        input.as_deref(),
                     );
-                    __lang::nodes::is_empty(v.as_deref())
-                };
-                if hit { Step::F1Greeting_9 } else { Step::F1Greeting_4 }
-            }
-            Step::F1Greeting_4 => {
-                let value_0 = __lang::Value::String(
-                    __lang::func::trim(
-                        &{
-                            let mut out = ::std::string::String::with_capacity(16usize);
-                            if let Some(v) = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("name", None))
-                            {
-                                v.render_into(&mut out);
-                            }
-                            out
-                        },
-                    ),
-                );
-                ::flowc_runtime::session::check_depth(&value_0)?;
-                s.v_name = Some(value_0);
-                Step::F1Greeting_5
-            }
-            Step::F1Greeting_5 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    38usize,
-                                );
-                                json.push_str("{\"greeting\":\"Hello, ");
-                                if let Some(v) = s.v_name.as_ref() {
-                                    __lang::json::write_rendered(v, &mut json);
-                                }
-                                json.push_str("\"}");
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F1Greeting_9 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            ::std::string::String::from(
-                                "{\"error\":\"a non-empty `name` is required\"}",
-                            ),
-                        ),
-                    ),
-                );
-            }
-            Step::F2OrderTriage_1 => Step::F2OrderTriage_2,
-            Step::F2OrderTriage_2 => {
-                let input: Option<::std::string::String> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("customer", None))
-                    .and_then(|v| v.segment("id", None))
-                    .map(|v| v.render());
-                let matched = __lang::nodes::store_regex(
-                    &mut s.n_cid,
-                    &RE_F2_2,
-                    input.as_deref(),
-                );
-                if matched { Step::F2OrderTriage_3 } else { Step::F2OrderTriage_90 }
-            }
-            Step::F2OrderTriage_3 => {
-                let outcome = __lang::calc::finish(calc_f2_3(&s, &call));
-                let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
-                if ok { Step::F2OrderTriage_4 } else { Step::F2OrderTriage_91 }
-            }
-            Step::F2OrderTriage_4 => {
-                let outcome = __lang::calc::finish(calc_f2_4(&s, &call));
-                let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
-                if ok { Step::F2OrderTriage_5 } else { Step::F2OrderTriage_91 }
-            }
-            Step::F2OrderTriage_5 => {
-                let input = __lang::nodes::fold_case(
-                    &{
-                        let mut out = ::std::string::String::with_capacity(16usize);
-                        if let Some(v) = call
-                            .request
-                            .body
-                            .as_ref()
-                            .and_then(|v| v.segment("customer", None))
-                            .and_then(|v| v.segment("tier", None))
-                        {
-                            v.render_into(&mut out);
-                        }
-                        out
-                    },
-                );
-                if __lang::nodes::switch_matches_folded(&input, "gold") {
-                    Step::F2OrderTriage_6
-                } else if __lang::nodes::switch_matches_folded(&input, "silver") {
-                    Step::F2OrderTriage_7
-                } else {
-                    Step::F2OrderTriage_8
+                    if matched {
+                        Step::F0CustomerLookup_3
+                    } else {
+                        Step::F0CustomerLookup_90
+                    }
                 }
-            }
-            Step::F2OrderTriage_6 => {
-                let value_0 = __lang::Value::Number(
-                    __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
-                );
-                ::flowc_runtime::session::check_depth(&value_0)?;
-                s.v_discount_pct = Some(value_0);
-                Step::F2OrderTriage_10
-            }
-            Step::F2OrderTriage_7 => {
-                let value_0 = __lang::Value::Number(
-                    __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
-                );
-                ::flowc_runtime::session::check_depth(&value_0)?;
-                s.v_discount_pct = Some(value_0);
-                Step::F2OrderTriage_10
-            }
-            Step::F2OrderTriage_8 => {
-                let value_0 = __lang::Value::Number(
-                    __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
-                );
-                ::flowc_runtime::session::check_depth(&value_0)?;
-                s.v_discount_pct = Some(value_0);
-                Step::F2OrderTriage_10
-            }
-            Step::F2OrderTriage_10 => {
-                let outcome = __lang::calc::finish(calc_f2_10(&s, &call));
-                let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
-                if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
-            }
-            Step::F2OrderTriage_11 => {
-                let result = {
-                    let mut m = __lang::Map::with_capacity(2usize);
-                    m.insert(
-                        ::std::string::String::from("customer"),
-                        s
-                            .n_cid
-                            .groups
-                            .get(1usize)
-                            .and_then(|g| g.as_ref())
-                            .cloned()
-                            .unwrap_or_default(),
-                    );
-                    m.insert(
-                        ::std::string::String::from("lines"),
-                        {
-                            let mut items = ::std::vec::Vec::new();
-                            let mut pos: usize = 1;
-                            while call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("items", None))
-                                .and_then(|v| v.position(pos))
-                                .and_then(|v| v.segment("sku", None))
-                                .is_some()
-                                && call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("items", None))
-                                    .and_then(|v| v.position(pos))
-                                    .and_then(|v| v.segment("qty", None))
-                                    .is_some()
-                            {
-                                items
-                                    .push({
-                                        let mut m = __lang::Map::with_capacity(2usize);
-                                        m.insert(
-                                            ::std::string::String::from("sku"),
-                                            call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
-                                                .and_then(|v| v.position(pos))
-                                                .and_then(|v| v.segment("sku", None))
-                                                .cloned()
-                                                .unwrap_or_default(),
-                                        );
-                                        m.insert(
-                                            ::std::string::String::from("qty"),
-                                            call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
-                                                .and_then(|v| v.position(pos))
-                                                .and_then(|v| v.segment("qty", None))
-                                                .cloned()
-                                                .unwrap_or_default(),
-                                        );
-                                        __lang::Value::Object(m)
-                                    });
-                                pos += 1;
-                            }
-                            __lang::Value::Array(items)
-                        },
-                    );
-                    __lang::Value::Object(m)
-                };
-                ::flowc_runtime::session::check_depth(&result)?;
-                s.n_summary = __lang::scope::NodeOutput {
-                    result: Some(result),
-                    ..Default::default()
-                };
-                Step::F2OrderTriage_12
-            }
-            Step::F2OrderTriage_12 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![
-                                (::std::string::String::from("x-flow"), { let mut out =
-                                ::std::string::String::with_capacity(16usize); out
-                                .push_str("order-triage"); out })
-                            ],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    188usize,
-                                );
-                                json.push_str("{\"customer\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
+                Step::F0CustomerLookup_3 => {
+                    let request = ::flowc_runtime::outbound::IntegrationCall {
+                        method: ::std::string::String::from("GET"),
+                        url: vec![
+                            ::flowc_runtime::outbound::UrlPart::Literal(::std::string::String::from(::flowc_runtime::outbound::start::env_text(&
+                            call.services, 0usize, 0usize))),
+                            ::flowc_runtime::outbound::UrlPart::Value({ let mut out =
+                            ::std::string::String::with_capacity(16usize); if let Some(v)
+                            = call.request.body.as_ref().and_then(| v | v
+                            .segment("customer", None)).and_then(| v | v.segment("id",
+                            None)) { v.render_into(& mut out); } out })
+                        ],
+                        path: vec![],
+                        query: vec![],
+                        headers: vec![
+                            (::std::string::String::from("Accept"),
+                            ::std::string::String::from("application/json")),
+                        ],
+                        json_body: None,
+                    };
+                    let (output, outcome) = ::flowc_runtime::outbound::node::api_integration(
+                            &call.services,
+                            &INTEGRATION_0,
+                            request,
+                        )
+                        .await;
+                    s.n_customer = output;
+                    match outcome.key() {
+                        Some("200") => Step::F0CustomerLookup_4,
+                        Some("404") => Step::F0CustomerLookup_91,
+                        _ => Step::F0CustomerLookup_92,
+                    }
+                }
+                Step::F0CustomerLookup_4 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![],
                                 {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"tier\":");
-                                __lang::Value::write_json(
-                                    &__lang::func::default(
-                                        ::std::string::String::from("standard"),
-                                        Some(
-                                            __lang::Value::String(
-                                                __lang::func::lower(
-                                                    &{
-                                                        let mut out = ::std::string::String::with_capacity(16usize);
-                                                        if let Some(v) = call
-                                                            .request
-                                                            .body
-                                                            .as_ref()
-                                                            .and_then(|v| v.segment("customer", None))
-                                                            .and_then(|v| v.segment("tier", None))
-                                                        {
-                                                            v.render_into(&mut out);
-                                                        }
-                                                        out
-                                                    },
-                                                ),
-                                            ),
+                                    let mut json = ::std::string::String::with_capacity(
+                                        77usize,
+                                    );
+                                    json.push_str("{\"customer\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"name\":");
+                                    match s
+                                        .n_customer
+                                        .result
+                                        .as_ref()
+                                        .and_then(|v| v.segment("name", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"tier\":");
+                                    __lang::Value::write_json(
+                                        &__lang::func::default(
+                                            ::std::string::String::from("standard"),
+                                            s
+                                                .n_customer
+                                                .result
+                                                .as_ref()
+                                                .and_then(|v| v.segment("tier", None))
+                                                .cloned(),
                                         ),
-                                    ),
-                                    &mut json,
-                                );
-                                json.push_str(",\"items\":");
-                                match s.n_item_count.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"subtotal\":");
-                                match s.n_subtotal.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"discount_pct\":");
-                                match s.v_discount_pct.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"total\":");
-                                match s.n_total.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"lines\":");
-                                match s
-                                    .n_summary
-                                    .result
-                                    .as_ref()
-                                    .and_then(|v| v.segment("lines", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
+                                        &mut json,
+                                    );
+                                    json.push('}');
+                                    json
+                                },
+                            ),
                         ),
-                    ),
-                );
-            }
-            Step::F2OrderTriage_90 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    62usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"invalid customer id\",\"customer_id\":",
-                                );
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("customer", None))
-                                    .and_then(|v| v.segment("id", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F2OrderTriage_91 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    78usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"every item needs a numeric qty and price\",\"detail\":",
-                                );
-                                match s.n_subtotal.error.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F3Payment_1 => Step::F3Payment_2,
-            Step::F3Payment_2 => {
-                let reference = {
-                    let mut out = ::std::string::String::with_capacity(20usize);
-                    out.push_str("pay-");
-                    if let Some(v) = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("order_id", None))
-                    {
-                        v.render_into(&mut out);
-                    }
-                    out
-                };
-                let wake = s.wake.take();
-                match ::flowc_runtime::waits::wait(&call, wake, reference, 20u64).await {
-                    ::flowc_runtime::waits::Waited::Callback(body) => {
-                        s.n_paid = __lang::scope::NodeOutput {
-                            result: body,
-                            ..Default::default()
-                        };
-                        Step::F3Payment_3
-                    }
-                    ::flowc_runtime::waits::Waited::No(message) => {
-                        s.n_paid = __lang::scope::NodeOutput {
-                            error: Some(__lang::Value::String(message)),
-                            ..Default::default()
-                        };
-                        Step::F3Payment_4
-                    }
-                    ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
-                        let state = s.save(Step::F3Payment_2);
-                        return Ok(
-                            ::flowc_runtime::session::Outcome::Parked(::flowc_runtime::session::Parked {
-                                reference,
-                                deadline,
-                                state,
-                            }),
-                        );
-                    }
+                    );
                 }
-            }
-            Step::F3Payment_3 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    56usize,
-                                );
-                                json.push_str("{\"order_id\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("order_id", None))
+                Step::F0CustomerLookup_90 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
                                 {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"payment\":");
-                                match s.n_paid.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
+                                    let mut json = ::std::string::String::with_capacity(
+                                        62usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"invalid customer id\",\"customer_id\":",
+                                    );
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
                         ),
-                    ),
-                );
-            }
-            Step::F3Payment_4 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            408u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    66usize,
-                                );
-                                json.push_str("{\"order_id\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("order_id", None))
+                    );
+                }
+                Step::F0CustomerLookup_91 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                404u16,
+                                vec![],
                                 {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"error\":\"no payment arrived in time\"}");
-                                json
-                            },
+                                    let mut json = ::std::string::String::with_capacity(
+                                        59usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"unknown customer\",\"customer_id\":",
+                                    );
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
                         ),
-                    ),
-                );
-            }
-            Step::F4Preferences_1 => Step::F4Preferences_2,
-            Step::F4Preferences_2 => {
-                let input = __lang::nodes::fold_case(
-                    &{
-                        let mut out = ::std::string::String::with_capacity(16usize);
-                        if let Some(v) = call
+                    );
+                }
+                Step::F0CustomerLookup_92 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                502u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        102usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"the CRM did not answer as expected\",\"crm_status\":",
+                                    );
+                                    match s.n_customer.status_code.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"detail\":");
+                                    match s.n_customer.error.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+            };
+        }
+    }
+    /// Route `customer-lookup`: `POST /dynamic/2665789d-0c79-4637-a501-d71144be0545`.
+    pub(super) fn route_1(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("customer-lookup");
+        Box::pin(start(call, Step::F0CustomerLookup_1))
+    }
+}
+/// Sessions of greeting.
+mod group_1 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {
+        /// `[[name]]`
+        v_name: Option<__lang::Value>,
+    }
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `greeting` step 1
+        F1Greeting_1,
+        /// `greeting` step 2
+        F1Greeting_2,
+        /// `greeting` step 3
+        F1Greeting_3,
+        /// `greeting` step 4
+        F1Greeting_4,
+        /// `greeting` step 5
+        F1Greeting_5,
+        /// `greeting` step 9
+        F1Greeting_9,
+    }
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+        }
+    }
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F1Greeting_1 => Step::F1Greeting_2,
+                Step::F1Greeting_2 => {
+                    let hit = {
+                        let v = call
                             .request
                             .body
                             .as_ref()
-                            .and_then(|v| v.segment("action", None))
-                        {
-                            v.render_into(&mut out);
-                        }
-                        out
-                    },
-                );
-                if __lang::nodes::switch_matches_folded(&input, "stop") {
-                    Step::F4Preferences_3
-                } else if __lang::nodes::switch_matches_folded(&input, "start") {
-                    Step::F4Preferences_4
-                } else {
-                    Step::F4Preferences_9
+                            .and_then(|v| v.segment("name", None))
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        __lang::nodes::is_null(v.as_deref())
+                    };
+                    if hit { Step::F1Greeting_9 } else { Step::F1Greeting_3 }
                 }
-            }
-            Step::F4Preferences_3 => {
-                let number = {
-                    let mut out = ::std::string::String::with_capacity(16usize);
-                    if let Some(v) = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("phone", None))
-                    {
-                        v.render_into(&mut out);
-                    }
-                    out
-                };
-                let ok = ::flowc_runtime::optouts::run(
-                        &call.services,
-                        ::flowc_runtime::optouts::Action::Record,
-                        ::flowc_runtime::store::Channel::Both,
-                        &number,
-                    )
-                    .await?;
-                if ok { Step::F4Preferences_8 } else { Step::F4Preferences_9 }
-            }
-            Step::F4Preferences_4 => {
-                let number = {
-                    let mut out = ::std::string::String::with_capacity(16usize);
-                    if let Some(v) = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("phone", None))
-                    {
-                        v.render_into(&mut out);
-                    }
-                    out
-                };
-                let ok = ::flowc_runtime::optouts::run(
-                        &call.services,
-                        ::flowc_runtime::optouts::Action::Delete,
-                        ::flowc_runtime::store::Channel::Both,
-                        &number,
-                    )
-                    .await?;
-                let _ = ok;
-                Step::F4Preferences_8
-            }
-            Step::F4Preferences_8 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    64usize,
-                                );
-                                json.push_str("{\"phone\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("phone", None))
-                                {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"action\":");
-                                __lang::json::write_string(
-                                    &__lang::func::lower(
+                Step::F1Greeting_3 => {
+                    let hit = {
+                        let v = Some(
+                            ::std::borrow::Cow::<
+                                __lang::Value,
+                            >::Owned(
+                                __lang::Value::String(
+                                    __lang::func::trim(
                                         &{
                                             let mut out = ::std::string::String::with_capacity(16usize);
                                             if let Some(v) = call
                                                 .request
                                                 .body
                                                 .as_ref()
-                                                .and_then(|v| v.segment("action", None))
+                                                .and_then(|v| v.segment("name", None))
                                             {
                                                 v.render_into(&mut out);
                                             }
                                             out
                                         },
                                     ),
-                                    &mut json,
-                                );
-                                json.push_str(",\"done\":true}");
-                                json
-                            },
-                        ),
-                    ),
-                );
-            }
-            Step::F4Preferences_9 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            ::std::string::String::from(
-                                "{\"error\":\"send {\\\"action\\\": \\\"stop\\\" | \\\"start\\\", \\\"phone\\\": \\\"+27…\\\"}\"}",
+                                ),
                             ),
-                        ),
-                    ),
-                );
-            }
-            Step::F5Receipt_1 => Step::F5Receipt_2,
-            Step::F5Receipt_2 => {
-                let result = __lang::datefmt::format_date(
-                    Some(&__lang::Value::String(__lang::func::now())),
-                    &FMT_F5_2.0,
-                    &FMT_F5_2.1,
-                    &FMT_F5_2.2,
-                );
-                let ok = __lang::nodes::store_result(&mut s.n_when, result);
-                let _ = ok;
-                Step::F5Receipt_3
-            }
-            Step::F5Receipt_3 => {
-                let result = __lang::numfmt::format_number(
-                        call
-                            .request
-                            .body
-                            .as_ref()
-                            .and_then(|v| v.segment("total", None)),
-                        &FMT_F5_3,
-                    )
-                    .map(__lang::Value::String);
-                let ok = __lang::nodes::store_result(&mut s.n_amount, result);
-                if ok { Step::F5Receipt_4 } else { Step::F5Receipt_90 }
-            }
-            Step::F5Receipt_4 => {
-                let rendered = __lang::display_list::render_list(
-                    &FMT_F5_4.0,
-                    &FMT_F5_4.1,
-                    &mut |i: usize, pos: Option<usize>| {
-                        let pos = pos.unwrap_or(0);
-                        match i {
-                            0usize => {
-                                call.request
+                        );
+                        __lang::nodes::is_empty(v.as_deref())
+                    };
+                    if hit { Step::F1Greeting_9 } else { Step::F1Greeting_4 }
+                }
+                Step::F1Greeting_4 => {
+                    let value_0 = __lang::Value::String(
+                        __lang::func::trim(
+                            &{
+                                let mut out = ::std::string::String::with_capacity(16usize);
+                                if let Some(v) = call
+                                    .request
                                     .body
                                     .as_ref()
-                                    .and_then(|v| v.segment("items", None))
-                                    .and_then(|v| v.position(pos))
-                                    .and_then(|v| v.segment("qty", None))
-                                    .cloned()
+                                    .and_then(|v| v.segment("name", None))
+                                {
+                                    v.render_into(&mut out);
+                                }
+                                out
+                            },
+                        ),
+                    );
+                    ::flowc_runtime::session::check_depth(&value_0)?;
+                    s.v_name = Some(value_0);
+                    Step::F1Greeting_5
+                }
+                Step::F1Greeting_5 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        38usize,
+                                    );
+                                    json.push_str("{\"greeting\":\"Hello, ");
+                                    if let Some(v) = s.v_name.as_ref() {
+                                        __lang::json::write_rendered(v, &mut json);
+                                    }
+                                    json.push_str("\"}");
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+                Step::F1Greeting_9 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
+                                ::std::string::String::from(
+                                    "{\"error\":\"a non-empty `name` is required\"}",
+                                ),
+                            ),
+                        ),
+                    );
+                }
+            };
+        }
+    }
+    /// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
+    pub(super) fn route_2(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("greeting");
+        Box::pin(start(call, Step::F1Greeting_1))
+    }
+}
+/// Sessions of order-triage.
+mod group_2 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {
+        /// `[[discount_pct]]`
+        v_discount_pct: Option<__lang::Value>,
+        /// `[[cid:…]]`
+        n_cid: __lang::scope::NodeOutput,
+        /// `[[item_count:…]]`
+        n_item_count: __lang::scope::NodeOutput,
+        /// `[[subtotal:…]]`
+        n_subtotal: __lang::scope::NodeOutput,
+        /// `[[summary:…]]`
+        n_summary: __lang::scope::NodeOutput,
+        /// `[[total:…]]`
+        n_total: __lang::scope::NodeOutput,
+    }
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `order-triage` step 1
+        F2OrderTriage_1,
+        /// `order-triage` step 2
+        F2OrderTriage_2,
+        /// `order-triage` step 3
+        F2OrderTriage_3,
+        /// `order-triage` step 4
+        F2OrderTriage_4,
+        /// `order-triage` step 5
+        F2OrderTriage_5,
+        /// `order-triage` step 6
+        F2OrderTriage_6,
+        /// `order-triage` step 7
+        F2OrderTriage_7,
+        /// `order-triage` step 8
+        F2OrderTriage_8,
+        /// `order-triage` step 10
+        F2OrderTriage_10,
+        /// `order-triage` step 11
+        F2OrderTriage_11,
+        /// `order-triage` step 12
+        F2OrderTriage_12,
+        /// `order-triage` step 90
+        F2OrderTriage_90,
+        /// `order-triage` step 91
+        F2OrderTriage_91,
+    }
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+        }
+    }
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F2OrderTriage_1 => Step::F2OrderTriage_2,
+                Step::F2OrderTriage_2 => {
+                    let input: Option<::std::string::String> = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("customer", None))
+                        .and_then(|v| v.segment("id", None))
+                        .map(|v| v.render());
+                    let matched = __lang::nodes::store_regex(
+                        &mut s.n_cid,
+                        &RE_F2_2,
+                        input.as_deref(),
+                    );
+                    if matched { Step::F2OrderTriage_3 } else { Step::F2OrderTriage_90 }
+                }
+                Step::F2OrderTriage_3 => {
+                    let outcome = __lang::calc::finish(calc_f2_3(&s, &call));
+                    let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
+                    if ok { Step::F2OrderTriage_4 } else { Step::F2OrderTriage_91 }
+                }
+                Step::F2OrderTriage_4 => {
+                    let outcome = __lang::calc::finish(calc_f2_4(&s, &call));
+                    let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
+                    if ok { Step::F2OrderTriage_5 } else { Step::F2OrderTriage_91 }
+                }
+                Step::F2OrderTriage_5 => {
+                    let input = __lang::nodes::fold_case(
+                        &{
+                            let mut out = ::std::string::String::with_capacity(16usize);
+                            if let Some(v) = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("customer", None))
+                                .and_then(|v| v.segment("tier", None))
+                            {
+                                v.render_into(&mut out);
                             }
-                            2usize => {
-                                call.request
+                            out
+                        },
+                    );
+                    if __lang::nodes::switch_matches_folded(&input, "gold") {
+                        Step::F2OrderTriage_6
+                    } else if __lang::nodes::switch_matches_folded(&input, "silver") {
+                        Step::F2OrderTriage_7
+                    } else {
+                        Step::F2OrderTriage_8
+                    }
+                }
+                Step::F2OrderTriage_6 => {
+                    let value_0 = __lang::Value::Number(
+                        __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
+                    );
+                    ::flowc_runtime::session::check_depth(&value_0)?;
+                    s.v_discount_pct = Some(value_0);
+                    Step::F2OrderTriage_10
+                }
+                Step::F2OrderTriage_7 => {
+                    let value_0 = __lang::Value::Number(
+                        __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
+                    );
+                    ::flowc_runtime::session::check_depth(&value_0)?;
+                    s.v_discount_pct = Some(value_0);
+                    Step::F2OrderTriage_10
+                }
+                Step::F2OrderTriage_8 => {
+                    let value_0 = __lang::Value::Number(
+                        __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
+                    );
+                    ::flowc_runtime::session::check_depth(&value_0)?;
+                    s.v_discount_pct = Some(value_0);
+                    Step::F2OrderTriage_10
+                }
+                Step::F2OrderTriage_10 => {
+                    let outcome = __lang::calc::finish(calc_f2_10(&s, &call));
+                    let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
+                    if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
+                }
+                Step::F2OrderTriage_11 => {
+                    let result = {
+                        let mut m = __lang::Map::with_capacity(2usize);
+                        m.insert(
+                            ::std::string::String::from("customer"),
+                            s
+                                .n_cid
+                                .groups
+                                .get(1usize)
+                                .and_then(|g| g.as_ref())
+                                .cloned()
+                                .unwrap_or_default(),
+                        );
+                        m.insert(
+                            ::std::string::String::from("lines"),
+                            {
+                                let mut items = ::std::vec::Vec::new();
+                                let mut pos: usize = 1;
+                                while call
+                                    .request
                                     .body
                                     .as_ref()
                                     .and_then(|v| v.segment("items", None))
                                     .and_then(|v| v.position(pos))
                                     .and_then(|v| v.segment("sku", None))
-                                    .cloned()
-                            }
-                            _ => None,
-                        }
-                    },
-                );
-                let ok = __lang::nodes::store_list(&mut s.n_lines, rendered);
-                let _ = ok;
-                Step::F5Receipt_5
-            }
-            Step::F5Receipt_5 => {
-                let ok = __lang::nodes::store_encrypt(
-                    &mut s.n_digest,
-                    __lang::crypto::Algorithm::Sha256,
-                    None,
-                    Some(
-                        &__lang::Value::String({
-                            let mut out = ::std::string::String::with_capacity(17usize);
-                            if let Some(v) = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("order_id", None))
-                            {
-                                v.render_into(&mut out);
-                            }
-                            out.push('|');
-                            if let Some(v) = s.n_amount.result.as_ref() {
-                                v.render_into(&mut out);
-                            }
-                            out
-                        }),
-                    ),
-                    __lang::crypto::Encoding::Hex,
-                );
-                let _ = ok;
-                Step::F5Receipt_6
-            }
-            Step::F5Receipt_6 => {
-                let number = {
-                    let mut out = ::std::string::String::with_capacity(16usize);
-                    if let Some(v) = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("phone", None))
-                    {
-                        v.render_into(&mut out);
-                    }
-                    out
-                };
-                let ok = ::flowc_runtime::optouts::run(
-                        &call.services,
-                        ::flowc_runtime::optouts::Action::Verify,
-                        ::flowc_runtime::store::Channel::Whatsapp,
-                        &number,
-                    )
-                    .await?;
-                if ok { Step::F5Receipt_8 } else { Step::F5Receipt_7 }
-            }
-            Step::F5Receipt_7 => {
-                let to: Option<::std::string::String> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("phone", None))
-                    .map(|v| v.render());
-                let message = ::flowc_runtime::outbound::TemplateMessage {
-                    to: to.as_deref(),
-                    template: "order_receipt",
-                    language: "en",
-                    parameters: vec![
-                        (::std::string::String::from("1"), { let mut out =
-                        ::std::string::String::with_capacity(16usize); if let Some(v) = s
-                        .n_amount.result.as_ref() { v.render_into(& mut out); } out }),
-                        (::std::string::String::from("2"), { let mut out =
-                        ::std::string::String::with_capacity(16usize); if let Some(v) = s
-                        .n_when.result.as_ref() { v.render_into(& mut out); } out })
-                    ],
-                    client_message_id: format!("{}{}", call.session.id, "-7"),
-                };
-                let (output, ok) = ::flowc_runtime::outbound::node::send_template(
-                        &call.services,
-                        message,
-                    )
-                    .await?;
-                s.n_notify = output;
-                let _ = ok;
-                Step::F5Receipt_8
-            }
-            Step::F5Receipt_8 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            200u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    229usize,
-                                );
-                                json.push_str("{\"order_id\":");
-                                match call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("order_id", None))
+                                    .is_some()
+                                    && call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("items", None))
+                                        .and_then(|v| v.position(pos))
+                                        .and_then(|v| v.segment("qty", None))
+                                        .is_some()
                                 {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
+                                    items
+                                        .push({
+                                            let mut m = __lang::Map::with_capacity(2usize);
+                                            m.insert(
+                                                ::std::string::String::from("sku"),
+                                                call
+                                                    .request
+                                                    .body
+                                                    .as_ref()
+                                                    .and_then(|v| v.segment("items", None))
+                                                    .and_then(|v| v.position(pos))
+                                                    .and_then(|v| v.segment("sku", None))
+                                                    .cloned()
+                                                    .unwrap_or_default(),
+                                            );
+                                            m.insert(
+                                                ::std::string::String::from("qty"),
+                                                call
+                                                    .request
+                                                    .body
+                                                    .as_ref()
+                                                    .and_then(|v| v.segment("items", None))
+                                                    .and_then(|v| v.position(pos))
+                                                    .and_then(|v| v.segment("qty", None))
+                                                    .cloned()
+                                                    .unwrap_or_default(),
+                                            );
+                                            __lang::Value::Object(m)
+                                        });
+                                    pos += 1;
                                 }
-                                json.push_str(",\"when\":");
-                                match s.n_when.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"amount\":");
-                                match s.n_amount.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"lines\":");
-                                match s.n_lines.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"line_count\":");
-                                match s.n_lines.count.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"digest\":");
-                                match s.n_digest.result.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"whatsapp_message\":");
-                                match s.n_notify.message_id.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push_str(",\"whatsapp_note\":");
-                                __lang::Value::write_json(
-                                    &__lang::func::default(
-                                        ::std::string::String::from("opted out"),
-                                        s.n_notify.error.as_ref().cloned(),
-                                    ),
-                                    &mut json,
-                                );
-                                json.push('}');
-                                json
+                                __lang::Value::Array(items)
                             },
+                        );
+                        __lang::Value::Object(m)
+                    };
+                    ::flowc_runtime::session::check_depth(&result)?;
+                    s.n_summary = __lang::scope::NodeOutput {
+                        result: Some(result),
+                        ..Default::default()
+                    };
+                    Step::F2OrderTriage_12
+                }
+                Step::F2OrderTriage_12 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![
+                                    (::std::string::String::from("x-flow"), { let mut out =
+                                    ::std::string::String::with_capacity(16usize); out
+                                    .push_str("order-triage"); out })
+                                ],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        188usize,
+                                    );
+                                    json.push_str("{\"customer\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"tier\":");
+                                    __lang::Value::write_json(
+                                        &__lang::func::default(
+                                            ::std::string::String::from("standard"),
+                                            Some(
+                                                __lang::Value::String(
+                                                    __lang::func::lower(
+                                                        &{
+                                                            let mut out = ::std::string::String::with_capacity(16usize);
+                                                            if let Some(v) = call
+                                                                .request
+                                                                .body
+                                                                .as_ref()
+                                                                .and_then(|v| v.segment("customer", None))
+                                                                .and_then(|v| v.segment("tier", None))
+                                                            {
+                                                                v.render_into(&mut out);
+                                                            }
+                                                            out
+                                                        },
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                        &mut json,
+                                    );
+                                    json.push_str(",\"items\":");
+                                    match s.n_item_count.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"subtotal\":");
+                                    match s.n_subtotal.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"discount_pct\":");
+                                    match s.v_discount_pct.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"total\":");
+                                    match s.n_total.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"lines\":");
+                                    match s
+                                        .n_summary
+                                        .result
+                                        .as_ref()
+                                        .and_then(|v| v.segment("lines", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
                         ),
-                    ),
-                );
-            }
-            Step::F5Receipt_90 => {
-                return Ok(
-                    ::flowc_runtime::session::Outcome::Answered(
-                        ::flowc_runtime::Answer::json_text(
-                            422u16,
-                            vec![],
-                            {
-                                let mut json = ::std::string::String::with_capacity(
-                                    62usize,
-                                );
-                                json.push_str(
-                                    "{\"error\":\"`total` must be a number\",\"detail\":",
-                                );
-                                match s.n_amount.error.as_ref() {
-                                    Some(v) => v.write_json(&mut json),
-                                    None => json.push_str("null"),
-                                }
-                                json.push('}');
-                                json
-                            },
+                    );
+                }
+                Step::F2OrderTriage_90 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        62usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"invalid customer id\",\"customer_id\":",
+                                    );
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("customer", None))
+                                        .and_then(|v| v.segment("id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
                         ),
-                    ),
-                );
-            }
-        };
+                    );
+                }
+                Step::F2OrderTriage_91 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        78usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"every item needs a numeric qty and price\",\"detail\":",
+                                    );
+                                    match s.n_subtotal.error.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+            };
+        }
     }
-}
-#[allow(unused_variables)]
-fn calc_f2_3(
-    s: &Session,
-    call: &::flowc_runtime::Call,
-) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-    Ok({
-        let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
-        let mut pos: usize = 1;
-        while call
-            .request
-            .body
-            .as_ref()
-            .and_then(|v| v.segment("items", None))
-            .and_then(|v| v.position(pos))
-            .and_then(|v| v.segment("qty", None))
-            .is_some()
-            && call
+    #[allow(unused_variables)]
+    fn calc_f2_3(
+        s: &Session,
+        call: &::flowc_runtime::Call,
+    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+        Ok({
+            let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
+            let mut pos: usize = 1;
+            while call
                 .request
                 .body
                 .as_ref()
                 .and_then(|v| v.segment("items", None))
                 .and_then(|v| v.position(pos))
-                .and_then(|v| v.segment("price", None))
+                .and_then(|v| v.segment("qty", None))
                 .is_some()
-        {
-            acc = __lang::calc::sum_step(
-                acc,
-                __lang::calc::binary(
-                    __lang::calc::BinOp::Mul,
-                    {
-                        let v = call
+                && call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("items", None))
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("price", None))
+                    .is_some()
+            {
+                acc = __lang::calc::sum_step(
+                    acc,
+                    __lang::calc::binary(
+                        __lang::calc::BinOp::Mul,
+                        {
+                            let v = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("items", None))
+                                .and_then(|v| v.position(pos))
+                                .and_then(|v| v.segment("qty", None))
+                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                            __lang::calc::operand(v.as_deref())
+                        },
+                        {
+                            let v = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("items", None))
+                                .and_then(|v| v.position(pos))
+                                .and_then(|v| v.segment("price", None))
+                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                            __lang::calc::operand(v.as_deref())
+                        },
+                    )?,
+                )?;
+                pos += 1;
+            }
+            acc
+        })
+    }
+    #[allow(unused_variables)]
+    fn calc_f2_4(
+        s: &Session,
+        call: &::flowc_runtime::Call,
+    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+        Ok({
+            let mut pos: usize = 1;
+            while call
+                .request
+                .body
+                .as_ref()
+                .and_then(|v| v.segment("items", None))
+                .and_then(|v| v.position(pos))
+                .and_then(|v| v.segment("sku", None))
+                .is_some()
+            {
+                pos += 1;
+            }
+            __lang::calc::count_result(pos - 1)
+        })
+    }
+    #[allow(unused_variables)]
+    fn calc_f2_10(
+        s: &Session,
+        call: &::flowc_runtime::Call,
+    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+        __lang::calc::call(
+            __lang::calc::CalcFn::Round,
+            vec![
+                __lang::calc::binary(__lang::calc::BinOp::Div,
+                __lang::calc::binary(__lang::calc::BinOp::Mul, { let v = s.n_subtotal
+                .result.as_ref().map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
+                __lang::calc::operand(v.as_deref()) },
+                __lang::calc::binary(__lang::calc::BinOp::Sub,
+                __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
+                false, 0u32)), { let v = s.v_discount_pct.as_ref()
+                .map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
+                __lang::calc::operand(v.as_deref()) }) ?) ?,
+                __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
+                false, 0u32))) ?,
+                __lang::calc::Operand::Num(__lang::Number::from_parts(2u32, 0u32, 0u32,
+                false, 0u32))
+            ],
+        )
+    }
+    /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
+    pub(super) fn route_5(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("order-triage");
+        Box::pin(start(call, Step::F2OrderTriage_1))
+    }
+}
+/// Sessions of payment.
+mod group_3 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {
+        /// `[[paid:…]]`
+        n_paid: __lang::scope::NodeOutput,
+        /// What woke a stored session, for the `wait_for_callback` it resumes at.
+        wake: Option<::flowc_runtime::store::Resume>,
+    }
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `payment` step 1
+        F3Payment_1,
+        /// `payment` step 2
+        F3Payment_2,
+        /// `payment` step 3
+        F3Payment_3,
+        /// `payment` step 4
+        F3Payment_4,
+    }
+    impl Step {
+        /// Every step, in declaration order: a stored session names its step by index.
+        const ALL: &'static [Step] = &[
+            Step::F3Payment_1,
+            Step::F3Payment_2,
+            Step::F3Payment_3,
+            Step::F3Payment_4,
+        ];
+    }
+    impl Session {
+        /// The session's state for the store (§4.9): variables, node outputs, the step.
+        #[allow(unused_mut)]
+        fn save(&self, at: Step) -> __lang::Value {
+            let mut vars = __lang::Map::new();
+            let mut nodes = __lang::Map::new();
+            nodes.insert(::std::string::String::from("paid"), self.n_paid.to_value());
+            ::flowc_runtime::waits::state(
+                ::flowc_runtime::waits::index_value(at as usize),
+                vars,
+                nodes,
+            )
+        }
+        /// A session from a saved state, and the step it was at.
+        #[allow(unused_variables)]
+        fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
+            let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
+            let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
+            let s = Session {
+                n_paid: nodes
+                    .get("paid")
+                    .map(__lang::scope::NodeOutput::from_value)
+                    .unwrap_or_default(),
+                ..Default::default()
+            };
+            Some((s, at))
+        }
+    }
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some((state, wake)) => {
+                let Some((mut s, at)) = Session::restore(&state) else {
+                    return Err(::flowc_runtime::waits::unreadable_state());
+                };
+                s.wake = Some(wake);
+                run(call, at, s).await
+            }
+        }
+    }
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F3Payment_1 => Step::F3Payment_2,
+                Step::F3Payment_2 => {
+                    let reference = {
+                        let mut out = ::std::string::String::with_capacity(20usize);
+                        out.push_str("pay-");
+                        if let Some(v) = call
                             .request
                             .body
                             .as_ref()
-                            .and_then(|v| v.segment("items", None))
-                            .and_then(|v| v.position(pos))
-                            .and_then(|v| v.segment("qty", None))
-                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                        __lang::calc::operand(v.as_deref())
-                    },
+                            .and_then(|v| v.segment("order_id", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    };
+                    let wake = s.wake.take();
+                    match ::flowc_runtime::waits::wait(&call, wake, reference, 20u64)
+                        .await
                     {
-                        let v = call
+                        ::flowc_runtime::waits::Waited::Callback(body) => {
+                            s.n_paid = __lang::scope::NodeOutput {
+                                result: body,
+                                ..Default::default()
+                            };
+                            Step::F3Payment_3
+                        }
+                        ::flowc_runtime::waits::Waited::No(message) => {
+                            s.n_paid = __lang::scope::NodeOutput {
+                                error: Some(__lang::Value::String(message)),
+                                ..Default::default()
+                            };
+                            Step::F3Payment_4
+                        }
+                        ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
+                            let state = s.save(Step::F3Payment_2);
+                            return Ok(
+                                ::flowc_runtime::session::Outcome::Parked(::flowc_runtime::session::Parked {
+                                    reference,
+                                    deadline,
+                                    state,
+                                }),
+                            );
+                        }
+                    }
+                }
+                Step::F3Payment_3 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        56usize,
+                                    );
+                                    json.push_str("{\"order_id\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"payment\":");
+                                    match s.n_paid.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+                Step::F3Payment_4 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                408u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        66usize,
+                                    );
+                                    json.push_str("{\"order_id\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"error\":\"no payment arrived in time\"}");
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+            };
+        }
+    }
+    /// Route `payment`: `POST /dynamic/f514e04e-dd34-47fc-bd7f-a4cee345d438`.
+    pub(super) fn route_4(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("payment");
+        Box::pin(start(call, Step::F3Payment_1))
+    }
+}
+/// Sessions of preferences.
+mod group_4 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {}
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `preferences` step 1
+        F4Preferences_1,
+        /// `preferences` step 2
+        F4Preferences_2,
+        /// `preferences` step 3
+        F4Preferences_3,
+        /// `preferences` step 4
+        F4Preferences_4,
+        /// `preferences` step 8
+        F4Preferences_8,
+        /// `preferences` step 9
+        F4Preferences_9,
+    }
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+        }
+    }
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F4Preferences_1 => Step::F4Preferences_2,
+                Step::F4Preferences_2 => {
+                    let input = __lang::nodes::fold_case(
+                        &{
+                            let mut out = ::std::string::String::with_capacity(16usize);
+                            if let Some(v) = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("action", None))
+                            {
+                                v.render_into(&mut out);
+                            }
+                            out
+                        },
+                    );
+                    if __lang::nodes::switch_matches_folded(&input, "stop") {
+                        Step::F4Preferences_3
+                    } else if __lang::nodes::switch_matches_folded(&input, "start") {
+                        Step::F4Preferences_4
+                    } else {
+                        Step::F4Preferences_9
+                    }
+                }
+                Step::F4Preferences_3 => {
+                    let number = {
+                        let mut out = ::std::string::String::with_capacity(16usize);
+                        if let Some(v) = call
                             .request
                             .body
                             .as_ref()
-                            .and_then(|v| v.segment("items", None))
-                            .and_then(|v| v.position(pos))
-                            .and_then(|v| v.segment("price", None))
-                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                        __lang::calc::operand(v.as_deref())
-                    },
-                )?,
-            )?;
-            pos += 1;
+                            .and_then(|v| v.segment("phone", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    };
+                    let ok = ::flowc_runtime::optouts::run(
+                            &call.services,
+                            ::flowc_runtime::optouts::Action::Record,
+                            ::flowc_runtime::store::Channel::Both,
+                            &number,
+                        )
+                        .await?;
+                    if ok { Step::F4Preferences_8 } else { Step::F4Preferences_9 }
+                }
+                Step::F4Preferences_4 => {
+                    let number = {
+                        let mut out = ::std::string::String::with_capacity(16usize);
+                        if let Some(v) = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("phone", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    };
+                    let ok = ::flowc_runtime::optouts::run(
+                            &call.services,
+                            ::flowc_runtime::optouts::Action::Delete,
+                            ::flowc_runtime::store::Channel::Both,
+                            &number,
+                        )
+                        .await?;
+                    let _ = ok;
+                    Step::F4Preferences_8
+                }
+                Step::F4Preferences_8 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        64usize,
+                                    );
+                                    json.push_str("{\"phone\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("phone", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"action\":");
+                                    __lang::json::write_string(
+                                        &__lang::func::lower(
+                                            &{
+                                                let mut out = ::std::string::String::with_capacity(16usize);
+                                                if let Some(v) = call
+                                                    .request
+                                                    .body
+                                                    .as_ref()
+                                                    .and_then(|v| v.segment("action", None))
+                                                {
+                                                    v.render_into(&mut out);
+                                                }
+                                                out
+                                            },
+                                        ),
+                                        &mut json,
+                                    );
+                                    json.push_str(",\"done\":true}");
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+                Step::F4Preferences_9 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
+                                ::std::string::String::from(
+                                    "{\"error\":\"send {\\\"action\\\": \\\"stop\\\" | \\\"start\\\", \\\"phone\\\": \\\"+27…\\\"}\"}",
+                                ),
+                            ),
+                        ),
+                    );
+                }
+            };
         }
-        acc
-    })
+    }
+    /// Route `preferences`: `POST /dynamic/08a28b18-c79a-424d-a6a7-e06666ab09e5`.
+    pub(super) fn route_0(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("preferences");
+        Box::pin(start(call, Step::F4Preferences_1))
+    }
 }
-#[allow(unused_variables)]
-fn calc_f2_4(
-    s: &Session,
-    call: &::flowc_runtime::Call,
-) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-    Ok({
-        let mut pos: usize = 1;
-        while call
-            .request
-            .body
-            .as_ref()
-            .and_then(|v| v.segment("items", None))
-            .and_then(|v| v.position(pos))
-            .and_then(|v| v.segment("sku", None))
-            .is_some()
-        {
-            pos += 1;
+/// Sessions of receipt.
+mod group_5 {
+    #[allow(unused_imports)]
+    use super::*;
+    /// The state of one session: the variables and node outputs of the group's flows.
+    #[derive(Debug, Default)]
+    #[allow(non_snake_case)]
+    struct Session {
+        /// `[[amount:…]]`
+        n_amount: __lang::scope::NodeOutput,
+        /// `[[digest:…]]`
+        n_digest: __lang::scope::NodeOutput,
+        /// `[[lines:…]]`
+        n_lines: __lang::scope::NodeOutput,
+        /// `[[notify:…]]`
+        n_notify: __lang::scope::NodeOutput,
+        /// `[[when:…]]`
+        n_when: __lang::scope::NodeOutput,
+    }
+    /// Where a session is: a step of a flow.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[allow(non_camel_case_types)]
+    enum Step {
+        /// `receipt` step 1
+        F5Receipt_1,
+        /// `receipt` step 2
+        F5Receipt_2,
+        /// `receipt` step 3
+        F5Receipt_3,
+        /// `receipt` step 4
+        F5Receipt_4,
+        /// `receipt` step 5
+        F5Receipt_5,
+        /// `receipt` step 6
+        F5Receipt_6,
+        /// `receipt` step 7
+        F5Receipt_7,
+        /// `receipt` step 8
+        F5Receipt_8,
+        /// `receipt` step 90
+        F5Receipt_90,
+    }
+    /// Runs a session: from `entry`, or from where a stored one waited.
+    async fn start(
+        mut call: ::flowc_runtime::Call,
+        entry: Step,
+    ) -> ::flowc_runtime::session::SessionResult {
+        match call.resume.take() {
+            None => run(call, entry, Session::default()).await,
+            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
-        __lang::calc::count_result(pos - 1)
-    })
-}
-#[allow(unused_variables)]
-fn calc_f2_10(
-    s: &Session,
-    call: &::flowc_runtime::Call,
-) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-    __lang::calc::call(
-        __lang::calc::CalcFn::Round,
-        vec![
-            __lang::calc::binary(__lang::calc::BinOp::Div,
-            __lang::calc::binary(__lang::calc::BinOp::Mul, { let v = s.n_subtotal.result
-            .as_ref().map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
-            __lang::calc::operand(v.as_deref()) },
-            __lang::calc::binary(__lang::calc::BinOp::Sub,
-            __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
-            false, 0u32)), { let v = s.v_discount_pct.as_ref().map(::std::borrow::Cow:: <
-            __lang::Value > ::Borrowed); __lang::calc::operand(v.as_deref()) }) ?) ?,
-            __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
-            false, 0u32))) ?, __lang::calc::Operand::Num(__lang::Number::from_parts(2u32,
-            0u32, 0u32, false, 0u32))
-        ],
-    )
-}
-/// Route `preferences`: `POST /dynamic/08a28b18-c79a-424d-a6a7-e06666ab09e5`.
-fn route_0(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("preferences");
-    Box::pin(start(call, Step::F4Preferences_1))
-}
-/// Route `customer-lookup`: `POST /dynamic/2665789d-0c79-4637-a501-d71144be0545`.
-fn route_1(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("customer-lookup");
-    Box::pin(start(call, Step::F0CustomerLookup_1))
-}
-/// Route `greeting`: `POST /dynamic/8e18fca2-add3-4e43-bd65-58e2d29e3037`.
-fn route_2(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("greeting");
-    Box::pin(start(call, Step::F1Greeting_1))
-}
-/// Route `receipt`: `POST /dynamic/db9d8d82-3671-48ee-ae71-d47a46048d8b`.
-fn route_3(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("receipt");
-    Box::pin(start(call, Step::F5Receipt_1))
-}
-/// Route `payment`: `POST /dynamic/f514e04e-dd34-47fc-bd7f-a4cee345d438`.
-fn route_4(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("payment");
-    Box::pin(start(call, Step::F3Payment_1))
-}
-/// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
-fn route_5(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-    call.session.flow = ::std::string::String::from("order-triage");
-    Box::pin(start(call, Step::F2OrderTriage_1))
+    }
+    /// Runs a session from `at` until an `api_end` answers, an asynchronous session
+    /// parks at a wait, or an error ends it.
+    #[allow(unused_variables, unused_mut, clippy::needless_late_init)]
+    async fn run(
+        call: ::flowc_runtime::Call,
+        mut at: Step,
+        mut s: Session,
+    ) -> ::flowc_runtime::session::SessionResult {
+        let mut budget = ::flowc_runtime::session::Budget::new(
+            call.max_steps,
+            call.deadline,
+        );
+        loop {
+            budget.spend().await?;
+            at = match at {
+                Step::F5Receipt_1 => Step::F5Receipt_2,
+                Step::F5Receipt_2 => {
+                    let result = __lang::datefmt::format_date(
+                        Some(&__lang::Value::String(__lang::func::now())),
+                        &FMT_F5_2.0,
+                        &FMT_F5_2.1,
+                        &FMT_F5_2.2,
+                    );
+                    let ok = __lang::nodes::store_result(&mut s.n_when, result);
+                    let _ = ok;
+                    Step::F5Receipt_3
+                }
+                Step::F5Receipt_3 => {
+                    let result = __lang::numfmt::format_number(
+                            call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("total", None)),
+                            &FMT_F5_3,
+                        )
+                        .map(__lang::Value::String);
+                    let ok = __lang::nodes::store_result(&mut s.n_amount, result);
+                    if ok { Step::F5Receipt_4 } else { Step::F5Receipt_90 }
+                }
+                Step::F5Receipt_4 => {
+                    let rendered = __lang::display_list::render_list(
+                        &FMT_F5_4.0,
+                        &FMT_F5_4.1,
+                        &mut |i: usize, pos: Option<usize>| {
+                            let pos = pos.unwrap_or(0);
+                            match i {
+                                0usize => {
+                                    call.request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("items", None))
+                                        .and_then(|v| v.position(pos))
+                                        .and_then(|v| v.segment("qty", None))
+                                        .cloned()
+                                }
+                                2usize => {
+                                    call.request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("items", None))
+                                        .and_then(|v| v.position(pos))
+                                        .and_then(|v| v.segment("sku", None))
+                                        .cloned()
+                                }
+                                _ => None,
+                            }
+                        },
+                    );
+                    let ok = __lang::nodes::store_list(&mut s.n_lines, rendered);
+                    let _ = ok;
+                    Step::F5Receipt_5
+                }
+                Step::F5Receipt_5 => {
+                    let ok = __lang::nodes::store_encrypt(
+                        &mut s.n_digest,
+                        __lang::crypto::Algorithm::Sha256,
+                        None,
+                        Some(
+                            &__lang::Value::String({
+                                let mut out = ::std::string::String::with_capacity(17usize);
+                                if let Some(v) = call
+                                    .request
+                                    .body
+                                    .as_ref()
+                                    .and_then(|v| v.segment("order_id", None))
+                                {
+                                    v.render_into(&mut out);
+                                }
+                                out.push('|');
+                                if let Some(v) = s.n_amount.result.as_ref() {
+                                    v.render_into(&mut out);
+                                }
+                                out
+                            }),
+                        ),
+                        __lang::crypto::Encoding::Hex,
+                    );
+                    let _ = ok;
+                    Step::F5Receipt_6
+                }
+                Step::F5Receipt_6 => {
+                    let number = {
+                        let mut out = ::std::string::String::with_capacity(16usize);
+                        if let Some(v) = call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("phone", None))
+                        {
+                            v.render_into(&mut out);
+                        }
+                        out
+                    };
+                    let ok = ::flowc_runtime::optouts::run(
+                            &call.services,
+                            ::flowc_runtime::optouts::Action::Verify,
+                            ::flowc_runtime::store::Channel::Whatsapp,
+                            &number,
+                        )
+                        .await?;
+                    if ok { Step::F5Receipt_8 } else { Step::F5Receipt_7 }
+                }
+                Step::F5Receipt_7 => {
+                    let to: Option<::std::string::String> = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("phone", None))
+                        .map(|v| v.render());
+                    let message = ::flowc_runtime::outbound::TemplateMessage {
+                        to: to.as_deref(),
+                        template: "order_receipt",
+                        language: "en",
+                        parameters: vec![
+                            (::std::string::String::from("1"), { let mut out =
+                            ::std::string::String::with_capacity(16usize); if let Some(v)
+                            = s.n_amount.result.as_ref() { v.render_into(& mut out); }
+                            out }), (::std::string::String::from("2"), { let mut out =
+                            ::std::string::String::with_capacity(16usize); if let Some(v)
+                            = s.n_when.result.as_ref() { v.render_into(& mut out); } out
+                            })
+                        ],
+                        client_message_id: format!("{}{}", call.session.id, "-7"),
+                    };
+                    let (output, ok) = ::flowc_runtime::outbound::node::send_template(
+                            &call.services,
+                            message,
+                        )
+                        .await?;
+                    s.n_notify = output;
+                    let _ = ok;
+                    Step::F5Receipt_8
+                }
+                Step::F5Receipt_8 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                200u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        229usize,
+                                    );
+                                    json.push_str("{\"order_id\":");
+                                    match call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("order_id", None))
+                                    {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"when\":");
+                                    match s.n_when.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"amount\":");
+                                    match s.n_amount.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"lines\":");
+                                    match s.n_lines.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"line_count\":");
+                                    match s.n_lines.count.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"digest\":");
+                                    match s.n_digest.result.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"whatsapp_message\":");
+                                    match s.n_notify.message_id.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push_str(",\"whatsapp_note\":");
+                                    __lang::Value::write_json(
+                                        &__lang::func::default(
+                                            ::std::string::String::from("opted out"),
+                                            s.n_notify.error.as_ref().cloned(),
+                                        ),
+                                        &mut json,
+                                    );
+                                    json.push('}');
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+                Step::F5Receipt_90 => {
+                    return Ok(
+                        ::flowc_runtime::session::Outcome::Answered(
+                            ::flowc_runtime::Answer::json_text(
+                                422u16,
+                                vec![],
+                                {
+                                    let mut json = ::std::string::String::with_capacity(
+                                        62usize,
+                                    );
+                                    json.push_str(
+                                        "{\"error\":\"`total` must be a number\",\"detail\":",
+                                    );
+                                    match s.n_amount.error.as_ref() {
+                                        Some(v) => v.write_json(&mut json),
+                                        None => json.push_str("null"),
+                                    }
+                                    json.push('}');
+                                    json
+                                },
+                            ),
+                        ),
+                    );
+                }
+            };
+        }
+    }
+    /// Route `receipt`: `POST /dynamic/db9d8d82-3671-48ee-ae71-d47a46048d8b`.
+    pub(super) fn route_3(
+        mut call: ::flowc_runtime::Call,
+    ) -> ::flowc_runtime::FlowFuture {
+        call.session.flow = ::std::string::String::from("receipt");
+        Box::pin(start(call, Step::F5Receipt_1))
+    }
 }
 /// The bundle: every route with its entry function, and what it needs at start.
 pub fn app() -> ::flowc_runtime::App {
@@ -1574,7 +1702,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("e99317f31c4b9aa3d6341130a7aac1638a34467ab9e4930df65766b31287fa94")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("preferences:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_0) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(group_4::route_0) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("2665789d-0c79-4637-a501-d71144be0545"), name :
             ::std::string::String::from("customer-lookup"), method : "POST", allowed :
@@ -1583,7 +1711,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("50c58aba2cda0357cadec9277aa35fb97f5bab906a2d6eb6a03035865ee35472")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("customer-lookup:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_1) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(group_0::route_1) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
             ::std::string::String::from("greeting"), method : "POST", allowed :
@@ -1592,7 +1720,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("greeting:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_2) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(group_1::route_2) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("db9d8d82-3671-48ee-ae71-d47a46048d8b"), name :
             ::std::string::String::from("receipt"), method : "POST", allowed :
@@ -1601,7 +1729,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("a123a935d2cd83384ec9fbd251cf95495eefcdfa2c05f00f7c873898277a12b6")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("receipt:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_3) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(group_5::route_3) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("f514e04e-dd34-47fc-bd7f-a4cee345d438"), name :
             ::std::string::String::from("payment"), method : "POST", allowed :
@@ -1610,7 +1738,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("745a5996d31f293f71db2ae076c23f90cf8ab76bb13821f157728ec421b7edfd")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("payment:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_4) as ::flowc_runtime::FlowFn),
+            ::std::sync::Arc::new(group_3::route_4) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
             ::std::string::String::from("order-triage"), method : "POST", allowed :
@@ -1619,7 +1747,7 @@ pub fn app() -> ::flowc_runtime::App {
             vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
             is_async : false, timeout_ms : 30000, entry :
             ::std::string::String::from("order-triage:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(route_5) as ::flowc_runtime::FlowFn)
+            ::std::sync::Arc::new(group_2::route_5) as ::flowc_runtime::FlowFn)
         ],
         needs: ::flowc_runtime::Needs {
             keys: vec![],

@@ -1,13 +1,14 @@
 //! Emission: the IR to Rust tokens, in small `quote!` fragments, then formatted.
 //!
-//! The generated module is glue: a session struct with one field per variable and node,
-//! a `Step` enum, a `run` loop of `match` arms that call `flowc_runtime` and `flowc_lang`,
-//! and `routes()` / `router()`. Every path is absolute (`::flowc_runtime::…`, or
+//! The generated module is glue: per group of flows (`groups`), a module with a session
+//! struct with one field per variable and node, a `Step` enum and a `run` loop of `match`
+//! arms that call `flowc_runtime` and `flowc_lang`; then `app()` / `router()`. Every path is absolute (`::flowc_runtime::…`, or
 //! `__lang`, a private alias of `::flowc_runtime::deps::lang`), so the module can be
 //! `include!`d or expanded anywhere.
 
 mod calc;
 mod formats;
+mod groups;
 mod json_out;
 mod names;
 mod outbound;
@@ -27,18 +28,16 @@ pub use pieces::format_bundle;
 
 /// The tokens of the whole generated module.
 pub fn bundle_tokens(ir: &ir::Bundle) -> TokenStream {
-    let before = items_before_run(ir);
-    let run = session::run_fn(ir);
-    let after = items_after_run(ir);
-    quote! { #before #run #after }
+    let groups = groups::groups(ir);
+    let before = items_before_groups(ir);
+    let modules = groups.iter().map(|g| group_module(ir, g));
+    let after = routes::routes(ir, &groups);
+    quote! { #before #(#modules)* #after }
 }
 
-/// The items the module starts with, up to `run` (which [`pieces`] formats in slices).
-fn items_before_run(ir: &ir::Bundle) -> TokenStream {
-    let session = session::session_struct(ir);
-    let steps = session::step_enum(ir);
-    let persistence = store_nodes::persistence(ir);
-    let start = store_nodes::start_fn(ir);
+/// The items the module starts with: what every group's sessions share (patterns compiled
+/// once, integrations).
+fn items_before_groups(ir: &ir::Bundle) -> TokenStream {
     let regexes = routes::regex_decls(ir);
     let (formats, _) = formats::statics(ir);
     let integrations = outbound::statics(ir);
@@ -46,23 +45,46 @@ fn items_before_run(ir: &ir::Bundle) -> TokenStream {
         #[allow(unused_imports)]
         use ::flowc_runtime::deps::lang as __lang;
 
-        #session
-        #steps
         #regexes
         #formats
         #integrations
-        #persistence
-        #start
     }
 }
 
-/// The items after `run`, to the end of the module.
-fn items_after_run(ir: &ir::Bundle) -> TokenStream {
-    let calcs = session::calc_fns(ir);
-    let routes = routes::routes(ir);
+/// `mod group_N { … }`: one group's session struct, steps, `run` loop, expression
+/// functions and the entry functions of the routes that start in it.
+fn group_module(ir: &ir::Bundle, group: &groups::Group) -> TokenStream {
+    let module = group.module();
+    let ids: Vec<&str> = group
+        .flows
+        .iter()
+        .map(|&f| ir.flows[f].id.as_str())
+        .collect();
+    let doc = format!(" Sessions of {}.", ids.join(", "));
+    let entries = routes::entry_fns(ir, group);
+    // A group no route starts in never runs; it is still emitted (and type-checked).
+    let unused = entries.is_empty().then(|| quote! { #[allow(dead_code)] });
+    let session = session::session_struct(group);
+    let steps = session::step_enum(ir, group);
+    let persistence = store_nodes::persistence(ir, group);
+    let start = store_nodes::start_fn(group);
+    let run = session::run_fn(ir, group);
+    let calcs = session::calc_fns(ir, group);
     quote! {
-        #calcs
-        #routes
+        #[doc = #doc]
+        #unused
+        mod #module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #session
+            #steps
+            #persistence
+            #start
+            #run
+            #calcs
+            #entries
+        }
     }
 }
 

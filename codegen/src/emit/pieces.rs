@@ -2,59 +2,40 @@
 //! formatted whole.
 //!
 //! Parsing the emitted tokens back with `syn` and printing them with prettyplease is most
-//! of the generator's time on a large bundle (issue #6), and one item, `run`, holds most of
-//! the code: a `match` arm per step. So the module is cut into pieces — the items before
-//! `run`, `run` with a slice of its arms (one piece per slice), the items after it — and
-//! each piece is made, parsed and printed on its own: small syntax trees are much faster
-//! to make, walk and free than one tree of the whole module (≈ 25 % on one thread), and
-//! pieces can go to several threads. Each thread takes the next piece nobody has taken,
-//! which keeps them equally busy whatever the pieces' sizes; a thread makes its own tokens
-//! and trees from the IR, since those are not `Send`.
-//!
-//! prettyplease prints each top-level item, and each arm of a `match`, after a hard line
-//! break at a fixed indentation, so a piece prints exactly as it does inside the whole
-//! module. The arms of each `run` slice are cut out between the lines that open and close
-//! the `match` and joined in order; should those frames ever differ between slices, the
-//! module is formatted whole instead.
+//! of the generator's time on a large bundle (issue #6). The module is a sequence of
+//! top-level items: the shared statics, one module per group of flows (`super::groups`),
+//! then `app()` / `router()`. prettyplease prints each top-level item after a hard line
+//! break at column zero, so each piece — the items before the groups, each group's module,
+//! the items after them — prints exactly as it does inside the whole module, and the
+//! pieces are joined in order. Small syntax trees are also much faster to make, walk and
+//! free than one tree of the whole module (≈ 25 % on one thread). Each thread takes the
+//! next piece nobody has taken, which keeps them equally busy whatever the pieces' sizes; a
+//! thread makes its own tokens and trees from the IR, since those are not `Send`.
 //!
 //! The threads make `proc_macro2` tokens of their own, which works where `proc_macro2`
 //! runs on its own (build scripts, programs) but not inside a procedural macro, where
 //! tokens belong to the compiler's thread: the macro front end expands
 //! [`super::bundle_tokens`] and never comes here.
 
-use super::{header, items_after_run, items_before_run, session, unparse};
+use super::groups::{groups, Group};
+use super::{group_module, header, items_before_groups, routes, session, unparse};
 use crate::ir::Bundle;
 use std::num::NonZeroUsize;
-use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Below this many steps the module is formatted whole: it takes milliseconds, and pieces
 /// and threads would cost more than they save.
 const MIN_STEPS_TO_SPLIT: usize = 256;
 
-/// Arms per `run` slice. Small slices keep each syntax tree small, which parses and prints
-/// faster than one large tree (it stays in cache), and the last pieces taken are small, so
-/// no thread waits long for another at the end.
-const ARMS_PER_SLICE: usize = 64;
-
-/// The end of the line that opens `run`'s `match`, as prettyplease prints it; the arms
-/// follow it.
-const MATCH_OPEN: &str = "at = match at {\n";
-
-/// The line that closes `run`'s `match`, with the newline ending the last arm before it.
-const MATCH_CLOSE: &str = "\n        };\n";
-
 /// The formatted module of `ir`, header included: the same text as
 /// `format_file(&bundle_tokens(ir), &ir.origin)`, made in pieces on every available core
 /// when the bundle is large. Not for use inside a procedural macro (see the module docs).
 pub fn format_bundle(ir: &Bundle) -> String {
-    let steps = session::step_count(ir);
-    if steps < MIN_STEPS_TO_SPLIT {
+    if session::step_count(ir) < MIN_STEPS_TO_SPLIT {
         return format_whole(ir);
     }
     let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let slices = steps / ARMS_PER_SLICE;
-    format_in_pieces(ir, threads, slices).unwrap_or_else(|| format_whole(ir))
+    format_in_pieces(ir, threads)
 }
 
 /// The module printed in one piece, on this thread.
@@ -63,45 +44,45 @@ fn format_whole(ir: &Bundle) -> String {
 }
 
 /// A part of the module that prints on its own.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 enum Piece {
-    /// The items before `run`.
+    /// The items before the groups.
     Before,
-    /// `run` with the arms of the steps at these positions.
-    Run(Range<usize>),
-    /// The items after `run`.
+    /// The module of the group at this index.
+    Group(usize),
+    /// The items after the groups.
     After,
 }
 
 impl Piece {
     /// The piece made, parsed and printed.
-    fn print(&self, ir: &Bundle) -> String {
+    fn print(self, ir: &Bundle, groups: &[Group]) -> String {
         match self {
-            Piece::Before => unparse(items_before_run(ir)),
-            Piece::Run(arms) => unparse(session::run_fn_with(ir, arms.clone())),
-            Piece::After => unparse(items_after_run(ir)),
+            Piece::Before => unparse(items_before_groups(ir)),
+            Piece::Group(i) => unparse(group_module(ir, &groups[i])),
+            Piece::After => unparse(routes::routes(ir, groups)),
         }
     }
 }
 
-/// The module printed by `threads` threads in `slices` slices of `run` (at least one),
-/// or `None` if the slices do not join.
-fn format_in_pieces(ir: &Bundle, threads: usize, slices: usize) -> Option<String> {
-    let runs = cut(session::step_count(ir), slices.max(1)).into_iter();
-    // The items after `run` first: they are the largest piece besides the slices.
-    let pieces: Vec<Piece> = std::iter::once(Piece::After)
-        .chain(runs.map(Piece::Run))
-        .chain(std::iter::once(Piece::Before))
+/// The module printed by `threads` threads, piece by piece, joined in order.
+fn format_in_pieces(ir: &Bundle, threads: usize) -> String {
+    let groups = groups(ir);
+    let pieces: Vec<Piece> = std::iter::once(Piece::Before)
+        .chain((0..groups.len()).map(Piece::Group))
+        .chain(std::iter::once(Piece::After))
         .collect();
-    let texts = print_all(ir, &pieces, threads);
-    let (after, rest) = texts.split_first()?;
-    let (before, runs) = rest.split_last()?;
-    join(&ir.origin, before, runs, after)
+    let texts = print_all(ir, &groups, &pieces, threads);
+    let mut out = header(&ir.origin);
+    // Sized once: the module is megabytes long, and growing it by doubling copies it.
+    out.reserve(texts.iter().map(String::len).sum());
+    texts.iter().for_each(|t| out.push_str(t));
+    out
 }
 
 /// Every piece printed, in order, by `threads` threads that each take the next piece
 /// nobody has taken yet.
-fn print_all(ir: &Bundle, pieces: &[Piece], threads: usize) -> Vec<String> {
+fn print_all(ir: &Bundle, groups: &[Group], pieces: &[Piece], threads: usize) -> Vec<String> {
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -110,7 +91,7 @@ fn print_all(ir: &Bundle, pieces: &[Piece], threads: usize) -> Vec<String> {
             let Some(piece) = pieces.get(i) else {
                 return done;
             };
-            done.push((i, piece.print(ir)));
+            done.push((i, piece.print(ir, groups)));
         }
     };
     let threads = threads.clamp(1, pieces.len().max(1));
@@ -127,44 +108,6 @@ fn join_thread<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// `total` arm positions cut into `count` slices of nearly equal length, none empty when
-/// `total >= count`.
-fn cut(total: usize, count: usize) -> Vec<Range<usize>> {
-    let bound = |i: usize| total * i / count;
-    (0..count).map(|i| bound(i)..bound(i + 1)).collect()
-}
-
-/// The header, the items before `run`, `run` with every slice's arms in order, the items
-/// after it; `None` if the slices' `run`s do not have the same frame around their arms.
-fn join(origin: &str, before: &str, runs: &[String], after: &str) -> Option<String> {
-    let runs: Vec<(&str, &str, &str)> = runs.iter().map(|r| split_run(r)).collect::<Option<_>>()?;
-    let (open, _, close) = *runs.first()?;
-    if runs.iter().any(|(o, _, c)| *o != open || *c != close) {
-        return None;
-    }
-    let mut out = header(origin);
-    // Sized once: the module is megabytes long, and growing it by doubling copies it.
-    let arms: usize = runs.iter().map(|(_, arms, _)| arms.len()).sum();
-    out.reserve(before.len() + open.len() + arms + close.len() + after.len());
-    out.push_str(before);
-    out.push_str(open);
-    runs.iter().for_each(|(_, arms, _)| out.push_str(arms));
-    out.push_str(close);
-    out.push_str(after);
-    Some(out)
-}
-
-/// A printed `run` as the text up to its arms, the arms, and the text after them.
-fn split_run(run: &str) -> Option<(&str, &str, &str)> {
-    let start = run.find(MATCH_OPEN)? + MATCH_OPEN.len();
-    // Past the newline that ends the last arm; an arm never holds the closing line, which
-    // is less indented than any arm's text.
-    let end = run.rfind(MATCH_CLOSE)? + 1;
-    let (open, rest) = run.split_at_checked(start)?;
-    let (arms, close) = rest.split_at_checked(end.checked_sub(start)?)?;
-    Some((open, arms, close))
 }
 
 #[cfg(test)]
@@ -224,43 +167,16 @@ mod tests {
         }
     }
 
-    /// However the module is cut, the pieces join into the text formatted whole.
+    /// However many threads print the pieces, they join into the text formatted whole.
     #[test]
     fn pieces_join_into_the_whole_module() {
         for ir in bundles() {
             let whole = format_whole(&ir);
-            let steps = session::step_count(&ir);
             assert_eq!(format_bundle(&ir), whole);
-            for (threads, slices) in [(1, 1), (2, 2), (2, 5), (3, steps)] {
-                let joined = format_in_pieces(&ir, threads, slices.min(steps));
-                let what = format!("{threads} threads, {slices} slices");
-                assert!(joined.as_deref() == Some(whole.as_str()), "{what}");
+            for threads in [1, 2, 3] {
+                let joined = format_in_pieces(&ir, threads);
+                assert!(joined == whole, "{threads} threads");
             }
         }
-    }
-
-    #[test]
-    fn slices_cover_every_position_once() {
-        for (total, count, expected) in [
-            (10, 2, vec![0..5, 5..10]),
-            (11, 2, vec![0..5, 5..11]),
-            (9, 3, vec![0..3, 3..6, 6..9]),
-            (2, 2, vec![0..1, 1..2]),
-        ] {
-            assert_eq!(cut(total, count), expected, "{total} / {count}");
-        }
-    }
-
-    #[test]
-    fn a_run_splits_around_its_arms() {
-        let run = "fn run() {\n    loop {\n        at = match at {\n            A => B,\n            B => {\n                x\n            }\n        };\n    }\n}\n";
-        let (open, arms, close) = split_run(run).unwrap_or_default();
-        assert_eq!(open, "fn run() {\n    loop {\n        at = match at {\n");
-        assert_eq!(
-            arms,
-            "            A => B,\n            B => {\n                x\n            }\n"
-        );
-        assert_eq!(close, "        };\n    }\n}\n");
-        assert_eq!(split_run("fn f() {}\n"), None);
     }
 }

@@ -1,6 +1,7 @@
 //! `app()` and `router()`: each route's fixed facts as a `RouteSpec` and its entry
 //! function, handed to the runtime's router which owns the HTTP contract.
 
+use super::groups::{group_of_flows, Group};
 use super::names::{regex_static, route_fn, step_variant};
 use super::refs::{render, Env};
 use crate::ir::{Bundle, Route, StepKind, StepRef};
@@ -8,18 +9,16 @@ use flowc_lang::net::IpNet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// The entry function of every route and the public `app()` / `router()`.
-pub fn routes(bundle: &Bundle) -> TokenStream {
-    let entries = bundle
-        .routes
-        .iter()
-        .enumerate()
-        .map(|(i, r)| entry_fn(bundle, i, r));
+/// The public `app()` / `router()`: every route with the entry function in its group's
+/// module.
+pub fn routes(bundle: &Bundle, groups: &[Group]) -> TokenStream {
+    let group_of = group_of_flows(bundle, groups);
     let headers_read = crate::ir::headers_read(bundle);
     let specs = bundle.routes.iter().enumerate().map(|(i, r)| {
         let spec = route_spec(bundle, r, &headers_read);
+        let module = groups[group_of[r.entry.flow]].module();
         let f = route_fn(i);
-        quote! { (#spec, ::std::sync::Arc::new(#f) as ::flowc_runtime::FlowFn) }
+        quote! { (#spec, ::std::sync::Arc::new(#module::#f) as ::flowc_runtime::FlowFn) }
     });
     let (_, format_statics) = super::formats::statics(bundle);
     let statics = regex_statics(bundle)
@@ -39,8 +38,6 @@ pub fn routes(bundle: &Bundle) -> TokenStream {
         }
     });
     quote! {
-        #(#entries)*
-
         /// The bundle: every route with its entry function, and what it needs at start.
         pub fn app() -> ::flowc_runtime::App {
             // Build every pattern now, so a server never meets one first on a request.
@@ -91,6 +88,17 @@ fn regex_statics(bundle: &Bundle) -> impl Iterator<Item = (proc_macro2::Ident, S
     })
 }
 
+/// The entry functions of the routes whose sessions start in `group`.
+pub fn entry_fns(bundle: &Bundle, group: &Group) -> TokenStream {
+    let entries = bundle
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| group.flows.contains(&r.entry.flow))
+        .map(|(i, r)| entry_fn(bundle, i, r));
+    quote! { #(#entries)* }
+}
+
 fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     let f = route_fn(index);
     let start = step_variant(bundle, route.entry);
@@ -118,7 +126,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
-        fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
+        pub(super) fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
             call.session.flow = ::std::string::String::from(#flow);
             #msisdn
             Box::pin(start(call, Step::#start))

@@ -1,36 +1,36 @@
-//! The session: a struct with one typed field per variable and per result node, the
-//! `Step` enum, and the `run` loop that dispatches on it.
+//! A group's session: a struct with one typed field per variable and per result node, the
+//! `Step` enum, and the `run` loop that dispatches on it (see `super::groups`).
 
 use super::calc::calc_fn;
+use super::groups::Group;
 use super::names::{calc_ident, node_field, step_variant, var_field};
 use super::refs::Env;
 use super::steps::arm;
 use crate::ir::{Bundle, StepKind, StepRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::ops::Range;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
-/// are `NodeOutput`. No map of names is consulted at run time.
-pub fn session_struct(bundle: &Bundle) -> TokenStream {
-    let vars = bundle.variables.iter().map(|name| {
+/// are `NodeOutput`; only those of the group. No map of names is consulted at run time.
+pub fn session_struct(group: &Group) -> TokenStream {
+    let vars = group.variables.iter().map(|name| {
         let field = var_field(name);
         let doc = format!(" `[[{name}]]`");
         quote! { #[doc = #doc] #field: Option<__lang::Value>, }
     });
-    let nodes = bundle.nodes.iter().map(|name| {
+    let nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
         let doc = format!(" `[[{name}:…]]`");
         quote! { #[doc = #doc] #field: __lang::scope::NodeOutput, }
     });
-    let wake = super::store_nodes::has_waits(bundle).then(|| {
+    let wake = group.has_waits.then(|| {
         quote! {
             /// What woke a stored session, for the `wait_for_callback` it resumes at.
             wake: Option<::flowc_runtime::store::Resume>,
         }
     });
     quote! {
-        /// The state of one session: every variable and node output of the bundle.
+        /// The state of one session: the variables and node outputs of the group's flows.
         #[derive(Debug, Default)]
         #[allow(non_snake_case)]
         struct Session {
@@ -41,9 +41,9 @@ pub fn session_struct(bundle: &Bundle) -> TokenStream {
     }
 }
 
-/// `enum Step { … }`: one variant per step of every flow.
-pub fn step_enum(bundle: &Bundle) -> TokenStream {
-    let variants = all_steps(bundle).map(|at| {
+/// `enum Step { … }`: one variant per step of the group's flows.
+pub fn step_enum(bundle: &Bundle, group: &Group) -> TokenStream {
+    let variants = group_steps(bundle, group).map(|at| {
         let variant = step_variant(bundle, at);
         let doc = format!(" `{}` step {}", bundle.flows[at.flow].id, at.step);
         quote! { #[doc = #doc] #variant, }
@@ -58,30 +58,15 @@ pub fn step_enum(bundle: &Bundle) -> TokenStream {
     }
 }
 
-/// `async fn run(call, at)`: the step loop. Every executed step spends the budget, which
-/// also enforces the route's deadline.
-pub fn run_fn(bundle: &Bundle) -> TokenStream {
-    run_fn_with(bundle, 0..step_count(bundle))
-}
-
-/// How many steps the bundle has: one `match` arm of `run` each.
-pub fn step_count(bundle: &Bundle) -> usize {
-    bundle.flows.iter().map(|f| f.steps.len()).sum()
-}
-
-/// [`run_fn`] with only the arms of the steps at `positions` (counted in bundle order:
-/// flows, then their steps). The rest of the function is the same, so the module can be
-/// formatted in pieces that are joined afterwards (see `super::pieces`).
-pub fn run_fn_with(bundle: &Bundle, positions: Range<usize>) -> TokenStream {
-    let steps = bundle
-        .flows
-        .iter()
-        .enumerate()
-        .flat_map(|(fi, flow)| flow.steps.iter().map(move |step| (fi, step)));
-    let arms = steps
-        .skip(positions.start)
-        .take(positions.len())
-        .map(|(fi, step)| arm(bundle, fi, step));
+/// `async fn run(call, at, s)`: the step loop over the group's steps. Every executed step
+/// spends the budget, which also enforces the route's deadline.
+pub fn run_fn(bundle: &Bundle, group: &Group) -> TokenStream {
+    let arms = group.flows.iter().flat_map(|&fi| {
+        bundle.flows[fi]
+            .steps
+            .iter()
+            .map(move |step| arm(bundle, fi, step))
+    });
     quote! {
         /// Runs a session from `at` until an `api_end` answers, an asynchronous session
         /// parks at a wait, or an error ends it.
@@ -102,9 +87,15 @@ pub fn run_fn_with(bundle: &Bundle, positions: Range<usize>) -> TokenStream {
     }
 }
 
-/// The expression function of every `calculate` step.
-pub fn calc_fns(bundle: &Bundle) -> TokenStream {
-    let fns = bundle.flows.iter().enumerate().flat_map(|(fi, flow)| {
+/// How many steps the bundle has: one `match` arm each.
+pub fn step_count(bundle: &Bundle) -> usize {
+    bundle.flows.iter().map(|f| f.steps.len()).sum()
+}
+
+/// The expression function of every `calculate` step of the group.
+pub fn calc_fns(bundle: &Bundle, group: &Group) -> TokenStream {
+    let fns = group.flows.iter().flat_map(|&fi| {
+        let flow = &bundle.flows[fi];
         flow.steps.iter().filter_map(move |step| match &step.kind {
             StepKind::Calculate { expr, .. } => {
                 let at = StepRef {
@@ -123,9 +114,10 @@ pub fn calc_fns(bundle: &Bundle) -> TokenStream {
     quote! { #(#fns)* }
 }
 
-fn all_steps(bundle: &Bundle) -> impl Iterator<Item = StepRef> + '_ {
-    bundle.flows.iter().enumerate().flat_map(|(flow, f)| {
-        f.steps.iter().map(move |s| StepRef {
+/// Every step of the group, flow by flow, in step order.
+pub fn group_steps<'a>(bundle: &'a Bundle, group: &'a Group) -> impl Iterator<Item = StepRef> + 'a {
+    group.flows.iter().flat_map(move |&flow| {
+        bundle.flows[flow].steps.iter().map(move |s| StepRef {
             flow,
             step: s.number,
         })

@@ -1,20 +1,13 @@
 //! The nodes that use the store or wait (§4.9, §4.10), and what a stored session needs:
 //! its state written and read back, and the entry that resumes it.
 
+use super::groups::Group;
 use super::names::{node_field, step_variant, var_field};
 use super::refs::{render, Env};
+use super::session::group_steps;
 use crate::ir::{Bundle, Channel, OptOutAction, StepKind, StepRef};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// Whether any step waits for a callback: only then is the session saved and restored.
-pub fn has_waits(bundle: &Bundle) -> bool {
-    bundle
-        .flows
-        .iter()
-        .flat_map(|f| &f.steps)
-        .any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }))
-}
 
 /// The arm body of a `wait_for_callback` step, ending with the next step (or a return).
 pub fn wait(
@@ -95,38 +88,28 @@ pub fn opt_out(kind: &StepKind, env: &Env) -> TokenStream {
     }
 }
 
-/// `Session::save` / `Session::restore` and `Step::ALL`, for bundles that wait.
-pub fn persistence(bundle: &Bundle) -> TokenStream {
-    if !has_waits(bundle) {
+/// `Session::save` / `Session::restore` and `Step::ALL`, for groups that wait.
+pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
+    if !group.has_waits {
         return quote! {};
     }
-    let save_vars = bundle.variables.iter().map(|name| {
+    let save_vars = group.variables.iter().map(|name| {
         let field = var_field(name);
         quote! { if let Some(v) = &self.#field { vars.insert(::std::string::String::from(#name), v.clone()); } }
     });
-    let save_nodes = bundle.nodes.iter().map(|name| {
+    let save_nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
         quote! { nodes.insert(::std::string::String::from(#name), self.#field.to_value()); }
     });
-    let load_vars = bundle.variables.iter().map(|name| {
+    let load_vars = group.variables.iter().map(|name| {
         let field = var_field(name);
         quote! { #field: vars.get(#name).cloned(), }
     });
-    let load_nodes = bundle.nodes.iter().map(|name| {
+    let load_nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
         quote! { #field: nodes.get(#name).map(__lang::scope::NodeOutput::from_value).unwrap_or_default(), }
     });
-    let steps = bundle.flows.iter().enumerate().flat_map(|(fi, f)| {
-        f.steps.iter().map(move |st| {
-            step_variant(
-                bundle,
-                StepRef {
-                    flow: fi,
-                    step: st.number,
-                },
-            )
-        })
-    });
+    let steps = group_steps(bundle, group).map(|at| step_variant(bundle, at));
     quote! {
         impl Step {
             /// Every step, in declaration order: a stored session names its step by index.
@@ -162,8 +145,8 @@ pub fn persistence(bundle: &Bundle) -> TokenStream {
 }
 
 /// `async fn start(call, entry)`: a new session from `entry`, or a stored one resumed.
-pub fn start_fn(bundle: &Bundle) -> TokenStream {
-    let resume = if has_waits(bundle) {
+pub fn start_fn(group: &Group) -> TokenStream {
+    let resume = if group.has_waits {
         quote! {
             Some((state, wake)) => {
                 let Some((mut s, at)) = Session::restore(&state) else {

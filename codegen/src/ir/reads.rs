@@ -21,7 +21,7 @@ pub fn headers_read(bundle: &Bundle) -> Vec<String> {
         route.msisdn.iter().for_each(|t| template(t, &mut add));
     }
     for step in bundle.flows.iter().flat_map(|f| &f.steps) {
-        step_refs(&step.kind, &mut add);
+        kind_refs(&step.kind, &mut add);
     }
     for integration in &bundle.integrations {
         integration_refs(integration, &mut add);
@@ -29,9 +29,22 @@ pub fn headers_read(bundle: &Bundle) -> Vec<String> {
     names.into_iter().collect()
 }
 
-/// Every reference of one step. The match lists every kind, so a new kind with templates
-/// cannot be forgotten here.
-fn step_refs(kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
+/// Every reference one step reads, its integration's included (an `api_integration`
+/// evaluates the integration's templates in the step's session).
+pub fn step_refs(bundle: &Bundle, kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
+    kind_refs(kind, f);
+    if let StepKind::ApiIntegration { integration, .. } = kind {
+        bundle
+            .integrations
+            .get(*integration)
+            .into_iter()
+            .for_each(|i| integration_refs(i, f));
+    }
+}
+
+/// Every reference of one step's own templates. The match lists every kind, so a new kind
+/// with templates cannot be forgotten here.
+fn kind_refs(kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
     match kind {
         StepKind::Start { .. } => {}
         StepKind::SetVariable { assign, .. } => assign.iter().for_each(|(_, vt)| value(vt, f)),

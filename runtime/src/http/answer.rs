@@ -1,35 +1,76 @@
 //! Running a session and turning how it ended into the HTTP answer (§6.2, §7).
 
 use super::table::Entry;
-use super::{ApiError, Call};
-use crate::session::{Answer, ErrorCode, Outcome, SessionError};
+use super::{ApiError, Call, FlowFuture};
+use crate::session::{Answer, ErrorCode, Outcome, SessionError, SessionResult};
 use axum::body::Body;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
+use std::panic::{self, AssertUnwindSafe};
+use std::task::Poll;
 use std::time::Duration;
 
-/// Runs the route's session for `call` within its time limit. The session runs as its own
-/// task so that a panic in it fails this request (CT21) and nothing else (§7).
+/// Runs the route's session for `call` within its time limit; a panic in the session fails
+/// this request (CT21) and nothing else (§7).
+///
+/// The session is polled once right here: most sessions compute without waiting and answer
+/// on that first poll, with no task, timer or wake-up of their own. A session that waits
+/// (an outbound call, a callback) continues as a task of its own under the route's
+/// deadline, so it runs to its end even if the caller goes away meanwhile.
 pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError> {
     if route.spec.is_async {
         return acknowledge(route, call).await;
     }
-    let limit = Duration::from_millis(route.spec.timeout_ms);
-    let session = tokio::time::timeout(limit, (route.flow)(call));
-    match tokio::spawn(session).await {
-        Ok(Ok(Ok(Outcome::Answered(answer)))) => to_response(answer),
-        Ok(Ok(Ok(Outcome::Parked(_)))) => Err(SessionError::new(
+    let deadline = call.deadline;
+    let mut session = (route.flow)(call);
+    let first = std::future::poll_fn(|cx| {
+        Poll::Ready(panic::catch_unwind(AssertUnwindSafe(|| {
+            session.as_mut().poll(cx)
+        })))
+    })
+    .await;
+    match first {
+        Ok(Poll::Ready(result)) => finish(result),
+        Ok(Poll::Pending) => finish_in_task(route, session, deadline).await,
+        Err(_panic) => Err(failed_unexpectedly()),
+    }
+}
+
+/// The rest of a session that waited on its first poll, as its own task, until the
+/// deadline (CT12).
+async fn finish_in_task(
+    route: &Entry,
+    session: FlowFuture,
+    deadline: Option<std::time::Instant>,
+) -> Result<Response, ApiError> {
+    let deadline = deadline.unwrap_or_else(|| {
+        std::time::Instant::now() + Duration::from_millis(route.spec.timeout_ms)
+    });
+    let rest = tokio::time::timeout_at(deadline.into(), session);
+    match tokio::spawn(rest).await {
+        Ok(Ok(result)) => finish(result),
+        Ok(Err(_elapsed)) => Err(timed_out(route.spec.timeout_ms).into()),
+        Err(_join) => Err(failed_unexpectedly()),
+    }
+}
+
+/// How a synchronous session ended, as the HTTP answer.
+fn finish(result: SessionResult) -> Result<Response, ApiError> {
+    match result {
+        Ok(Outcome::Answered(answer)) => to_response(answer),
+        Ok(Outcome::Parked(_)) => Err(SessionError::new(
             ErrorCode::Ct21,
             "a synchronous session cannot park in the store",
         )
         .into()),
-        Ok(Ok(Err(error))) => Err(error.into()),
-        Ok(Err(_elapsed)) => Err(timed_out(route.spec.timeout_ms).into()),
-        Err(_join) => {
-            Err(SessionError::new(ErrorCode::Ct21, "the session failed unexpectedly").into())
-        }
+        Err(error) => Err(error.into()),
     }
+}
+
+/// A session that panicked (CT21).
+fn failed_unexpectedly() -> ApiError {
+    SessionError::new(ErrorCode::Ct21, "the session failed unexpectedly").into()
 }
 
 /// An asynchronous route (§6.2): the request is committed to the store before the `202`

@@ -783,6 +783,31 @@ async fn session_errors_timeouts_panics_and_async() {
     assert_eq!(send(&router, ok().body(b"")).await.status, 200);
 }
 
+/// A session that waits is finished by a task of its own: it still answers, and a panic
+/// after the wait still fails only its own request.
+#[tokio::test]
+async fn sessions_that_wait_answer_and_fail_alone() {
+    let waits_then_answers = app_ending(Ok(answer(201, &[], None, "").into()), 5, spec());
+    assert_eq!(send(&waits_then_answers, ok()).await.status, 201);
+
+    let waits_then_panics: FlowFn = Arc::new(|call: Call| {
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            if call.request.body.is_some() {
+                panic!("a bug after a wait");
+            }
+            Ok(answer(200, &[], None, "").into())
+        })
+    });
+    let router = router(
+        vec![(spec(), waits_then_panics)],
+        Services::bare(Arc::new(config())),
+    );
+    let resp = send(&router, ok()).await;
+    assert_eq!((resp.status, resp.error_code().as_str()), (500, "CT21"));
+    assert_eq!(send(&router, ok().body(b"")).await.status, 200);
+}
+
 #[test]
 fn bearer_parsing() {
     let check =

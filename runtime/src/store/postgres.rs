@@ -6,7 +6,7 @@
 //! and callbacks `NOTIFY` a channel named after the schema, which every instance `LISTEN`s
 //! on: a callback that reaches one instance wakes the workers of all.
 
-use super::schema::{self, ClaimRow, CLAIMABLE, CLAIM_COLUMNS, CLAIM_SET};
+use super::schema::{self, ClaimRow, CLAIM_COLUMNS, CLAIM_SET};
 use super::types::{CallbackOutcome, Channel, ClaimedJob, NewJob, Notice, ParkOutcome, StoreError};
 use flowc_lang::Value;
 use sha2::{Digest, Sha256};
@@ -302,10 +302,11 @@ const ENQUEUE: &str = "WITH ins AS (
 
 impl Statements {
     async fn prepare(c: &Client) -> Result<Statements, StoreError> {
+        let claimable = schema::claimable();
         let claim = schema::placeholders(
             &format!(
                 "UPDATE jobs SET {CLAIM_SET} WHERE id IN (SELECT id FROM jobs \
-                 WHERE {CLAIMABLE} ORDER BY updated_at LIMIT {{4}} FOR UPDATE SKIP LOCKED) \
+                 WHERE {claimable} ORDER BY updated_at LIMIT {{4}} FOR UPDATE SKIP LOCKED) \
                  RETURNING {CLAIM_COLUMNS}"
             ),
             '$',

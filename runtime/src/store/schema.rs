@@ -118,10 +118,19 @@ pub(crate) const CLAIM_SET: &str = "state = 'running', worker = {1}, lease_until
      resume_kind = CASE WHEN state = 'waiting' THEN 'timeout' ELSE resume_kind END, \
      reference = CASE WHEN state = 'waiting' THEN NULL ELSE reference END";
 
-/// Which rows a claim may take; `{3}` is now.
-pub(crate) const CLAIMABLE: &str = "state = 'queued' \
-     OR (state = 'running' AND lease_until < {3}) \
-     OR (state = 'waiting' AND deadline <= {3})";
+/// The kinds of row a claim may take, each a filter one index serves; `{3}` is now: queued
+/// jobs, running ones whose lease ran out (their worker died), waiting ones whose deadline
+/// passed.
+pub(crate) const CLAIMABLE_KINDS: [&str; 3] = [
+    "state = 'queued'",
+    "state = 'running' AND lease_until < {3}",
+    "state = 'waiting' AND deadline <= {3}",
+];
+
+/// Which rows a claim may take, as one condition.
+pub(crate) fn claimable() -> String {
+    CLAIMABLE_KINDS.map(|k| format!("({k})")).join(" OR ")
+}
 
 /// Replaces `{N}` with the dialect's placeholder (`?N` for SQLite, `$N` for PostgreSQL).
 pub(crate) fn placeholders(sql: &str, sigil: char) -> String {

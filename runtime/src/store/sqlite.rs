@@ -4,7 +4,7 @@
 //! ([`sqlite_writer`](super::sqlite_writer)); reads use a second connection on the blocking
 //! pool. Nothing here blocks an async thread.
 
-use super::schema::{self, ClaimRow, CLAIMABLE, CLAIM_COLUMNS, CLAIM_SET};
+use super::schema::{self, ClaimRow, CLAIMABLE_KINDS, CLAIM_COLUMNS, CLAIM_SET};
 use super::sqlite_writer::{self, db_error, Done, Work};
 use super::types::{CallbackOutcome, Channel, ClaimedJob, NewJob, Notice, ParkOutcome, StoreError};
 use flowc_lang::Value;
@@ -297,9 +297,22 @@ impl SqliteStore {
 }
 
 /// The claim statement: lease up to `?4` claimable rows, oldest change first.
+///
+/// Each kind of claimable row ([`CLAIMABLE_KINDS`]: queued, lease expired, wait timed
+/// out) is found through its own index, oldest change first and at most `?4` of it, and
+/// only those few candidates are merged and sorted. One `WHERE` with the three `OR`ed made
+/// SQLite (3.40) read and sort every queued job for each claim: with a backlog, claims
+/// slowed down as it grew, on the writer thread every acknowledgement waits for (issue 6).
 static CLAIM_SQL: LazyLock<String> = LazyLock::new(|| {
+    let kind = |filter| {
+        format!(
+            "SELECT * FROM (SELECT id, updated_at FROM jobs WHERE {filter} \
+             ORDER BY updated_at LIMIT {{4}})"
+        )
+    };
+    let candidates = CLAIMABLE_KINDS.map(kind).join(" UNION ALL ");
     let sql = format!(
-        "UPDATE jobs SET {CLAIM_SET} WHERE id IN (SELECT id FROM jobs WHERE {CLAIMABLE} \
+        "UPDATE jobs SET {CLAIM_SET} WHERE id IN (SELECT id FROM ({candidates}) \
          ORDER BY updated_at LIMIT {{4}}) RETURNING {CLAIM_COLUMNS}"
     );
     schema::placeholders(&sql, '?')

@@ -1,0 +1,197 @@
+//! Session groups: the flows a session can move between share one session type; every
+//! other flow gets its own.
+//!
+//! A session only ever runs the steps of the flows it can reach from its entry, and a step
+//! of one flow that targets a step of another ("trigger another workflow") joins the two.
+//! So the bundle's flows fall into groups (the connected components of that relation),
+//! and each group is emitted as a module of its own: a `Session` struct with a field for
+//! exactly the variables and node outputs its steps write or read, a `Step` enum of its
+//! steps, and its `run` loop. A greeting route's session then holds one variable, not every
+//! variable and node output of the bundle: a session is made, moved into its future and
+//! dropped on every request, and in a large bundle the whole-bundle struct was kilobytes.
+
+use crate::ir::{Bundle, StepKind, Target};
+use flowc_lang::template::Ref;
+use proc_macro2::Ident;
+use quote::format_ident;
+use std::collections::BTreeSet;
+
+/// Flows that share a session type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Its position among the bundle's groups, which names its module.
+    pub index: usize,
+    /// Its flows, as indices into [`Bundle::flows`], ascending.
+    pub flows: Vec<usize>,
+    /// The variables its steps write or read, sorted: the `Session` fields `v_…`.
+    pub variables: Vec<String>,
+    /// The node outputs its steps write or read, sorted: the `Session` fields `n_…`.
+    pub nodes: Vec<String>,
+    /// Whether one of its steps waits for a callback (its sessions can be stored).
+    pub has_waits: bool,
+}
+
+impl Group {
+    /// The module holding the group's session: `group_0`, …
+    pub fn module(&self) -> Ident {
+        format_ident!("group_{}", self.index)
+    }
+}
+
+/// The bundle's groups, ordered by their first flow (so by flow id): the same bundle
+/// always gives the same groups and names.
+pub fn groups(bundle: &Bundle) -> Vec<Group> {
+    let mut parent: Vec<usize> = (0..bundle.flows.len()).collect();
+    for (fi, flow) in bundle.flows.iter().enumerate() {
+        for target in flow.steps.iter().flat_map(|s| s.kind.targets()) {
+            if let Target::Step(to) = target {
+                union(&mut parent, fi, to.flow);
+            }
+        }
+    }
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut slot_of_root = vec![usize::MAX; parent.len()];
+    for fi in 0..parent.len() {
+        let root = find(&mut parent, fi);
+        if slot_of_root[root] == usize::MAX {
+            slot_of_root[root] = members.len();
+            members.push(Vec::new());
+        }
+        members[slot_of_root[root]].push(fi);
+    }
+    members
+        .into_iter()
+        .enumerate()
+        .map(|(index, flows)| group(bundle, index, flows))
+        .collect()
+}
+
+/// Which group each flow is in, by flow index.
+pub fn group_of_flows(bundle: &Bundle, groups: &[Group]) -> Vec<usize> {
+    let mut of = vec![0; bundle.flows.len()];
+    for g in groups {
+        g.flows.iter().for_each(|&fi| of[fi] = g.index);
+    }
+    of
+}
+
+fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
+    let mut variables = BTreeSet::new();
+    let mut nodes = BTreeSet::new();
+    let mut has_waits = false;
+    for step in flows.iter().flat_map(|&fi| &bundle.flows[fi].steps) {
+        if let StepKind::SetVariable { assign, .. } = &step.kind {
+            variables.extend(assign.iter().map(|(name, _)| name.clone()));
+        }
+        nodes.extend(step.kind.node_name().map(str::to_owned));
+        has_waits |= matches!(step.kind, StepKind::WaitForCallback { .. });
+        crate::ir::step_refs(bundle, &step.kind, &mut |r| match r {
+            Ref::Var { name, .. } => {
+                variables.insert(name.clone());
+            }
+            Ref::Node { node, .. } => {
+                nodes.insert(node.clone());
+            }
+            _ => {}
+        });
+    }
+    Group {
+        index,
+        flows,
+        variables: variables.into_iter().collect(),
+        nodes: nodes.into_iter().collect(),
+        has_waits,
+    }
+}
+
+fn find(parent: &mut [usize], mut at: usize) -> usize {
+    while parent[at] != at {
+        parent[at] = parent[parent[at]];
+        at = parent[at];
+    }
+    at
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    // The smaller index becomes the root; membership is what matters, not the root.
+    let (low, high) = (ra.min(rb), ra.max(rb));
+    parent[high] = low;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BundleSource;
+
+    fn ir(files: &[(&str, &str)]) -> Bundle {
+        let source = BundleSource {
+            origin: "test".into(),
+            files: files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        };
+        let checked = crate::check(&source);
+        checked
+            .ir
+            .unwrap_or_else(|| panic!("{}", checked.diagnostics.render()))
+    }
+
+    const ROUTES: &str = r#"{"routes": [
+        {"id": "r1", "name": "r1", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "a"},
+        {"id": "r2", "name": "r2", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "c"}
+    ]}"#;
+
+    /// `a` triggers `b`; `c` stands alone and reads a node of its own.
+    fn three_flows() -> Bundle {
+        let a = r#"{"flow": "a", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "set_variable", "assign": {"x": "1"}, "next": {"flow": "b", "step": 2}}
+        ]}"#;
+        let b = r#"{"flow": "b", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "set_variable", "assign": {"y": "[[x]]"}, "next": 3},
+            {"step": 3, "type": "api_end", "body": {"y": "[[y]]"}}
+        ]}"#;
+        let c = r#"{"flow": "c", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "calculate", "name": "sum", "expression": "1 + 2", "yes": 3, "no": 3},
+            {"step": 3, "type": "api_end", "body": {"s": "[[sum:result]]"}}
+        ]}"#;
+        ir(&[
+            ("routes.json", ROUTES),
+            ("a.flow.json", a),
+            ("b.flow.json", b),
+            ("c.flow.json", c),
+        ])
+    }
+
+    #[test]
+    fn flows_that_trigger_each_other_share_a_group() {
+        let bundle = three_flows();
+        let groups = groups(&bundle);
+        let flows: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|g| {
+                g.flows
+                    .iter()
+                    .map(|&f| bundle.flows[f].id.as_str())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(flows, [vec!["a", "b"], vec!["c"]]);
+        assert_eq!(group_of_flows(&bundle, &groups), [0, 0, 1]);
+        assert_eq!(groups[1].module().to_string(), "group_1");
+    }
+
+    #[test]
+    fn a_group_holds_what_its_steps_write_and_read() {
+        let groups = groups(&three_flows());
+        assert_eq!(groups[0].variables, ["x", "y"]);
+        assert!(groups[0].nodes.is_empty());
+        assert!(groups[1].variables.is_empty());
+        assert_eq!(groups[1].nodes, ["sum"]);
+        assert!(!groups[0].has_waits && !groups[1].has_waits);
+    }
+}
