@@ -49,6 +49,16 @@ pub struct ServerArgs {
         default_value_t = 10_000
     )]
     pub max_steps: u64,
+    /// How many stored sessions (asynchronous routes) run at once. They mostly wait on
+    /// the store and the network, so this is not a count of cores.
+    #[arg(
+        long,
+        env = "FLOWC_JOB_SLOTS",
+        value_name = "N",
+        default_value_t = DEFAULT_JOB_SLOTS,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub job_slots: u32,
     /// How long traces are kept: `30s`, `15m`, `1h`, `2d`.
     #[arg(
         long,
@@ -58,6 +68,9 @@ pub struct ServerArgs {
     )]
     pub trace_retention: String,
 }
+
+/// `--job-slots` when not given.
+pub const DEFAULT_JOB_SLOTS: u32 = 64;
 
 /// The run-time configuration the router and sessions read.
 #[derive(Clone)]
@@ -76,6 +89,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// `--callback-token`: the token `/chat/callback` requires, if any.
     pub callback_token: Option<String>,
+    /// `--job-slots`: how many stored sessions run at once (default 64).
+    pub job_slots: u32,
     /// `--trace-retention`: how long execution traces are kept.
     pub trace_retention: Duration,
     /// Environment values that take precedence over the process environment (tests and
@@ -103,6 +118,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             callback_token: None,
+            job_slots: DEFAULT_JOB_SLOTS,
             trace_retention: Duration::from_secs(3600),
             env: HashMap::new(),
         }
@@ -123,6 +139,7 @@ impl fmt::Debug for Config {
                 "callback_token",
                 &self.callback_token.as_ref().map(|_| "<redacted>"),
             )
+            .field("job_slots", &self.job_slots)
             .field("trace_retention", &self.trace_retention)
             .finish()
     }
@@ -144,6 +161,7 @@ impl fmt::Debug for ServerArgs {
             .field("trusted_proxy", &self.trusted_proxy)
             .field("max_body", &self.max_body)
             .field("max_steps", &self.max_steps)
+            .field("job_slots", &self.job_slots)
             .field("trace_retention", &self.trace_retention)
             .finish()
     }
@@ -166,6 +184,7 @@ impl ServerArgs {
             database_url: self.database_url.clone(),
             // An empty `FLOWC_CALLBACK_TOKEN=` means no token rather than the empty one.
             callback_token: self.callback_token.clone().filter(|t| !t.is_empty()),
+            job_slots: self.job_slots,
             trace_retention: parse_duration(&self.trace_retention)
                 .map_err(|e| format!("--trace-retention: {e}"))?,
             env: HashMap::new(),
@@ -353,6 +372,7 @@ mod tests {
         let c = a.config().unwrap();
         assert_eq!(c.max_body, 1 << 20);
         assert_eq!(c.max_steps, 10_000);
+        assert_eq!(c.job_slots, DEFAULT_JOB_SLOTS);
         assert_eq!(c.trace_retention, Duration::from_secs(3600));
         assert!(c.trusted_proxies.is_empty() && c.tokens.is_empty() && c.callback_token.is_none());
     }
@@ -374,10 +394,12 @@ mod tests {
             "15m",
             "--callback-token",
             "secret-cb",
+            "--job-slots",
+            "8",
         ]);
         assert_eq!(a.listen, "[::]:9000");
         let c = a.config().unwrap();
-        assert_eq!((c.max_body, c.max_steps), (64, 5));
+        assert_eq!((c.max_body, c.max_steps, c.job_slots), (64, 5, 8));
         assert_eq!(c.trusted_proxies.len(), 3);
         assert_eq!(c.trace_retention, Duration::from_secs(900));
         assert_eq!(c.callback_token.as_deref(), Some("secret-cb"));

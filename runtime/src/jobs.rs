@@ -55,6 +55,7 @@ pub fn start_workers(
     flows: HashMap<String, FlowFn>,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let slots = services.config.job_slots as usize;
     let services = Arc::downgrade(services);
     let flows = Arc::new(flows);
     let run: RunFn = Arc::new(move |job: ClaimedJob| {
@@ -69,10 +70,10 @@ pub fn start_workers(
             run_job(&services, &flows, job).await
         })
     });
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .max(2);
-    spawn_workers(store, workers, lease(), run, shutdown);
+    // Sessions are tasks that mostly wait (on the store, on the network): how many run at
+    // once is `--job-slots`, not the number of cores. Each finished session is one more
+    // write for the store's group commit, so many at once share a transaction.
+    spawn_workers(store, slots, lease(), run, shutdown);
 }
 
 /// Runs one claimed job to its end or its next wait.
