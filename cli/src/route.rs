@@ -90,7 +90,7 @@ fn read_routes(path: &std::path::Path) -> Result<Value, String> {
         Ok(text) => flowc_lang::json::parse(&text)
             .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert("routes".into(), Value::Array(Vec::new()));
             Ok(Value::Object(map))
         }
@@ -120,7 +120,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn route_value(args: &AddArgs, method: &str, id: &str, token: &str) -> Value {
-    let mut route = Map::new();
+    let mut route = Map::default();
     route.insert("id".into(), id.into());
     route.insert("name".into(), args.name.as_str().into());
     route.insert("method".into(), method.into());

@@ -133,7 +133,7 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         }
         None => None,
     };
-    let mut query = flowc_lang::Map::new();
+    let mut query = flowc_lang::Map::default();
     for pair in &args.query {
         let (k, v) = pair
             .split_once('=')

@@ -162,7 +162,7 @@ impl Diagnostics {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let mut obj = flowc_lang::Map::new();
+            let mut obj = flowc_lang::Map::default();
             obj.insert("severity".into(), severity.into());
             obj.insert("file".into(), d.file.clone().into());
             obj.insert(

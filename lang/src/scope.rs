@@ -91,6 +91,53 @@ impl NodeOutput {
     }
 }
 
+impl NodeOutput {
+    /// An output with nothing in it: what a node that has not run reads as.
+    pub const EMPTY: NodeOutput = NodeOutput {
+        result: None,
+        error: None,
+        count: None,
+        message_id: None,
+        status_code: None,
+        headers: Vec::new(),
+        groups: Vec::new(),
+    };
+}
+
+static EMPTY_OUTPUT: NodeOutput = NodeOutput::EMPTY;
+
+/// A node's output in a compiled session, empty until the node runs. A session struct has
+/// one per node of its flows, most of which a session never runs, and a [`NodeOutput`] is
+/// hundreds of bytes: boxed, a node that has not run costs a pointer to make, move and
+/// drop. It reads as its output ([`NodeOutput::EMPTY`] before the node ran).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeSlot(Option<Box<NodeOutput>>);
+
+impl NodeSlot {
+    /// Replaces the output.
+    pub fn set(&mut self, output: NodeOutput) {
+        self.0 = Some(Box::new(output));
+    }
+
+    /// The output to write into, made empty first if the node had not run.
+    pub fn output_mut(&mut self) -> &mut NodeOutput {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// The slot of a stored output ([`NodeOutput::from_value`]).
+    pub fn from_value(value: &Value) -> NodeSlot {
+        NodeSlot(Some(Box::new(NodeOutput::from_value(value))))
+    }
+}
+
+impl std::ops::Deref for NodeSlot {
+    type Target = NodeOutput;
+
+    fn deref(&self) -> &NodeOutput {
+        self.0.as_deref().unwrap_or(&EMPTY_OUTPUT)
+    }
+}
+
 /// The interpreter's view of a session; the compiled backend does not use it.
 pub trait Scope {
     /// A session variable by name.
@@ -106,7 +153,7 @@ pub trait Scope {
 impl NodeOutput {
     /// The output as a JSON object, for a stored session (absent parts are left out).
     pub fn to_value(&self) -> Value {
-        let mut map = Map::new();
+        let mut map = Map::default();
         let parts = [
             ("result", &self.result),
             ("error", &self.error),
@@ -163,5 +210,44 @@ impl NodeOutput {
             headers: headers.collect(),
             groups: groups.collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_reads_empty_until_written() {
+        let mut slot = NodeSlot::default();
+        assert_eq!(*slot, NodeOutput::EMPTY);
+        assert_eq!(slot.result, None);
+        slot.output_mut().error = Some(Value::str("bad"));
+        assert_eq!(slot.error, Some(Value::str("bad")));
+        slot.set(NodeOutput {
+            result: Some(Value::str("ok")),
+            ..NodeOutput::default()
+        });
+        assert_eq!(
+            (slot.result.clone(), slot.error.clone()),
+            (Some(Value::str("ok")), None)
+        );
+    }
+
+    #[test]
+    fn a_slot_round_trips_through_its_stored_value() {
+        let mut slot = NodeSlot::default();
+        slot.set(NodeOutput {
+            result: Some(Value::str("r")),
+            groups: vec![Some(Value::str("r")), None],
+            headers: vec![("x-a".to_owned(), "1".to_owned())],
+            ..NodeOutput::default()
+        });
+        let again = NodeSlot::from_value(&slot.to_value());
+        assert_eq!(again, slot);
+        assert_eq!(
+            NodeSlot::from_value(&NodeSlot::default().to_value()).result,
+            None
+        );
     }
 }

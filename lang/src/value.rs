@@ -4,7 +4,11 @@ use crate::number::Number;
 use std::fmt::Write as _;
 
 /// An object: keys keep their input order (§13 rule 4).
-pub type Map = indexmap::IndexMap<String, Value>;
+///
+/// Keys are hashed with foldhash's quality hasher, seeded at random per map: request bodies
+/// are looked up by key on every reference, and SipHash on short keys was a tenth of a
+/// session's time (issue 6). The seed keeps collisions out of a caller's control.
+pub type Map = indexmap::IndexMap<String, Value, foldhash::quality::RandomState>;
 
 /// How deeply arrays and objects built by a session may nest ([`Value::deeper_than`]): deep
 /// enough for any real document, shallow enough that rendering, comparing and dropping a

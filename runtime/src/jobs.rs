@@ -115,7 +115,7 @@ async fn run_job(
 
 /// The recorded answer of a finished session.
 fn answer_value(answer: &crate::session::Answer) -> Value {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(
         "status".into(),
         Value::Number(flowc_lang::Number::from_i64(answer.status.into())),
@@ -137,7 +137,7 @@ fn answer_value(answer: &crate::session::Answer) -> Value {
 
 /// The recorded end of a failed session.
 fn error_value(e: &SessionError) -> Value {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert(
         "status".into(),
         Value::Number(flowc_lang::Number::from_i64(e.code.status().into())),
@@ -150,7 +150,7 @@ fn error_value(e: &SessionError) -> Value {
 /// The session's input as a stored value.
 pub fn payload(call: &Call) -> Value {
     let r = &call.request;
-    let mut request = Map::new();
+    let mut request = Map::default();
     request.insert("method".into(), r.method.as_str().into());
     request.insert("path".into(), r.path.as_str().into());
     request.insert("ip".into(), r.ip.as_str().into());
@@ -164,11 +164,11 @@ pub fn payload(call: &Call) -> Value {
         request.insert("body".into(), body.clone());
     }
     let s = &call.session;
-    let mut session = Map::new();
+    let mut session = Map::default();
     session.insert("id".into(), s.id.as_str().into());
     session.insert("route".into(), s.route.as_str().into());
     session.insert("started_at".into(), s.started_at.as_str().into());
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert("request".into(), Value::Object(request));
     map.insert("session".into(), Value::Object(session));
     map.insert(
@@ -189,7 +189,7 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
     let r = payload.segment("request", None)?;
     let query = match r.segment("query", None) {
         Some(Value::Object(map)) => map.clone(),
-        _ => Map::new(),
+        _ => Map::default(),
     };
     let headers = match r.segment("headers", None) {
         Some(Value::Array(items)) => items

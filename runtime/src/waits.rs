@@ -155,7 +155,7 @@ pub async fn deliver(
 /// A session's stored state: where it is, its variables and its node outputs. Both
 /// backends write this shape; `at` is the backend's own step key.
 pub fn state(at: Value, vars: Map, nodes: Map) -> Value {
-    let mut map = Map::new();
+    let mut map = Map::default();
     map.insert("at".to_owned(), at);
     map.insert("vars".to_owned(), Value::Object(vars));
     map.insert("nodes".to_owned(), Value::Object(nodes));

@@ -80,9 +80,9 @@ mod group_0 {
     #[allow(non_snake_case)]
     struct Session {
         /// `[[cid:…]]`
-        n_cid: __lang::scope::NodeOutput,
+        n_cid: __lang::scope::NodeSlot,
         /// `[[customer:…]]`
-        n_customer: __lang::scope::NodeOutput,
+        n_customer: __lang::scope::NodeSlot,
     }
     /// Where a session is: a step of a flow.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +138,7 @@ mod group_0 {
                         .and_then(|v| v.segment("id", None))
                         .map(|v| v.render());
                     let matched = __lang::nodes::store_regex(
-                        &mut s.n_cid,
+                        s.n_cid.output_mut(),
                         &RE_F0_2,
                         input.as_deref(),
                     );
@@ -174,7 +174,7 @@ mod group_0 {
                             request,
                         )
                         .await;
-                    s.n_customer = output;
+                    s.n_customer.set(output);
                     match outcome.key() {
                         Some("200") => Step::F0CustomerLookup_4,
                         Some("404") => Step::F0CustomerLookup_91,
@@ -503,15 +503,15 @@ mod group_2 {
         /// `[[discount_pct]]`
         v_discount_pct: Option<__lang::Value>,
         /// `[[cid:…]]`
-        n_cid: __lang::scope::NodeOutput,
+        n_cid: __lang::scope::NodeSlot,
         /// `[[item_count:…]]`
-        n_item_count: __lang::scope::NodeOutput,
+        n_item_count: __lang::scope::NodeSlot,
         /// `[[subtotal:…]]`
-        n_subtotal: __lang::scope::NodeOutput,
+        n_subtotal: __lang::scope::NodeSlot,
         /// `[[summary:…]]`
-        n_summary: __lang::scope::NodeOutput,
+        n_summary: __lang::scope::NodeSlot,
         /// `[[total:…]]`
-        n_total: __lang::scope::NodeOutput,
+        n_total: __lang::scope::NodeSlot,
     }
     /// Where a session is: a step of a flow.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -579,7 +579,7 @@ mod group_2 {
                         .and_then(|v| v.segment("id", None))
                         .map(|v| v.render());
                     let matched = __lang::nodes::store_regex(
-                        &mut s.n_cid,
+                        s.n_cid.output_mut(),
                         &RE_F2_2,
                         input.as_deref(),
                     );
@@ -587,12 +587,18 @@ mod group_2 {
                 }
                 Step::F2OrderTriage_3 => {
                     let outcome = __lang::calc::finish(calc_f2_3(&s, &call));
-                    let ok = __lang::nodes::store_calc(&mut s.n_subtotal, outcome);
+                    let ok = __lang::nodes::store_calc(
+                        s.n_subtotal.output_mut(),
+                        outcome,
+                    );
                     if ok { Step::F2OrderTriage_4 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_4 => {
                     let outcome = __lang::calc::finish(calc_f2_4(&s, &call));
-                    let ok = __lang::nodes::store_calc(&mut s.n_item_count, outcome);
+                    let ok = __lang::nodes::store_calc(
+                        s.n_item_count.output_mut(),
+                        outcome,
+                    );
                     if ok { Step::F2OrderTriage_5 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_5 => {
@@ -645,12 +651,15 @@ mod group_2 {
                 }
                 Step::F2OrderTriage_10 => {
                     let outcome = __lang::calc::finish(calc_f2_10(&s, &call));
-                    let ok = __lang::nodes::store_calc(&mut s.n_total, outcome);
+                    let ok = __lang::nodes::store_calc(s.n_total.output_mut(), outcome);
                     if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_11 => {
                     let result = {
-                        let mut m = __lang::Map::with_capacity(2usize);
+                        let mut m = __lang::Map::with_capacity_and_hasher(
+                            2usize,
+                            ::std::default::Default::default(),
+                        );
                         m.insert(
                             ::std::string::String::from("customer"),
                             s
@@ -685,7 +694,10 @@ mod group_2 {
                                 {
                                     items
                                         .push({
-                                            let mut m = __lang::Map::with_capacity(2usize);
+                                            let mut m = __lang::Map::with_capacity_and_hasher(
+                                                2usize,
+                                                ::std::default::Default::default(),
+                                            );
                                             m.insert(
                                                 ::std::string::String::from("sku"),
                                                 call
@@ -720,10 +732,11 @@ mod group_2 {
                         __lang::Value::Object(m)
                     };
                     ::flowc_runtime::session::check_depth(&result)?;
-                    s.n_summary = __lang::scope::NodeOutput {
-                        result: Some(result),
-                        ..Default::default()
-                    };
+                    s.n_summary
+                        .set(__lang::scope::NodeOutput {
+                            result: Some(result),
+                            ..Default::default()
+                        });
                     Step::F2OrderTriage_12
                 }
                 Step::F2OrderTriage_12 => {
@@ -991,7 +1004,7 @@ mod group_3 {
     #[allow(non_snake_case)]
     struct Session {
         /// `[[paid:…]]`
-        n_paid: __lang::scope::NodeOutput,
+        n_paid: __lang::scope::NodeSlot,
         /// What woke a stored session, for the `wait_for_callback` it resumes at.
         wake: Option<::flowc_runtime::store::Resume>,
     }
@@ -1021,8 +1034,8 @@ mod group_3 {
         /// The session's state for the store (§4.9): variables, node outputs, the step.
         #[allow(unused_mut)]
         fn save(&self, at: Step) -> __lang::Value {
-            let mut vars = __lang::Map::new();
-            let mut nodes = __lang::Map::new();
+            let mut vars = __lang::Map::default();
+            let mut nodes = __lang::Map::default();
             nodes.insert(::std::string::String::from("paid"), self.n_paid.to_value());
             ::flowc_runtime::waits::state(
                 ::flowc_runtime::waits::index_value(at as usize),
@@ -1038,7 +1051,7 @@ mod group_3 {
             let s = Session {
                 n_paid: nodes
                     .get("paid")
-                    .map(__lang::scope::NodeOutput::from_value)
+                    .map(__lang::scope::NodeSlot::from_value)
                     .unwrap_or_default(),
                 ..Default::default()
             };
@@ -1096,17 +1109,19 @@ mod group_3 {
                         .await
                     {
                         ::flowc_runtime::waits::Waited::Callback(body) => {
-                            s.n_paid = __lang::scope::NodeOutput {
-                                result: body,
-                                ..Default::default()
-                            };
+                            s.n_paid
+                                .set(__lang::scope::NodeOutput {
+                                    result: body,
+                                    ..Default::default()
+                                });
                             Step::F3Payment_3
                         }
                         ::flowc_runtime::waits::Waited::No(message) => {
-                            s.n_paid = __lang::scope::NodeOutput {
-                                error: Some(__lang::Value::String(message)),
-                                ..Default::default()
-                            };
+                            s.n_paid
+                                .set(__lang::scope::NodeOutput {
+                                    error: Some(__lang::Value::String(message)),
+                                    ..Default::default()
+                                });
                             Step::F3Payment_4
                         }
                         ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
@@ -1388,15 +1403,15 @@ mod group_5 {
     #[allow(non_snake_case)]
     struct Session {
         /// `[[amount:…]]`
-        n_amount: __lang::scope::NodeOutput,
+        n_amount: __lang::scope::NodeSlot,
         /// `[[digest:…]]`
-        n_digest: __lang::scope::NodeOutput,
+        n_digest: __lang::scope::NodeSlot,
         /// `[[lines:…]]`
-        n_lines: __lang::scope::NodeOutput,
+        n_lines: __lang::scope::NodeSlot,
         /// `[[notify:…]]`
-        n_notify: __lang::scope::NodeOutput,
+        n_notify: __lang::scope::NodeSlot,
         /// `[[when:…]]`
-        n_when: __lang::scope::NodeOutput,
+        n_when: __lang::scope::NodeSlot,
     }
     /// Where a session is: a step of a flow.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1454,7 +1469,7 @@ mod group_5 {
                         &FMT_F5_2.1,
                         &FMT_F5_2.2,
                     );
-                    let ok = __lang::nodes::store_result(&mut s.n_when, result);
+                    let ok = __lang::nodes::store_result(s.n_when.output_mut(), result);
                     let _ = ok;
                     Step::F5Receipt_3
                 }
@@ -1468,7 +1483,10 @@ mod group_5 {
                             &FMT_F5_3,
                         )
                         .map(__lang::Value::String);
-                    let ok = __lang::nodes::store_result(&mut s.n_amount, result);
+                    let ok = __lang::nodes::store_result(
+                        s.n_amount.output_mut(),
+                        result,
+                    );
                     if ok { Step::F5Receipt_4 } else { Step::F5Receipt_90 }
                 }
                 Step::F5Receipt_4 => {
@@ -1500,13 +1518,13 @@ mod group_5 {
                             }
                         },
                     );
-                    let ok = __lang::nodes::store_list(&mut s.n_lines, rendered);
+                    let ok = __lang::nodes::store_list(s.n_lines.output_mut(), rendered);
                     let _ = ok;
                     Step::F5Receipt_5
                 }
                 Step::F5Receipt_5 => {
                     let ok = __lang::nodes::store_encrypt(
-                        &mut s.n_digest,
+                        s.n_digest.output_mut(),
                         __lang::crypto::Algorithm::Sha256,
                         None,
                         Some(
@@ -1581,7 +1599,7 @@ mod group_5 {
                             message,
                         )
                         .await?;
-                    s.n_notify = output;
+                    s.n_notify.set(output);
                     let _ = ok;
                     Step::F5Receipt_8
                 }

@@ -74,7 +74,7 @@ pub fn date_format(name: &str, input: &Template, at: StepRef, env: &Env) -> Toke
     let (field, fmt, input) = (node_field(name), step_static(at), template_ref(input, env));
     quote! {
         let result = __lang::datefmt::format_date(#input, &#fmt.0, &#fmt.1, &#fmt.2);
-        let ok = __lang::nodes::store_result(&mut s.#field, result);
+        let ok = __lang::nodes::store_result(s.#field.output_mut(), result);
     }
 }
 
@@ -83,7 +83,7 @@ pub fn number_format(name: &str, input: &Template, at: StepRef, env: &Env) -> To
     let (field, pattern, input) = (node_field(name), step_static(at), template_ref(input, env));
     quote! {
         let result = __lang::numfmt::format_number(#input, &#pattern).map(__lang::Value::String);
-        let ok = __lang::nodes::store_result(&mut s.#field, result);
+        let ok = __lang::nodes::store_result(s.#field.output_mut(), result);
     }
 }
 
@@ -121,7 +121,7 @@ pub fn display_list(name: &str, pattern: &ListPattern, at: StepRef, env: &Env) -
                 _ => None,
             }
         });
-        let ok = __lang::nodes::store_list(&mut s.#field, rendered);
+        let ok = __lang::nodes::store_list(s.#field.output_mut(), rendered);
     }
 }
 
@@ -145,7 +145,7 @@ pub fn encrypt(name: &str, kind: &StepKind, env: &Env) -> TokenStream {
         None => quote! { None },
     };
     quote! {
-        let ok = __lang::nodes::store_encrypt(&mut s.#field, #algorithm, #key, #input, #encoding);
+        let ok = __lang::nodes::store_encrypt(s.#field.output_mut(), #algorithm, #key, #input, #encoding);
     }
 }
 

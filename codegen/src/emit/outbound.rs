@@ -199,7 +199,7 @@ pub fn api_integration(
         };
         let (output, outcome) =
             ::flowc_runtime::outbound::node::api_integration(&call.services, &#spec, request).await;
-        s.#field = output;
+        s.#field.set(output);
         #branch
     }
 }
@@ -316,7 +316,7 @@ fn integration_value(v: &IntegrationValue, at: usize, env: &Env) -> TokenStream 
                 quote! { m.insert(::std::string::String::from(#k), #v); }
             });
             quote! {{
-                let mut m = __lang::Map::new();
+                let mut m = __lang::Map::default();
                 #(#inserts)*
                 __lang::Value::Object(m)
             }}
@@ -361,7 +361,7 @@ pub fn send_template(kind: &StepKind, step: u64, env: &Env) -> TokenStream {
             client_message_id: format!("{}{}", call.session.id, #suffix),
         };
         let (output, ok) = ::flowc_runtime::outbound::node::send_template(&call.services, message).await?;
-        s.#field = output;
+        s.#field.set(output);
     }
 }
 

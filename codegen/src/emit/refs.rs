@@ -319,7 +319,7 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
                 quote! { m.insert(::std::string::String::from(#k), #v); }
             });
             quote! {{
-                let mut m = __lang::Map::with_capacity(#n);
+                let mut m = __lang::Map::with_capacity_and_hasher(#n, ::std::default::Default::default());
                 #(#inserts)*
                 __lang::Value::Object(m)
             }}

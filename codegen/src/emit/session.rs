@@ -21,7 +21,7 @@ pub fn session_struct(group: &Group) -> TokenStream {
     let nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
         let doc = format!(" `[[{name}:…]]`");
-        quote! { #[doc = #doc] #field: __lang::scope::NodeOutput, }
+        quote! { #[doc = #doc] #field: __lang::scope::NodeSlot, }
     });
     let wake = group.has_waits.then(|| {
         quote! {

@@ -49,7 +49,7 @@ impl StepCtx<'_> {
                 let branch = self.branch(quote! { ok }, yes, no);
                 quote! {
                     let outcome = __lang::calc::finish(#f(&s, &call));
-                    let ok = __lang::nodes::store_calc(&mut s.#field, outcome);
+                    let ok = __lang::nodes::store_calc(s.#field.output_mut(), outcome);
                     #branch
                 }
             }
@@ -96,7 +96,7 @@ impl StepCtx<'_> {
                 let branch = self.branch(quote! { matched }, yes, no);
                 quote! {
                     let input: Option<::std::string::String> = #text;
-                    let matched = __lang::nodes::store_regex(&mut s.#field, &#re, input.as_deref());
+                    let matched = __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref());
                     #branch
                 }
             }
@@ -111,7 +111,7 @@ impl StepCtx<'_> {
                 quote! {
                     let result = #mapping;
                     ::flowc_runtime::session::check_depth(&result)?;
-                    s.#field = __lang::scope::NodeOutput { result: Some(result), ..Default::default() };
+                    s.#field.set(__lang::scope::NodeOutput { result: Some(result), ..Default::default() });
                     #next
                 }
             }

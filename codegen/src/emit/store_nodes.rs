@@ -34,14 +34,14 @@ pub fn wait(
         let wake = s.wake.take();
         match ::flowc_runtime::waits::wait(&call, wake, reference, #timeout_s).await {
             ::flowc_runtime::waits::Waited::Callback(body) => {
-                s.#field = __lang::scope::NodeOutput { result: body, ..Default::default() };
+                s.#field.set(__lang::scope::NodeOutput { result: body, ..Default::default() });
                 #yes
             }
             ::flowc_runtime::waits::Waited::No(message) => {
-                s.#field = __lang::scope::NodeOutput {
+                s.#field.set(__lang::scope::NodeOutput {
                     error: Some(__lang::Value::String(message)),
                     ..Default::default()
-                };
+                });
                 #no
             }
             ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
@@ -107,7 +107,7 @@ pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
     });
     let load_nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
-        quote! { #field: nodes.get(#name).map(__lang::scope::NodeOutput::from_value).unwrap_or_default(), }
+        quote! { #field: nodes.get(#name).map(__lang::scope::NodeSlot::from_value).unwrap_or_default(), }
     });
     let steps = group_steps(bundle, group).map(|at| step_variant(bundle, at));
     quote! {
@@ -121,9 +121,9 @@ pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
             // A bundle without variables (or nodes) leaves its map empty.
             #[allow(unused_mut)]
             fn save(&self, at: Step) -> __lang::Value {
-                let mut vars = __lang::Map::new();
+                let mut vars = __lang::Map::default();
                 #(#save_vars)*
-                let mut nodes = __lang::Map::new();
+                let mut nodes = __lang::Map::default();
                 #(#save_nodes)*
                 ::flowc_runtime::waits::state(::flowc_runtime::waits::index_value(at as usize), vars, nodes)
             }

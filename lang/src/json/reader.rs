@@ -45,7 +45,7 @@ impl Tree for Value {
     fn locate(_: &mut Parser<'_>) {}
 
     fn new_object() -> Map {
-        Map::new()
+        Map::default()
     }
 
     fn add_member(obj: &mut Map, key: String, value: Value) {

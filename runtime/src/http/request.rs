@@ -70,7 +70,7 @@ pub(super) fn flow_headers(headers: &HeaderMap, read: &[String]) -> Vec<(String,
 
 /// Query parameters, form-decoded (`+` is a space), first value of each, in order.
 pub(super) fn parse_query(query: &str) -> Map {
-    let mut map = Map::new();
+    let mut map = Map::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         map.entry(decode_component(key))

@@ -102,7 +102,7 @@ impl Scope for State {
 impl State {
     /// The state to store at a wait: variables, node outputs and the step (§4.9).
     pub fn save(&self, at: flowc_codegen::ir::StepRef) -> Value {
-        let mut step = flowc_lang::Map::new();
+        let mut step = flowc_lang::Map::default();
         step.insert("flow".into(), crate::waits::index_value(at.flow));
         step.insert(
             "step".into(),
