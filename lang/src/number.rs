@@ -160,7 +160,9 @@ impl fmt::Display for Number {
     /// The shortest form (§3): no exponent from 1e-6 to below 1e21, no trailing zeros,
     /// integers without a point; outside that range as JavaScript writes it (`1e-7`, `1e+21`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0.normalize();
+        // Not normalised first: trailing zeros of the mantissa are trimmed from the digits
+        // below, which is what normalising would do, without its divisions.
+        let d = self.0;
         let mantissa = d.mantissa().unsigned_abs();
         if mantissa == 0 {
             // `-0` has no place in JSON output or in a rendered template.
@@ -214,10 +216,18 @@ fn write_zeros(f: &mut fmt::Formatter<'_>, count: i64) -> fmt::Result {
 /// The decimal digits of `m` (> 0) as ASCII, written at the end of `buf`.
 fn ascii_digits(mut m: u128, buf: &mut [u8; 40]) -> &str {
     let mut i = buf.len();
-    while m > 0 {
+    // Most mantissas fit in 64 bits, where dividing by ten is a multiplication; a 128-bit
+    // division is a library call per digit.
+    while m > u128::from(u64::MAX) {
         i -= 1;
         buf[i] = b'0' + (m % 10) as u8;
         m /= 10;
+    }
+    let mut small = m as u64;
+    while small > 0 {
+        i -= 1;
+        buf[i] = b'0' + (small % 10) as u8;
+        small /= 10;
     }
     // Only ASCII digits were written.
     std::str::from_utf8(&buf[i..]).unwrap_or("0")
