@@ -110,6 +110,14 @@ impl Number {
         let negative = a.is_sign_negative() != b.is_sign_negative();
         let exp = -(i64::from(a.scale()) + i64::from(b.scale()));
         let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+        // The common case: the exact product fits a decimal as it is (96-bit mantissa, at
+        // most 28 places), so nothing needs rounding and no digits need spelling out.
+        let scale = a.scale() + b.scale();
+        if let Some(product) = ma.checked_mul(mb).filter(|p| *p >> 96 == 0 && scale <= 28) {
+            let mut exact = Decimal::from_i128_with_scale(product as i128, scale);
+            exact.set_sign_negative(negative && product != 0);
+            return Some(Number(exact));
+        }
         let digits = match ma.checked_mul(mb) {
             Some(product) => to_digits(product),
             None => mul_digits(&to_digits(ma), &to_digits(mb)),

@@ -29,7 +29,36 @@ pub fn format_epoch_millis(millis: i64) -> String {
     let (year, month, day) = civil_from_days(days);
     let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
     let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
+    // Written digit by digit: every session start formats the time, and `format!` with
+    // seven padded fields cost more than the rest of a small session (issue 6).
+    let mut out = String::with_capacity(24);
+    if !(0..=9999).contains(&year) {
+        // Outside four digits (never for a clock reading): as `{:04}` writes it.
+        out.push_str(&format!("{year:04}"));
+    } else {
+        push_digits(&mut out, year, 4);
+    }
+    for (sep, value, width) in [
+        ('-', i64::from(month), 2),
+        ('-', i64::from(day), 2),
+        ('T', hour, 2),
+        (':', minute, 2),
+        (':', second, 2),
+        ('.', milli, 3),
+    ] {
+        out.push(sep);
+        push_digits(&mut out, value, width);
+    }
+    out.push('Z');
+    out
+}
+
+/// Appends `value` (0 to 10^width − 1) as exactly `width` decimal digits.
+fn push_digits(out: &mut String, value: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10_i64.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
@@ -63,6 +92,7 @@ mod tests {
             (1_795_627_602_123, "2026-11-25T17:26:42.123Z"),
             (4_107_542_400_000, "2100-03-01T00:00:00.000Z"),
             (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+            (253_402_300_800_000, "10000-01-01T00:00:00.000Z"),
             (-1, "1969-12-31T23:59:59.999Z"),
             (-86_400_000, "1969-12-31T00:00:00.000Z"),
             (-2_208_988_800_000, "1900-01-01T00:00:00.000Z"),
