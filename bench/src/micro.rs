@@ -81,7 +81,7 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
             id: "00000000-0000-4000-8000-000000000000".to_owned(),
             route: workload.title.to_owned(),
             flow: String::new(),
-            started_at: flowc_lang::time::now_iso(),
+            started_at: flowc_lang::time::StartTime::now(),
             msisdn: None,
         },
         max_steps: Config::default().max_steps,

@@ -159,7 +159,7 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         id: flowc_lang::func::uuid(),
         route: route.name.clone(),
         flow: String::new(),
-        started_at: flowc_lang::time::now_iso(),
+        started_at: flowc_lang::time::StartTime::now(),
         msisdn: None,
     };
     Ok(Call {

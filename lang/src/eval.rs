@@ -125,14 +125,14 @@ fn request_part<'a>(
 }
 
 fn session_part(s: &SessionData, r: SessionRef) -> Option<Value> {
-    let text = match r {
+    let text: &str = match r {
         SessionRef::Id => &s.id,
         SessionRef::Route => &s.route,
         SessionRef::Flow => &s.flow,
-        SessionRef::StartedAt => &s.started_at,
+        SessionRef::StartedAt => s.started_at.as_str(),
         SessionRef::Msisdn => s.msisdn.as_ref()?,
     };
-    Some(Value::str(text.as_str()))
+    Some(Value::str(text))
 }
 
 /// A function call (§3.2); typed results per §13 rule 2.

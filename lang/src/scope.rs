@@ -44,7 +44,7 @@ pub struct SessionData {
     /// The current flow id (changes on a trigger into another flow).
     pub flow: String,
     /// Start time, ISO-8601 UTC with milliseconds.
-    pub started_at: String,
+    pub started_at: crate::time::StartTime,
     /// The route's msisdn template evaluated at start and normalised, if any.
     pub msisdn: Option<String>,
 }

@@ -1,6 +1,57 @@
 //! Wall-clock helpers without a date library: ISO-8601 UTC with milliseconds (§13 rule 8).
 
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// When a session started (`[[session:started_at]]`), as ISO-8601 UTC with milliseconds.
+/// The text is made the first time a flow reads it: most flows never do, and every
+/// request starts a session.
+#[derive(Debug, Clone)]
+pub struct StartTime {
+    at: SystemTime,
+    text: OnceLock<String>,
+}
+
+impl StartTime {
+    /// Now.
+    pub fn now() -> StartTime {
+        StartTime {
+            at: SystemTime::now(),
+            text: OnceLock::new(),
+        }
+    }
+
+    /// The time as text, `2026-11-25T17:26:42.123Z`.
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| format_iso_millis(self.at))
+    }
+}
+
+impl Default for StartTime {
+    /// The Unix epoch.
+    fn default() -> StartTime {
+        StartTime {
+            at: UNIX_EPOCH,
+            text: OnceLock::new(),
+        }
+    }
+}
+
+impl From<String> for StartTime {
+    /// A start time already written as text (a stored session's), kept exactly.
+    fn from(text: String) -> StartTime {
+        StartTime {
+            at: UNIX_EPOCH,
+            text: OnceLock::from(text),
+        }
+    }
+}
+
+impl From<&str> for StartTime {
+    fn from(text: &str) -> StartTime {
+        StartTime::from(text.to_owned())
+    }
+}
 
 /// `SystemTime` as `2026-11-25T17:26:42.123Z`.
 pub fn format_iso_millis(t: SystemTime) -> String {
@@ -109,5 +160,15 @@ mod tests {
         let before = UNIX_EPOCH - Duration::from_micros(1500);
         assert_eq!(format_iso_millis(before), "1969-12-31T23:59:59.998Z");
         assert_eq!(now_iso().len(), 24);
+    }
+
+    #[test]
+    fn start_times_are_written_when_read() {
+        let now = StartTime::now();
+        assert_eq!(now.as_str().len(), 24);
+        assert_eq!(now.clone().as_str(), now.as_str());
+        assert_eq!(StartTime::default().as_str(), "1970-01-01T00:00:00.000Z");
+        let stored = StartTime::from("2026-11-25T17:26:42.123Z");
+        assert_eq!(stored.as_str(), "2026-11-25T17:26:42.123Z");
     }
 }

@@ -216,7 +216,7 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
     let session = SessionData {
         id: text(s, "id")?,
         route: text(s, "route")?,
-        started_at: text(s, "started_at")?,
+        started_at: text(s, "started_at")?.into(),
         flow: String::new(),
         msisdn: None,
     };

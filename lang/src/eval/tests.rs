@@ -65,7 +65,7 @@ fn scope() -> MapScope {
         id: "req-1".to_owned(),
         route: "greeter".to_owned(),
         flow: "greet".to_owned(),
-        started_at: "2026-11-25T17:26:42.123Z".to_owned(),
+        started_at: "2026-11-25T17:26:42.123Z".into(),
         msisdn: Some("+27821234567".to_owned()),
     };
     scope

@@ -33,7 +33,7 @@ pub(super) fn call(
         id: id.to_owned(),
         route: route.spec.name.clone(),
         flow: String::new(),
-        started_at: flowc_lang::time::now_iso(),
+        started_at: flowc_lang::time::StartTime::now(),
         msisdn: None,
     };
     Call {

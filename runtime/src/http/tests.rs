@@ -510,7 +510,10 @@ async fn the_call_a_session_sees() {
         (s.route.as_str(), s.flow.as_str(), s.msisdn.as_deref()),
         ("order-triage", "", None)
     );
-    assert_eq!(s.started_at.len(), "2026-11-25T17:26:42.123Z".len());
+    assert_eq!(
+        s.started_at.as_str().len(),
+        "2026-11-25T17:26:42.123Z".len()
+    );
     assert_eq!(call.max_steps, 77);
 }
 

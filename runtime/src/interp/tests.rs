@@ -146,7 +146,7 @@ fn call(body: &str) -> Call {
     let session = SessionData {
         id: "00000000-0000-4000-8000-000000000000".to_owned(),
         route: "the-route".to_owned(),
-        started_at: "2026-01-01T00:00:00.000Z".to_owned(),
+        started_at: "2026-01-01T00:00:00.000Z".into(),
         ..SessionData::default()
     };
     Call {

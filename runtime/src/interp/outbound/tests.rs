@@ -65,7 +65,7 @@ fn call(services: Arc<Services>, body: &str) -> Call {
         session: SessionData {
             id: "sess-1".to_owned(),
             route: "r".to_owned(),
-            started_at: "2026-01-01T00:00:00.000Z".to_owned(),
+            started_at: "2026-01-01T00:00:00.000Z".into(),
             ..SessionData::default()
         },
         max_steps: 100,
