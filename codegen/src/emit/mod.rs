@@ -2,8 +2,9 @@
 //!
 //! The generated module is glue: per group of flows (`groups`), a module with a session
 //! struct with one field per variable and node, a `Step` enum and a `run` loop of `match`
-//! arms that call `flowc_runtime` and `flowc_lang`; then `app()` / `router()`. Every path is absolute (`::flowc_runtime::…`, or
-//! `__lang`, a private alias of `::flowc_runtime::deps::lang`), so the module can be
+//! arms that call `flowc_runtime` and `flowc_lang`; then `app()` / `router()`. Every path
+//! is absolute (`::flowc_runtime::…`, or `__lang`, a private alias of
+//! `::flowc_runtime::deps::lang`, imported into each group's module), so the module can be
 //! `include!`d or expanded anywhere.
 
 mod calc;

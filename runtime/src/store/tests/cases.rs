@@ -14,6 +14,7 @@ both!(cases:
     duplicate_id_is_refused,
     two_handles_never_share_a_job,
     expired_lease_is_claimed_again,
+    claims_take_the_oldest_change_first_across_kinds,
     finish_records_the_answer,
     park_and_callback_resume_once,
     callback_without_body,
@@ -162,6 +163,26 @@ async fn expired_lease_is_claimed_again(env: Env) {
     assert_eq!(store.extend_lease("j", "w2", LONG).await, Ok(true));
     assert_eq!(store.finish("j", "w2", v("2")).await, Ok(()));
     assert_eq!(store.answer("j").await, Ok(Some(v("2"))));
+}
+
+/// Queued jobs and expired leases are found separately (each through its own index) and
+/// then merged: a claim still takes the oldest change first, and no more than asked.
+async fn claims_take_the_oldest_change_first_across_kinds(env: Env) {
+    let store = env.open().await;
+    enqueue(&store, "expired").await;
+    let short = Duration::from_millis(50);
+    assert_eq!(ids(&claim(&store, "dies", short).await), ["expired"]);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    enqueue(&store, "queued-1").await;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    enqueue(&store, "queued-2").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let take = |max| store.claim("w", LONG, max);
+    let first = take(2).await.unwrap_or_default();
+    let mut first: Vec<&str> = first.iter().map(|j| j.id.as_str()).collect();
+    first.sort_unstable();
+    assert_eq!(first, ["expired", "queued-1"]);
+    assert_eq!(ids(&take(2).await.unwrap_or_default()), ["queued-2"]);
 }
 
 async fn finish_records_the_answer(env: Env) {
