@@ -127,11 +127,6 @@ pub(crate) const CLAIMABLE_KINDS: [&str; 3] = [
     "state = 'waiting' AND deadline <= {3}",
 ];
 
-/// Which rows a claim may take, as one condition.
-pub(crate) fn claimable() -> String {
-    CLAIMABLE_KINDS.map(|k| format!("({k})")).join(" OR ")
-}
-
 /// Replaces `{N}` with the dialect's placeholder (`?N` for SQLite, `$N` for PostgreSQL).
 pub(crate) fn placeholders(sql: &str, sigil: char) -> String {
     let mut out = sql.to_owned();
