@@ -768,8 +768,17 @@ async fn session_errors_timeouts_panics_and_async() {
     assert_eq!((resp.status, resp.error_code().as_str()), (500, "CT21"));
     assert!(resp.body.contains("store"));
 
-    let panicking: FlowFn = Arc::new(|call: Call| {
+    assert_a_panic_fails_only_its_request(0).await;
+}
+
+/// A session that panics when the request has a body, after waiting `wait_ms` (0: in its
+/// first poll, in the request's task; more: in the task it continues in).
+async fn assert_a_panic_fails_only_its_request(wait_ms: u64) {
+    let panicking: FlowFn = Arc::new(move |call: Call| {
         Box::pin(async move {
+            if wait_ms > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+            }
             if call.request.body.is_some() {
                 panic!("a bug in a session");
             }
@@ -793,22 +802,7 @@ async fn sessions_that_wait_answer_and_fail_alone() {
     let waits_then_answers = app_ending(Ok(answer(201, &[], None, "").into()), 5, spec());
     assert_eq!(send(&waits_then_answers, ok()).await.status, 201);
 
-    let waits_then_panics: FlowFn = Arc::new(|call: Call| {
-        Box::pin(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-            if call.request.body.is_some() {
-                panic!("a bug after a wait");
-            }
-            Ok(answer(200, &[], None, "").into())
-        })
-    });
-    let router = router(
-        vec![(spec(), waits_then_panics)],
-        Services::bare(Arc::new(config())),
-    );
-    let resp = send(&router, ok()).await;
-    assert_eq!((resp.status, resp.error_code().as_str()), (500, "CT21"));
-    assert_eq!(send(&router, ok().body(b"")).await.status, 200);
+    assert_a_panic_fails_only_its_request(5).await;
 }
 
 #[test]
