@@ -32,8 +32,15 @@ BENCH_UPSTREAM=http://127.0.0.1:9 valgrind --tool=callgrind --callgrind-out-file
   "$bin" serve --server "$server" --port "$port" --data-dir "$work/data" > "$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/serve.log" && break; sleep 0.3; done
+if ! grep -q listening "$work/serve.log"; then
+  echo "the server did not start:" >&2; cat "$work/serve.log" >&2; kill "$pid" 2>/dev/null; exit 1
+fi
 wrk -t1 -c4 -d8s -s "$work/request.lua" "http://127.0.0.1:$port/dynamic/$route" > "$work/wrk.txt"
 kill -INT "$pid"; wait "$pid" 2>/dev/null || true
 requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
 total=$(callgrind_annotate "$work/out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+if [ -z "$requests" ] || [ "$requests" -eq 0 ] || [ -z "$total" ]; then
+  echo "no requests answered or no count:" >&2; cat "$work/wrk.txt" >&2; exit 1
+fi
+# Start-up is counted too; at thousands of requests it is under 1 % of the total.
 echo "$server $workload: $((total / requests)) instructions per request ($requests requests)"

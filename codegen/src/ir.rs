@@ -24,10 +24,6 @@ pub struct Bundle {
     pub flows: Vec<Flow>,
     /// Routes sorted by id.
     pub routes: Vec<Route>,
-    /// Every session variable any flow writes, sorted: the fields of the session.
-    pub variables: Vec<String>,
-    /// Every result-node name in the bundle, sorted: the node-output fields of the session.
-    pub nodes: Vec<String>,
     /// Every encryption key the bundle reads (`env:NAME`), sorted by variable: the slots
     /// resolved at server start (§13 rule 24).
     pub keys: Vec<KeySlot>,

@@ -69,8 +69,6 @@ pub(crate) fn lower_indexed<'a>(
         origin: bundle.origin.clone(),
         flows,
         routes,
-        variables: variables(bundle),
-        nodes: nodes(bundle),
         keys: lowerer.keys,
         integrations: lower_integrations(bundle, diags),
     }
@@ -106,22 +104,6 @@ fn key_slot(step: &Step) -> Option<ir::KeySlot> {
         env: env.to_owned(),
         algorithm,
     })
-}
-
-/// Every variable a `set_variable` writes, sorted and deduplicated.
-fn variables(bundle: &Bundle) -> Vec<String> {
-    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
-    let names: BTreeSet<&String> = steps
-        .flat_map(|s| s.fields.assign().iter().map(|(k, _)| k))
-        .collect();
-    names.into_iter().cloned().collect()
-}
-
-/// Every result-node name, sorted and deduplicated.
-fn nodes(bundle: &Bundle) -> Vec<String> {
-    let steps = bundle.flows.iter().flat_map(|f| &f.steps);
-    let names: BTreeSet<&str> = steps.filter_map(Step::result_name).collect();
-    names.into_iter().map(str::to_owned).collect()
 }
 
 struct Lowerer<'a> {

@@ -110,15 +110,15 @@ impl Number {
         let negative = a.is_sign_negative() != b.is_sign_negative();
         let exp = -(i64::from(a.scale()) + i64::from(b.scale()));
         let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
-        // The common case: the exact product fits a decimal as it is (96-bit mantissa, at
-        // most 28 places), so nothing needs rounding and no digits need spelling out.
         let scale = a.scale() + b.scale();
-        if let Some(product) = ma.checked_mul(mb).filter(|p| *p >> 96 == 0 && scale <= 28) {
-            let mut exact = Decimal::from_i128_with_scale(product as i128, scale);
-            exact.set_sign_negative(negative && product != 0);
-            return Some(Number(exact));
-        }
         let digits = match ma.checked_mul(mb) {
+            // The common case: the exact product fits a decimal as it is (96-bit mantissa,
+            // at most 28 places), so nothing needs rounding and no digits spelling out.
+            Some(product) if product >> 96 == 0 && scale <= 28 => {
+                let mut exact = Decimal::from_i128_with_scale(product as i128, scale);
+                exact.set_sign_negative(negative && product != 0);
+                return Some(Number(exact));
+            }
             Some(product) => to_digits(product),
             None => mul_digits(&to_digits(ma), &to_digits(mb)),
         };
@@ -446,6 +446,33 @@ mod tests {
         match Number::parse_json(s) {
             Some(v) => v,
             None => panic!("{s} should parse"),
+        }
+    }
+
+    /// Products the shortcut makes (the exact product fits a decimal) equal what spelling
+    /// out the digits and rounding makes, sign and scale included.
+    #[test]
+    fn exact_products_agree_with_the_digit_route() {
+        let digit_route = |a: Number, b: Number| {
+            let negative = a.0.is_sign_negative() != b.0.is_sign_negative();
+            let exp = -(i64::from(a.0.scale()) + i64::from(b.0.scale()));
+            let product = a.0.mantissa().unsigned_abs() * b.0.mantissa().unsigned_abs();
+            from_digits(negative, &to_digits(product), exp, false).map(Number)
+        };
+        for (a, b) in [
+            ("1.5", "-2"),
+            ("-0", "3"),
+            ("0", "-0.5"),
+            ("19.99", "2"),
+            ("123456789012.345", "98765.4321"),
+            ("0.00000000000001", "0.00000000000001"),
+            ("79228162514264337593543950335", "1"),
+            ("-7922816251426433759354395033.5", "0.1"),
+        ] {
+            let (a, b) = (n(a), n(b));
+            let (fast, slow) = (a.mul(b), digit_route(a, b));
+            assert_eq!(fast, slow, "{a} × {b}");
+            assert_eq!(fast.map(|x| x.to_string()), slow.map(|x| x.to_string()));
         }
     }
 

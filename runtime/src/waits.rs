@@ -171,17 +171,28 @@ pub fn unstate(state: &Value) -> Option<(&Value, &Map, &Map)> {
     }
 }
 
-/// A step index as a stored value.
-pub fn index_value(index: usize) -> Value {
-    Value::Number(Number::from_i64(i64::try_from(index).unwrap_or(i64::MAX)))
+/// Where a stored session waits, as stored: its flow's id and the step's number. Both stay
+/// what they are when the bundle is rebuilt with other flows or steps, where a position
+/// among the bundle's steps would move.
+pub fn at_value(flow: &str, step: u64) -> Value {
+    let mut at = Map::default();
+    at.insert("flow".to_owned(), Value::str(flow));
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    at.insert("step".to_owned(), Value::Number(Number::from_i64(step)));
+    Value::Object(at)
 }
 
-/// A stored step index.
-pub fn value_index(value: &Value) -> Option<usize> {
-    match value {
-        Value::Number(n) => n.to_i64().and_then(|i| usize::try_from(i).ok()),
-        _ => None,
-    }
+/// The flow id and step number [`at_value`] stored.
+pub fn value_at(value: &Value) -> Option<(&str, u64)> {
+    let flow = match value.segment("flow", None)? {
+        Value::String(flow) => flow.as_str(),
+        _ => return None,
+    };
+    let step = match value.segment("step", None)? {
+        Value::Number(n) => u64::try_from(n.to_i64()?).ok()?,
+        _ => return None,
+    };
+    Some((flow, step))
 }
 
 /// CT21 for a stored state the session cannot read (written by another build).

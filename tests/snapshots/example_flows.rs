@@ -1022,23 +1022,24 @@ mod group_3 {
         F3Payment_4,
     }
     impl Step {
-        /// Every step, in declaration order: a stored session names its step by index.
-        const ALL: &'static [Step] = &[
-            Step::F3Payment_1,
-            Step::F3Payment_2,
-            Step::F3Payment_3,
-            Step::F3Payment_4,
-        ];
+        /// The wait step a stored session names by flow id and step number.
+        fn waiting_at(flow: &str, step: u64) -> Option<Step> {
+            match (flow, step) {
+                ("payment", 2u64) => Some(Step::F3Payment_2),
+                _ => None,
+            }
+        }
     }
     impl Session {
-        /// The session's state for the store (§4.9): variables, node outputs, the step.
+        /// The session's state for the store (§4.9): variables, node outputs, and the
+        /// wait (flow id, step number) it parks at.
         #[allow(unused_mut)]
-        fn save(&self, at: Step) -> __lang::Value {
+        fn save(&self, flow: &str, step: u64) -> __lang::Value {
             let mut vars = __lang::Map::default();
             let mut nodes = __lang::Map::default();
             nodes.insert(::std::string::String::from("paid"), self.n_paid.to_value());
             ::flowc_runtime::waits::state(
-                ::flowc_runtime::waits::index_value(at as usize),
+                ::flowc_runtime::waits::at_value(flow, step),
                 vars,
                 nodes,
             )
@@ -1047,7 +1048,8 @@ mod group_3 {
         #[allow(unused_variables)]
         fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
             let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
-            let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
+            let (flow, step) = ::flowc_runtime::waits::value_at(at)?;
+            let at = Step::waiting_at(flow, step)?;
             let s = Session {
                 n_paid: nodes
                     .get("paid")
@@ -1125,7 +1127,7 @@ mod group_3 {
                             Step::F3Payment_4
                         }
                         ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
-                            let state = s.save(Step::F3Payment_2);
+                            let state = s.save("payment", 2u64);
                             return Ok(
                                 ::flowc_runtime::session::Outcome::Parked(::flowc_runtime::session::Parked {
                                     reference,

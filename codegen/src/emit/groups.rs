@@ -3,12 +3,15 @@
 //!
 //! A session only ever runs the steps of the flows it can reach from its entry, and a step
 //! of one flow that targets a step of another ("trigger another workflow") joins the two.
-//! So the bundle's flows fall into groups (the connected components of that relation),
-//! and each group is emitted as a module of its own: a `Session` struct with a field for
-//! exactly the variables and node outputs its steps write or read, a `Step` enum of its
-//! steps, and its `run` loop. A greeting route's session then holds one variable, not every
-//! variable and node output of the bundle: a session is made, moved into its future and
-//! dropped on every request, and in a large bundle the whole-bundle struct was kilobytes.
+//! So the bundle's flows fall into groups (the connected components of that relation, in
+//! either direction: `a → b ← c` is one group), and each group is emitted as a module of
+//! its own: a `Session` struct with a field for exactly the variables and node outputs its
+//! steps write or read, a `Step` enum of its steps, and its `run` loop. A greeting route's
+//! session then holds one variable, not every variable and node output of the bundle: a
+//! session is made, moved into its future and dropped on every request, and in a large
+//! bundle the whole-bundle struct was kilobytes. (A flow that every other flow triggers,
+//! a shared error flow say, makes one large group again; splitting by what each route
+//! reaches would avoid that, at the price of one session type per route.)
 
 use crate::ir::{Bundle, StepKind, Target};
 use flowc_lang::template::Ref;

@@ -5,7 +5,8 @@
 //! arms that call `flowc_runtime` and `flowc_lang`; then `app()` / `router()`. Every path
 //! is absolute (`::flowc_runtime::…`, or `__lang`, a private alias of
 //! `::flowc_runtime::deps::lang`, imported into each group's module), so the module can be
-//! `include!`d or expanded anywhere.
+//! `include!`d or expanded at module level anywhere (group modules reach the shared items
+//! through `super::*`, so not inside a function body).
 
 mod calc;
 mod formats;

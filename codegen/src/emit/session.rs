@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
-/// are `NodeOutput`; only those of the group. No map of names is consulted at run time.
+/// are `NodeSlot`s (empty until the node runs); only those of the group. No map of names is consulted at run time.
 pub fn session_struct(group: &Group) -> TokenStream {
     let vars = group.variables.iter().map(|name| {
         let field = var_field(name);

@@ -28,7 +28,7 @@ pub fn wait(
         return quote! {};
     };
     let (field, reference) = (node_field(name), render(reference, env));
-    let here = step_variant(bundle, at);
+    let (flow, step) = (&bundle.flows[at.flow].id, at.step);
     quote! {
         let reference = #reference;
         let wake = s.wake.take();
@@ -45,7 +45,7 @@ pub fn wait(
                 #no
             }
             ::flowc_runtime::waits::Waited::Park { reference, deadline } => {
-                let state = s.save(Step::#here);
+                let state = s.save(#flow, #step);
                 return Ok(::flowc_runtime::session::Outcome::Parked(
                     ::flowc_runtime::session::Parked { reference, deadline, state },
                 ));
@@ -88,7 +88,9 @@ pub fn opt_out(kind: &StepKind, env: &Env) -> TokenStream {
     }
 }
 
-/// `Session::save` / `Session::restore` and `Step::ALL`, for groups that wait.
+/// `Session::save` / `Session::restore` and `Step::waiting_at`, for groups that wait. A
+/// stored session names its wait by flow id and step number, which a rebuild of the bundle
+/// keeps (§4.9); a name this build has no wait step for cannot be resumed (CT21).
 pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
     if !group.has_waits {
         return quote! {};
@@ -109,30 +111,44 @@ pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
         let field = node_field(name);
         quote! { #field: nodes.get(#name).map(__lang::scope::NodeSlot::from_value).unwrap_or_default(), }
     });
-    let steps = group_steps(bundle, group).map(|at| step_variant(bundle, at));
+    let waits = group_steps(bundle, group).filter_map(|at| {
+        let step = bundle.flows[at.flow].step(at.step)?;
+        matches!(step.kind, StepKind::WaitForCallback { .. }).then(|| {
+            let (flow, number, variant) =
+                (&bundle.flows[at.flow].id, at.step, step_variant(bundle, at));
+            quote! { (#flow, #number) => Some(Step::#variant), }
+        })
+    });
     quote! {
         impl Step {
-            /// Every step, in declaration order: a stored session names its step by index.
-            const ALL: &'static [Step] = &[#(Step::#steps),*];
+            /// The wait step a stored session names by flow id and step number.
+            fn waiting_at(flow: &str, step: u64) -> Option<Step> {
+                match (flow, step) {
+                    #(#waits)*
+                    _ => None,
+                }
+            }
         }
 
         impl Session {
-            /// The session's state for the store (§4.9): variables, node outputs, the step.
-            // A bundle without variables (or nodes) leaves its map empty.
+            /// The session's state for the store (§4.9): variables, node outputs, and the
+            /// wait (flow id, step number) it parks at.
+            // A group without variables (or nodes) leaves its map empty.
             #[allow(unused_mut)]
-            fn save(&self, at: Step) -> __lang::Value {
+            fn save(&self, flow: &str, step: u64) -> __lang::Value {
                 let mut vars = __lang::Map::default();
                 #(#save_vars)*
                 let mut nodes = __lang::Map::default();
                 #(#save_nodes)*
-                ::flowc_runtime::waits::state(::flowc_runtime::waits::index_value(at as usize), vars, nodes)
+                ::flowc_runtime::waits::state(::flowc_runtime::waits::at_value(flow, step), vars, nodes)
             }
 
             /// A session from a saved state, and the step it was at.
             #[allow(unused_variables)]
             fn restore(state: &__lang::Value) -> Option<(Session, Step)> {
                 let (at, vars, nodes) = ::flowc_runtime::waits::unstate(state)?;
-                let at = *Step::ALL.get(::flowc_runtime::waits::value_index(at)?)?;
+                let (flow, step) = ::flowc_runtime::waits::value_at(at)?;
+                let at = Step::waiting_at(flow, step)?;
                 let s = Session {
                     #(#load_vars)*
                     #(#load_nodes)*

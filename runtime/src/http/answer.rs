@@ -9,7 +9,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Poll;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Runs the route's session for `call` within its time limit; a panic in the session fails
 /// this request (CT21) and nothing else (§7).
@@ -22,8 +22,12 @@ pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError>
     if route.spec.is_async {
         return acknowledge(route, call).await;
     }
-    let deadline = call.deadline;
-    let mut session = (route.flow)(call);
+    let limit = Duration::from_millis(route.spec.timeout_ms);
+    let deadline = call.deadline.unwrap_or_else(|| Instant::now() + limit);
+    // Making the session runs the route's entry (its msisdn template, say): guarded too.
+    let Ok(mut session) = panic::catch_unwind(AssertUnwindSafe(|| (route.flow)(call))) else {
+        return Err(failed_unexpectedly());
+    };
     let first = std::future::poll_fn(|cx| {
         Poll::Ready(panic::catch_unwind(AssertUnwindSafe(|| {
             session.as_mut().poll(cx)
@@ -42,11 +46,8 @@ pub(super) async fn run(route: &Entry, call: Call) -> Result<Response, ApiError>
 async fn finish_in_task(
     route: &Entry,
     session: FlowFuture,
-    deadline: Option<std::time::Instant>,
+    deadline: Instant,
 ) -> Result<Response, ApiError> {
-    let deadline = deadline.unwrap_or_else(|| {
-        std::time::Instant::now() + Duration::from_millis(route.spec.timeout_ms)
-    });
     let rest = tokio::time::timeout_at(deadline.into(), session);
     match tokio::spawn(rest).await {
         Ok(Ok(result)) => finish(result),

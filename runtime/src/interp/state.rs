@@ -100,14 +100,9 @@ impl Scope for State {
 }
 
 impl State {
-    /// The state to store at a wait: variables, node outputs and the step (§4.9).
-    pub fn save(&self, at: flowc_codegen::ir::StepRef) -> Value {
-        let mut step = flowc_lang::Map::default();
-        step.insert("flow".into(), crate::waits::index_value(at.flow));
-        step.insert(
-            "step".into(),
-            crate::waits::index_value(usize::try_from(at.step).unwrap_or(usize::MAX)),
-        );
+    /// The state to store at wait `step` of the current flow: variables, node outputs and
+    /// where it waits (§4.9).
+    pub fn save(&self, step: u64) -> Value {
         let vars = self
             .vars
             .iter()
@@ -118,22 +113,21 @@ impl State {
             .iter()
             .map(|(k, v)| (k.clone(), v.to_value()))
             .collect();
-        crate::waits::state(Value::Object(step), vars, nodes)
+        let at = crate::waits::at_value(&self.session.flow, step);
+        crate::waits::state(at, vars, nodes)
     }
 
-    /// Restores what [`State::save`] stored; returns the step, `None` when unreadable.
-    pub fn restore(&mut self, saved: &Value) -> Option<flowc_codegen::ir::StepRef> {
+    /// Restores what [`State::save`] stored; returns the flow id and step number it waited
+    /// at, `None` when unreadable.
+    pub fn restore(&mut self, saved: &Value) -> Option<(String, u64)> {
         let (at, vars, nodes) = crate::waits::unstate(saved)?;
-        let flow = crate::waits::value_index(at.segment("flow", None)?)?;
-        let step = crate::waits::value_index(at.segment("step", None)?)?;
+        let (flow, step) = crate::waits::value_at(at)?;
+        let flow = flow.to_owned();
         self.vars = vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         self.nodes = nodes
             .iter()
             .map(|(k, v)| (k.clone(), NodeOutput::from_value(v)))
             .collect();
-        Some(flowc_codegen::ir::StepRef {
-            flow,
-            step: u64::try_from(step).ok()?,
-        })
+        Some((flow, step))
     }
 }

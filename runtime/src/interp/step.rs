@@ -112,6 +112,7 @@ impl Machine<'_> {
         if let Some((saved, wake)) = resume {
             at = state
                 .restore(&saved)
+                .and_then(|(flow, step)| self.wait_step(&flow, step))
                 .ok_or_else(crate::waits::unreadable_state)?;
             state.wake = Some(wake);
         }
@@ -150,6 +151,13 @@ impl Machine<'_> {
                 }
             }
         }
+    }
+
+    /// The `wait_for_callback` step a stored session names, if this bundle has it.
+    fn wait_step(&self, flow: &str, step: u64) -> Option<StepRef> {
+        let index = self.bundle.flows.iter().position(|f| f.id == flow)?;
+        let kind = &self.bundle.flows[index].step(step)?.kind;
+        matches!(kind, StepKind::WaitForCallback { .. }).then_some(StepRef { flow: index, step })
     }
 
     fn flow(&self, at: StepRef) -> Result<&ir::Flow, SessionError> {

@@ -59,7 +59,7 @@ pub(super) async fn exec(
                     return Ok(Next::Park(Parked {
                         reference,
                         deadline,
-                        state: state.save(at),
+                        state: state.save(at.step),
                     }));
                 }
             };

@@ -127,8 +127,6 @@ fn bundle(flows: Vec<Flow>) -> Bundle {
         origin: "test".to_owned(),
         flows,
         routes: vec![route(entry)],
-        variables: vec![],
-        nodes: vec![],
         keys: vec![],
         integrations: vec![],
     }
@@ -889,4 +887,30 @@ fn run_is_the_same_as_program() {
     let direct = block_on(run(&b, b.routes[0].entry, &b.routes[0], call(""), None));
     let prepared = block_on(Program::new(Arc::new(b.clone())).run_route(0, call(""), None));
     assert_eq!(direct, prepared);
+}
+
+/// A stored session names its wait by flow id and step number: one that names no wait step
+/// of this bundle (a step of another kind, a flow it does not have, another shape) is not
+/// resumed anywhere else, it fails with CT21.
+#[test]
+fn stored_states_must_name_a_wait_of_this_bundle() {
+    let b = bundle(vec![flow(
+        "f",
+        vec![start(1, 2), end_json(2, 200, r#"{"a": 1}"#)],
+    )]);
+    let empty = flowc_lang::Map::default;
+    for at in [
+        crate::waits::at_value("f", 2),
+        crate::waits::at_value("gone", 2),
+        flowc_lang::Value::Null,
+    ] {
+        let mut c = call("");
+        let state = crate::waits::state(at.clone(), empty(), empty());
+        c.resume = Some((state, crate::store::Resume::TimedOut));
+        let result = block_on(run(&b, b.routes[0].entry, &b.routes[0], c, None));
+        let code = result.err().map(|e| e.code);
+        assert_eq!(code, Some(ErrorCode::Ct21), "{at:?}");
+    }
+    let at = crate::waits::at_value("f", 7);
+    assert_eq!(crate::waits::value_at(&at), Some(("f", 7)));
 }
