@@ -87,11 +87,14 @@ pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
 /// Returns whether it matched.
 pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>) -> bool {
     *out = NodeOutput::default();
-    let Some(groups) = input.and_then(|text| crate::pattern::exec(re, text)) else {
+    let Some(captures) = input.and_then(|text| re.captures(text)) else {
         return false;
     };
-    out.result = groups.first().cloned().flatten().map(Value::String);
-    out.groups = groups.into_iter().map(|g| g.map(Value::String)).collect();
+    out.groups = captures
+        .iter()
+        .map(|g| g.map(|m| Value::str(m.as_str())))
+        .collect();
+    out.result = out.groups.first().cloned().flatten();
     true
 }
 

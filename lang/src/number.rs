@@ -168,55 +168,70 @@ impl fmt::Display for Number {
     /// The shortest form (§3): no exponent from 1e-6 to below 1e21, no trailing zeros,
     /// integers without a point; outside that range as JavaScript writes it (`1e-7`, `1e+21`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_shortest(f)
+    }
+}
+
+impl Number {
+    /// Appends the [`Display`](fmt::Display) form to `out` without going through a
+    /// formatter: answers write every number they hold this way.
+    pub fn write_into(&self, out: &mut String) {
+        // Writing into a `String` cannot fail.
+        let _ = self.write_shortest(out);
+    }
+
+    fn write_shortest<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         // Not normalised first: trailing zeros of the mantissa are trimmed from the digits
         // below, which is what normalising would do, without its divisions.
         let d = self.0;
         let mantissa = d.mantissa().unsigned_abs();
         if mantissa == 0 {
             // `-0` has no place in JSON output or in a rendered template.
-            return f.write_str("0");
+            return w.write_str("0");
         }
         let mut buf = [0u8; 40];
         let digits = ascii_digits(mantissa, &mut buf);
         if d.is_sign_negative() {
-            f.write_str("-")?;
+            w.write_str("-")?;
         }
         // JavaScript's Number::toString: value = 0.digits × 10^n, digits without trailing
         // zeros (an integer such as 1e28 keeps them in its mantissa).
         let n = digits.len() as i64 - i64::from(d.scale());
-        write_js_style(f, digits.trim_end_matches('0'), n)
+        write_js_style(w, digits.trim_end_matches('0'), n)
     }
 }
 
 /// Writes `0.<digits> × 10^n` (digits without trailing zeros) as ECMA-262's
 /// Number::toString does.
-fn write_js_style(f: &mut fmt::Formatter<'_>, digits: &str, n: i64) -> fmt::Result {
+fn write_js_style<W: fmt::Write>(w: &mut W, digits: &str, n: i64) -> fmt::Result {
     let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        f.write_str(digits)?;
-        write_zeros(f, n - k)
+        w.write_str(digits)?;
+        write_zeros(w, n - k)
     } else if 0 < n && n <= 21 {
         let (int, frac) = digits.split_at(n as usize);
-        write!(f, "{int}.{frac}")
+        w.write_str(int)?;
+        w.write_str(".")?;
+        w.write_str(frac)
     } else if -6 < n && n <= 0 {
-        f.write_str("0.")?;
-        write_zeros(f, -n)?;
-        f.write_str(digits)
+        w.write_str("0.")?;
+        write_zeros(w, -n)?;
+        w.write_str(digits)
     } else {
         let e = n - 1;
         let sign = if e < 0 { '-' } else { '+' };
         let (first, rest) = digits.split_at(1);
         if rest.is_empty() {
-            write!(f, "{first}e{sign}{}", e.abs())
+            write!(w, "{first}e{sign}{}", e.abs())
         } else {
-            write!(f, "{first}.{rest}e{sign}{}", e.abs())
+            write!(w, "{first}.{rest}e{sign}{}", e.abs())
         }
     }
 }
 
-fn write_zeros(f: &mut fmt::Formatter<'_>, count: i64) -> fmt::Result {
+fn write_zeros<W: fmt::Write>(w: &mut W, count: i64) -> fmt::Result {
     for _ in 0..count {
-        f.write_str("0")?;
+        w.write_str("0")?;
     }
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! JSON values with exact decimal numbers and insertion-ordered objects.
 
 use crate::number::Number;
-use std::fmt::Write as _;
 
 /// An object: keys keep their input order (§13 rule 4).
 ///
@@ -81,7 +80,7 @@ impl Value {
             Value::Null => {}
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Number(n) => {
-                let _ = write!(out, "{n}");
+                n.write_into(out);
             }
             Value::String(s) => out.push_str(s),
             Value::Array(_) | Value::Object(_) => self.write_json(out),
@@ -101,7 +100,7 @@ impl Value {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Number(n) => {
-                let _ = write!(out, "{n}");
+                n.write_into(out);
             }
             Value::String(s) => crate::json::write_string(s, out),
             Value::Array(items) => {
