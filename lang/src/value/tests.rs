@@ -117,3 +117,24 @@ fn node_outputs_survive_a_round_trip_through_json() {
         assert_eq!(back, output, "{text}");
     }
 }
+
+/// Small objects are searched in order, large ones by hash: both find the same members.
+#[test]
+fn members_are_found_in_small_and_large_objects() {
+    for size in [1, 3, 8, 9, 20] {
+        let members: Vec<String> = (0..size).map(|i| format!(r#""k{i}": {i}"#)).collect();
+        let text = format!("{{{}}}", members.join(", "));
+        let object = crate::json::parse(&text).unwrap_or_default();
+        for i in 0..size {
+            let found = object.segment(&format!("k{i}"), None).map(Value::render);
+            assert_eq!(found, Some(i.to_string()), "k{i} of {size}");
+        }
+        assert_eq!(object.segment("k", None), None, "{size}");
+        assert_eq!(object.segment(&format!("k{size}"), None), None, "{size}");
+    }
+    let numbered = crate::json::parse(r#"{"1": "a", "2": "b"}"#).unwrap_or_default();
+    assert_eq!(
+        numbered.position(2).map(Value::render),
+        Some("b".to_owned())
+    );
+}
