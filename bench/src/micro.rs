@@ -67,8 +67,8 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
     Ok(Call {
         services: Services::bare(Arc::new(Config::default())),
         request: RequestData {
-            method: "POST".to_owned(),
-            path: workload.path(),
+            method: "POST".into(),
+            path: workload.path().into(),
             ip: "127.0.0.1".to_owned(),
             query: Default::default(),
             headers: vec![
@@ -78,9 +78,9 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
             body: Some(body),
         },
         session: SessionData {
-            id: "00000000-0000-4000-8000-000000000000".to_owned(),
-            route: workload.title.to_owned(),
-            flow: String::new(),
+            id: "00000000-0000-4000-8000-000000000000".into(),
+            route: workload.title.into(),
+            flow: Default::default(),
             started_at: flowc_lang::time::StartTime::now(),
             msisdn: None,
         },

@@ -148,17 +148,17 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
     }
     let request = RequestData {
-        method: route.method.as_str().to_owned(),
-        path: format!("/dynamic/{}", route.id),
+        method: route.method.as_str().to_owned().into(),
+        path: format!("/dynamic/{}", route.id).into(),
         ip: args.ip.clone(),
         query,
         headers,
         body,
     };
     let session = SessionData {
-        id: flowc_lang::func::uuid(),
-        route: route.name.clone(),
-        flow: String::new(),
+        id: flowc_lang::func::uuid().into(),
+        route: route.name.as_str().into(),
+        flow: Default::default(),
         started_at: flowc_lang::time::StartTime::now(),
         msisdn: None,
     };

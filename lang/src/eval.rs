@@ -118,9 +118,9 @@ fn request_part<'a>(
         RequestRef::Query(None) => Some(Cow::Owned(Value::Object(req.query.clone()))),
         RequestRef::Query(Some(k)) => req.query.get(k).map(Cow::Borrowed),
         RequestRef::Header(name) => req.header(name).map(|h| Cow::Owned(Value::str(h))),
-        RequestRef::Method => Some(Cow::Owned(Value::str(&req.method))),
+        RequestRef::Method => Some(Cow::Owned(Value::str(&*req.method))),
         RequestRef::Ip => Some(Cow::Owned(Value::str(&req.ip))),
-        RequestRef::Path => Some(Cow::Owned(Value::str(&req.path))),
+        RequestRef::Path => Some(Cow::Owned(Value::str(&*req.path))),
     }
 }
 

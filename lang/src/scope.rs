@@ -6,14 +6,19 @@
 
 use crate::template::NodePart;
 use crate::value::{Map, Value};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The incoming request as flows see it (§3.1, §13 rule 9).
 #[derive(Debug, Clone, Default)]
 pub struct RequestData {
     /// `GET`, `POST`, ...
-    pub method: String,
+    /// (The route's own method — a request with another never reaches a session — so
+    /// usually a static string: nothing to allocate per request.)
+    pub method: Cow<'static, str>,
     /// The path without the query string.
-    pub path: String,
+    /// (Shared with the route table.)
+    pub path: Arc<str>,
     /// The caller's address after §6.3, IPv4-mapped written as IPv4.
     pub ip: String,
     /// Query parameters, first value of each, in order.
@@ -25,6 +30,16 @@ pub struct RequestData {
 }
 
 impl RequestData {
+    /// The method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path without the query string.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// A header by lower-case name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -38,15 +53,29 @@ impl RequestData {
 #[derive(Debug, Clone, Default)]
 pub struct SessionData {
     /// The execution id (also `X-Request-Id`).
-    pub id: String,
+    pub id: Arc<str>,
     /// The route's name.
-    pub route: String,
+    /// (Shared with the route table.)
+    pub route: Arc<str>,
     /// The current flow id (changes on a trigger into another flow).
-    pub flow: String,
+    /// (A static string in generated code.)
+    pub flow: Cow<'static, str>,
     /// Start time, ISO-8601 UTC with milliseconds.
     pub started_at: crate::time::StartTime,
     /// The route's msisdn template evaluated at start and normalised, if any.
     pub msisdn: Option<String>,
+}
+
+impl SessionData {
+    /// The execution id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The route's name.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
 }
 
 /// Everything a node leaves behind for `[[node:...]]` (§13 rules 12–13).

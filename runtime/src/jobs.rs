@@ -40,7 +40,7 @@ pub async fn enqueue(
     call: &Call,
 ) -> Result<(), crate::store::StoreError> {
     let job = NewJob {
-        id: call.session.id.clone(),
+        id: call.session.id.to_string(),
         route_id: route_id.to_owned(),
         payload: payload(call),
     };
@@ -151,8 +151,8 @@ fn error_value(e: &SessionError) -> Value {
 pub fn payload(call: &Call) -> Value {
     let r = &call.request;
     let mut request = Map::default();
-    request.insert("method".into(), r.method.as_str().into());
-    request.insert("path".into(), r.path.as_str().into());
+    request.insert("method".into(), Value::str(&*r.method));
+    request.insert("path".into(), Value::str(&*r.path));
     request.insert("ip".into(), r.ip.as_str().into());
     request.insert("query".into(), Value::Object(r.query.clone()));
     let headers = r
@@ -165,8 +165,8 @@ pub fn payload(call: &Call) -> Value {
     }
     let s = &call.session;
     let mut session = Map::default();
-    session.insert("id".into(), s.id.as_str().into());
-    session.insert("route".into(), s.route.as_str().into());
+    session.insert("id".into(), Value::str(&*s.id));
+    session.insert("route".into(), Value::str(&*s.route));
     session.insert("started_at".into(), s.started_at.as_str().into());
     let mut map = Map::default();
     map.insert("request".into(), Value::Object(request));
@@ -205,8 +205,8 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
         _ => Vec::new(),
     };
     let request = RequestData {
-        method: text(r, "method")?,
-        path: text(r, "path")?,
+        method: text(r, "method")?.into(),
+        path: text(r, "path")?.into(),
         ip: text(r, "ip")?,
         query,
         headers,
@@ -214,10 +214,10 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
     };
     let s = payload.segment("session", None)?;
     let session = SessionData {
-        id: text(s, "id")?,
-        route: text(s, "route")?,
+        id: text(s, "id")?.into(),
+        route: text(s, "route")?.into(),
         started_at: text(s, "started_at")?.into(),
-        flow: String::new(),
+        flow: Default::default(),
         msisdn: None,
     };
     let max_steps = match payload.segment("max_steps", None) {

@@ -328,7 +328,7 @@ mod group_0 {
     pub(super) fn route_1(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("customer-lookup");
+        call.session.flow = ::std::borrow::Cow::Borrowed("customer-lookup");
         Box::pin(start(call, Step::F0CustomerLookup_1))
     }
 }
@@ -488,7 +488,7 @@ mod group_1 {
     pub(super) fn route_2(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("greeting");
+        call.session.flow = ::std::borrow::Cow::Borrowed("greeting");
         Box::pin(start(call, Step::F1Greeting_1))
     }
 }
@@ -991,7 +991,7 @@ mod group_2 {
     pub(super) fn route_5(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("order-triage");
+        call.session.flow = ::std::borrow::Cow::Borrowed("order-triage");
         Box::pin(start(call, Step::F2OrderTriage_1))
     }
 }
@@ -1204,7 +1204,7 @@ mod group_3 {
     pub(super) fn route_4(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("payment");
+        call.session.flow = ::std::borrow::Cow::Borrowed("payment");
         Box::pin(start(call, Step::F3Payment_1))
     }
 }
@@ -1392,7 +1392,7 @@ mod group_4 {
     pub(super) fn route_0(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("preferences");
+        call.session.flow = ::std::borrow::Cow::Borrowed("preferences");
         Box::pin(start(call, Step::F4Preferences_1))
     }
 }
@@ -1701,7 +1701,7 @@ mod group_5 {
     pub(super) fn route_3(
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
-        call.session.flow = ::std::string::String::from("receipt");
+        call.session.flow = ::std::borrow::Cow::Borrowed("receipt");
         Box::pin(start(call, Step::F5Receipt_1))
     }
 }

@@ -128,16 +128,16 @@ fn request(req: &RequestRef, env: &Env) -> RefExpr {
             RefExpr::Owned(quote! { __lang::Value::Object(call.request.query.clone()) })
         }
         RequestRef::Header(name) => RefExpr::OptStr(quote! { call.request.header(#name) }),
-        RequestRef::Method => RefExpr::Str(quote! { call.request.method.as_str() }),
+        RequestRef::Method => RefExpr::Str(quote! { call.request.method() }),
         RequestRef::Ip => RefExpr::Str(quote! { call.request.ip.as_str() }),
-        RequestRef::Path => RefExpr::Str(quote! { call.request.path.as_str() }),
+        RequestRef::Path => RefExpr::Str(quote! { call.request.path() }),
     }
 }
 
 fn session(field: SessionRef, env: &Env) -> RefExpr {
     match field {
-        SessionRef::Id => RefExpr::Str(quote! { call.session.id.as_str() }),
-        SessionRef::Route => RefExpr::Str(quote! { call.session.route.as_str() }),
+        SessionRef::Id => RefExpr::Str(quote! { call.session.id() }),
+        SessionRef::Route => RefExpr::Str(quote! { call.session.route() }),
         SessionRef::Flow => {
             let flow = env.flow;
             RefExpr::Str(quote! { #flow })

@@ -127,7 +127,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub(super) fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
-            call.session.flow = ::std::string::String::from(#flow);
+            call.session.flow = ::std::borrow::Cow::Borrowed(#flow);
             #msisdn
             Box::pin(start(call, Step::#start))
         }

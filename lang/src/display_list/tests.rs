@@ -35,7 +35,7 @@ fn scope() -> MapScope {
                 ..NodeOutput::default()
             },
         );
-    scope.session.id = "s-1".to_owned();
+    scope.session.id = "s-1".into();
     scope
 }
 

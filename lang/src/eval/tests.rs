@@ -53,8 +53,8 @@ fn scope() -> MapScope {
                 ..NodeOutput::default()
             },
         );
-    scope.request.method = "POST".to_owned();
-    scope.request.path = "/dynamic/r1".to_owned();
+    scope.request.method = "POST".into();
+    scope.request.path = "/dynamic/r1".into();
     scope.request.ip = "127.0.0.1".to_owned();
     scope.request.query.insert("lang".to_owned(), v(r#""en""#));
     scope
@@ -62,9 +62,9 @@ fn scope() -> MapScope {
         .headers
         .push(("x-tenant".to_owned(), "acme".to_owned()));
     scope.session = SessionData {
-        id: "req-1".to_owned(),
-        route: "greeter".to_owned(),
-        flow: "greet".to_owned(),
+        id: "req-1".into(),
+        route: "greeter".into(),
+        flow: "greet".into(),
         started_at: "2026-11-25T17:26:42.123Z".into(),
         msisdn: Some("+27821234567".to_owned()),
     };

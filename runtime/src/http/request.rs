@@ -18,21 +18,22 @@ pub(super) fn call(
     ip: IpAddr,
     body: Option<Value>,
     route: &Entry,
-    id: &str,
+    id: &Arc<str>,
     services: &Arc<Services>,
 ) -> Call {
     let request = RequestData {
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
+        // The route matched this method (405 otherwise) and its path exactly.
+        method: route.spec.method.into(),
+        path: route.path.clone(),
         ip: ip.to_string(),
         query: parts.uri.query().map(parse_query).unwrap_or_default(),
         headers: flow_headers(&parts.headers, &route.spec.headers_read),
         body,
     };
     let session = SessionData {
-        id: id.to_owned(),
-        route: route.spec.name.clone(),
-        flow: String::new(),
+        id: id.clone(),
+        route: route.name.clone(),
+        flow: Default::default(),
         started_at: flowc_lang::time::StartTime::now(),
         msisdn: None,
     };

@@ -17,6 +17,11 @@ pub(super) struct Entry {
     pub method: Option<Method>,
     /// The valid token hashes, decoded (`--tokens` replaces the bundle's).
     pub hashes: Vec<[u8; 32]>,
+    /// `/dynamic/<id>` and the route's name, shared with every session's facts rather than
+    /// copied into each.
+    pub path: Arc<str>,
+    /// The route's name, shared likewise.
+    pub name: Arc<str>,
 }
 
 /// Routes by exact path, and the configuration.
@@ -33,10 +38,8 @@ impl Table {
         let routes = routes
             .into_iter()
             .map(|(spec, flow)| {
-                (
-                    format!("/dynamic/{}", spec.id),
-                    Entry::new(spec, flow, config),
-                )
+                let entry = Entry::new(spec, flow, config);
+                (entry.path.to_string(), entry)
             })
             .collect();
         Table { routes, services }
@@ -57,6 +60,8 @@ impl Entry {
         // reading (every call gets 405).
         let method = Method::from_bytes(spec.method.as_bytes()).ok();
         Entry {
+            path: Arc::from(format!("/dynamic/{}", spec.id)),
+            name: Arc::from(spec.name.as_str()),
             spec,
             flow,
             method,

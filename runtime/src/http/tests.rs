@@ -471,7 +471,7 @@ async fn the_call_a_session_sees() {
     let call = &calls[0];
     let r = &call.request;
     assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.ip.as_str()),
+        (&*r.method, &*r.path, r.ip.as_str()),
         ("POST", PATH, "127.0.0.1")
     );
     let query: Vec<(String, String)> = r
@@ -505,9 +505,9 @@ async fn the_call_a_session_sees() {
         Some(r#"{"a":1}"#.to_owned())
     );
     let s = &call.session;
-    assert_eq!(Some(s.id.as_str()), resp.header("x-request-id"));
+    assert_eq!(Some(&*s.id), resp.header("x-request-id"));
     assert_eq!(
-        (s.route.as_str(), s.flow.as_str(), s.msisdn.as_deref()),
+        (&*s.route, &*s.flow, s.msisdn.as_deref()),
         ("order-triage", "", None)
     );
     assert_eq!(
@@ -595,7 +595,7 @@ async fn request_id_matches_on_success_and_differs_per_request() {
         .lock()
         .unwrap()
         .iter()
-        .map(|c| c.session.id.clone())
+        .map(|c| c.session.id.to_string())
         .collect();
     assert_eq!(
         ids,

@@ -116,7 +116,7 @@ impl Machine<'_> {
                 .ok_or_else(crate::waits::unreadable_state)?;
             state.wake = Some(wake);
         }
-        state.session.flow = self.flow(at)?.id.clone();
+        state.session.flow = self.flow(at)?.id.clone().into();
         // Every executed node counts, `start` and `api_end` included (§13 rule 15).
         loop {
             budget.spend().await?;
@@ -145,7 +145,7 @@ impl Machine<'_> {
                 Next::Go(_, Target::Step(to)) => {
                     if to.flow != at.flow {
                         // "Trigger another workflow": the session and its variables carry over.
-                        state.session.flow = self.flow(to)?.id.clone();
+                        state.session.flow = self.flow(to)?.id.clone().into();
                     }
                     at = to;
                 }

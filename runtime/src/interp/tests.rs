@@ -106,7 +106,7 @@ fn flow(id: &str, steps: Vec<Step>) -> Flow {
 
 fn route(entry: StepRef) -> Route {
     Route {
-        id: "r1".to_owned(),
+        id: "r1".into(),
         name: "the-route".to_owned(),
         method: Method::Post,
         allowed: vec![],
@@ -135,15 +135,15 @@ fn bundle(flows: Vec<Flow>) -> Bundle {
 fn call(body: &str) -> Call {
     let body = (!body.is_empty()).then(|| json::parse(body).unwrap());
     let request = RequestData {
-        method: "POST".to_owned(),
-        path: "/dynamic/r1".to_owned(),
+        method: "POST".into(),
+        path: "/dynamic/r1".into(),
         ip: "127.0.0.1".to_owned(),
         body,
         ..RequestData::default()
     };
     let session = SessionData {
-        id: "00000000-0000-4000-8000-000000000000".to_owned(),
-        route: "the-route".to_owned(),
+        id: "00000000-0000-4000-8000-000000000000".into(),
+        route: "the-route".into(),
         started_at: "2026-01-01T00:00:00.000Z".into(),
         ..SessionData::default()
     };

@@ -56,15 +56,15 @@ fn call(services: Arc<Services>, body: &str) -> Call {
     Call {
         services,
         request: RequestData {
-            method: "POST".to_owned(),
-            path: "/dynamic/r1".to_owned(),
+            method: "POST".into(),
+            path: "/dynamic/r1".into(),
             ip: "127.0.0.1".to_owned(),
             body: Some(json::parse(body).unwrap()),
             ..RequestData::default()
         },
         session: SessionData {
-            id: "sess-1".to_owned(),
-            route: "r".to_owned(),
+            id: "sess-1".into(),
+            route: "r".into(),
             started_at: "2026-01-01T00:00:00.000Z".into(),
             ..SessionData::default()
         },
