@@ -39,6 +39,15 @@ pub fn trim(x: &str) -> String {
     x.trim().to_owned()
 }
 
+/// [`trim`] of a string the caller owns (a rendered argument), in place: no second string.
+pub fn trim_owned(mut x: String) -> String {
+    let end = x.trim_end().len();
+    x.truncate(end);
+    let start = x.len() - x.trim_start().len();
+    x.drain(..start);
+    x
+}
+
 /// Characters of a string, items of an array, keys of an object; 0 for absent or null;
 /// other scalars count the characters of their rendering.
 pub fn length(x: Option<&Value>) -> Number {
@@ -121,6 +130,13 @@ fn count(n: i64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_in_place_trims_like_trim() {
+        for text in ["", "  ", "a", "  a b  ", "\t\u{a0}é\u{2003}", "x  ", "  x"] {
+            assert_eq!(trim_owned(text.to_owned()), trim(text), "{text:?}");
+        }
+    }
     use crate::json;
 
     fn v(text: &str) -> Value {

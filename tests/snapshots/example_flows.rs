@@ -405,20 +405,18 @@ mod group_1 {
                                 __lang::Value,
                             >::Owned(
                                 __lang::Value::String(
-                                    __lang::func::trim(
-                                        &{
-                                            let mut out = ::std::string::String::with_capacity(16usize);
-                                            if let Some(v) = call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("name", None))
-                                            {
-                                                v.render_into(&mut out);
-                                            }
-                                            out
-                                        },
-                                    ),
+                                    __lang::func::trim_owned({
+                                        let mut out = ::std::string::String::with_capacity(16usize);
+                                        if let Some(v) = call
+                                            .request
+                                            .body
+                                            .as_ref()
+                                            .and_then(|v| v.segment("name", None))
+                                        {
+                                            v.render_into(&mut out);
+                                        }
+                                        out
+                                    }),
                                 ),
                             ),
                         );
@@ -428,20 +426,18 @@ mod group_1 {
                 }
                 Step::F1Greeting_4 => {
                     let value_0 = __lang::Value::String(
-                        __lang::func::trim(
-                            &{
-                                let mut out = ::std::string::String::with_capacity(16usize);
-                                if let Some(v) = call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("name", None))
-                                {
-                                    v.render_into(&mut out);
-                                }
-                                out
-                            },
-                        ),
+                        __lang::func::trim_owned({
+                            let mut out = ::std::string::String::with_capacity(16usize);
+                            if let Some(v) = call
+                                .request
+                                .body
+                                .as_ref()
+                                .and_then(|v| v.segment("name", None))
+                            {
+                                v.render_into(&mut out);
+                            }
+                            out
+                        }),
                     );
                     ::flowc_runtime::session::check_depth(&value_0)?;
                     s.v_name = Some(value_0);

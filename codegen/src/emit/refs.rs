@@ -175,7 +175,11 @@ fn call(call: &Call, env: &Env) -> RefExpr {
     match call.func {
         Func::Lower => text(quote! { __lang::func::lower }, arg_text(0)),
         Func::Upper => text(quote! { __lang::func::upper }, arg_text(0)),
-        Func::Trim => text(quote! { __lang::func::trim }, arg_text(0)),
+        // The argument is rendered into a string of its own: trimmed in place.
+        Func::Trim => {
+            let x = arg_text(0);
+            RefExpr::OwnedString(quote! { __lang::func::trim_owned(#x) })
+        }
         Func::Urlencode => text(quote! { __lang::func::urlencode }, arg_text(0)),
         Func::Left | Func::Right => {
             let f = if call.func == Func::Left {

@@ -119,10 +119,18 @@ pub(super) fn to_response(answer: Answer) -> Result<Response, ApiError> {
     }
     if let (Some(content_type), false) = (&answer.content_type, headers.contains_key(CONTENT_TYPE))
     {
-        let (name, value) = header(CONTENT_TYPE.as_str(), content_type)?;
-        headers.insert(name, value);
+        headers.insert(CONTENT_TYPE, content_type_value(content_type)?);
     }
     Ok(response)
+}
+
+/// The `Content-Type` value: JSON answers, most of them, use the constant as it is.
+fn content_type_value(content_type: &str) -> Result<HeaderValue, ApiError> {
+    const JSON: &str = "application/json";
+    if content_type == JSON {
+        return Ok(HeaderValue::from_static(JSON));
+    }
+    header(CONTENT_TYPE.as_str(), content_type).map(|(_, value)| value)
 }
 
 /// A header a flow rendered; a value that cannot be sent (a line break from request data,
