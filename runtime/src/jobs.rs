@@ -126,7 +126,7 @@ fn answer_value(answer: &crate::session::Answer) -> Value {
         .map(|(k, v)| Value::Array(vec![k.as_str().into(), v.as_str().into()]));
     map.insert("headers".into(), Value::Array(headers.collect()));
     if let Some(ct) = &answer.content_type {
-        map.insert("content_type".into(), ct.as_str().into());
+        map.insert("content_type".into(), Value::str(&**ct));
     }
     map.insert(
         "body".into(),

@@ -9,8 +9,8 @@ pub struct Answer {
     pub status: u16,
     /// Headers in order (a `content-type` here wins over `content_type`).
     pub headers: Vec<(String, String)>,
-    /// The body's content type, if it has a body.
-    pub content_type: Option<String>,
+    /// The body's content type, if it has a body (JSON answers' is a constant).
+    pub content_type: Option<std::borrow::Cow<'static, str>>,
     /// The body.
     pub body: Bytes,
 }
@@ -30,7 +30,7 @@ impl Answer {
         Answer {
             status,
             headers,
-            content_type: Some("application/json".to_owned()),
+            content_type: Some("application/json".into()),
             body: Bytes::from(text),
         }
     }
@@ -45,7 +45,7 @@ impl Answer {
         Answer {
             status,
             headers,
-            content_type: Some(content_type.to_owned()),
+            content_type: Some(content_type.to_owned().into()),
             body: Bytes::from(body),
         }
     }

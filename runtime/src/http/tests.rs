@@ -62,7 +62,7 @@ fn recording_flow(seen: Arc<Mutex<Vec<Call>>>) -> FlowFn {
             Ok(crate::session::Outcome::Answered(Answer {
                 status: 200,
                 headers: vec![],
-                content_type: Some("application/json".to_owned()),
+                content_type: Some("application/json".into()),
                 body: bytes::Bytes::from_static(br#"{"ok":true}"#),
             }))
         })
@@ -652,7 +652,7 @@ fn answer(status: u16, headers: &[(&str, &str)], content_type: Option<&str>, bod
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        content_type: content_type.map(str::to_owned),
+        content_type: content_type.map(|c| c.to_owned().into()),
         body: bytes::Bytes::from(body.to_owned()),
     }
 }

@@ -690,7 +690,7 @@ fn api_end_status_headers_and_bodies() {
     let want = Answer {
         status: 201,
         headers: want_headers.clone(),
-        content_type: Some("text/csv".to_owned()),
+        content_type: Some("text/csv".into()),
         body: bytes::Bytes::from_static(b"id,qty\nA1,3"),
     };
     assert_eq!(result, Ok(want.into()));
