@@ -108,13 +108,9 @@ pub fn router(routes: Vec<(RouteSpec, FlowFn)>, services: Arc<Services>) -> axum
         .with_state(table)
 }
 
-/// A new session id (also the request id of an answer that starts no session).
-pub fn new_request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// [`new_request_id`] made straight into the shared string every part of a request uses.
-fn shared_request_id() -> Arc<str> {
+/// A new session id (also the request id of an answer that starts no session), made
+/// straight into the shared string every part of a request uses.
+pub fn new_request_id() -> Arc<str> {
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
     Arc::from(&*uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text))
 }
@@ -134,7 +130,7 @@ async fn healthz(method: Method) -> Response {
 
 /// Every other path: a route's, or 404.
 async fn dispatch(State(table): State<Arc<Table>>, request: Request) -> Response {
-    let id = shared_request_id();
+    let id = new_request_id();
     let mut response = match handle(&table, &id, request).await {
         Ok(response) => response,
         Err(error) => error.with_id(&id).into_response(),
