@@ -10,6 +10,11 @@
 //! pinned to core 1, and so does W3's local upstream, on a thread of its own.
 #![deny(missing_docs)]
 
+/// Every server of the benchmark, the limit included, runs on the allocator the
+/// generated server (`flowc-server`) uses, so the comparison stays like for like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod affinity;
 #[cfg(test)]
 mod agreement;

@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `flowc serve` runs on the allocator of built servers (`flowc-server`), so the two
+/// backends of one bundle compare like for like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// flowc: the flow compiler.
 #[derive(Parser)]
 #[command(

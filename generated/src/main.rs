@@ -9,6 +9,11 @@ mod flows {
     include!(concat!(env!("OUT_DIR"), "/flows.rs"));
 }
 
+/// mimalloc rather than the system allocator: sessions allocate many small strings and
+/// maps, and mimalloc serves those several times faster than glibc's malloc (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     flowc_runtime::serve::main(flows::app)
 }

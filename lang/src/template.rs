@@ -395,6 +395,26 @@ pub fn hash_refs(vt: &ValueTemplate) -> Vec<&Ref> {
     refs
 }
 
+impl ValueTemplate {
+    /// Whether a value made from this template can hold a value copied whole from a
+    /// reference (a typed single reference, §3, or `default`'s typed fallback), whose depth
+    /// is known only at run time. Anything else is at most as deep as the template's own
+    /// literal nesting, which the bundle's JSON reader already bounds below the session's
+    /// depth limit, so generated code checks only these.
+    pub fn copies_values(&self) -> bool {
+        match self {
+            ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => false,
+            ValueTemplate::Str(t) => t.single_ref().is_some_and(|r| match r {
+                Ref::Call(call) => call.func == Func::Default,
+                _ => true,
+            }),
+            ValueTemplate::Array(items) => items.iter().any(ValueTemplate::copies_values),
+            ValueTemplate::Positions(item) => item.copies_values(),
+            ValueTemplate::Object(members) => members.iter().any(|(_, v)| v.copies_values()),
+        }
+    }
+}
+
 impl Ref {
     /// Visits the references whose own path holds `#`: this one, or, for a function call,
     /// those among its arguments. These decide where a position list, `sum` or `count`
@@ -430,6 +450,43 @@ impl Ref {
                 found
             }),
             _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ValueTemplate;
+
+    fn template(json: &str) -> ValueTemplate {
+        let value = crate::json::parse(json).expect("test JSON");
+        ValueTemplate::from_value(&value).expect("test template")
+    }
+
+    /// Only a lone reference (or `default`, which may return one) copies a value whole;
+    /// text, rendered references and other functions make strings or numbers.
+    #[test]
+    fn only_typed_references_copy_values() {
+        for copies in [
+            r#""[[x]]""#,
+            r#""[[request:body.user]]""#,
+            r#""[[n:result]]""#,
+            r#""[[default:none:[[x]]]]""#,
+            r#"{"a":[1,{"b":"[[x]]"}]}"#,
+            r#"["[[request:body.items.#]]"]"#,
+        ] {
+            assert!(template(copies).copies_values(), "{copies}");
+        }
+        for scalar in [
+            "null",
+            "12.5",
+            r#""plain""#,
+            r#""Hello, [[name]]""#,
+            r#""[[upper:[[x]]]]""#,
+            r#""[[length:[[x]]]]""#,
+            r#"{"a":[1,{"b":"x [[x]]"}],"c":true}"#,
+        ] {
+            assert!(!template(scalar).copies_values(), "{scalar}");
         }
     }
 }

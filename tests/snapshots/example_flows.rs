@@ -439,7 +439,6 @@ mod group_1 {
                             out
                         }),
                     );
-                    ::flowc_runtime::session::check_depth(&value_0)?;
                     s.v_name = Some(value_0);
                     Step::F1Greeting_5
                 }
@@ -625,7 +624,6 @@ mod group_2 {
                     let value_0 = __lang::Value::Number(
                         __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
                     );
-                    ::flowc_runtime::session::check_depth(&value_0)?;
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }
@@ -633,7 +631,6 @@ mod group_2 {
                     let value_0 = __lang::Value::Number(
                         __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
                     );
-                    ::flowc_runtime::session::check_depth(&value_0)?;
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }
@@ -641,7 +638,6 @@ mod group_2 {
                     let value_0 = __lang::Value::Number(
                         __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
                     );
-                    ::flowc_runtime::session::check_depth(&value_0)?;
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }

@@ -106,11 +106,12 @@ impl StepCtx<'_> {
                 next,
             } => {
                 let field = node_field(name);
+                let check = depth_check(mapping, &quote::format_ident!("result"));
                 let mapping = value(mapping, &self.env);
                 let next = self.goto(next, "next");
                 quote! {
                     let result = #mapping;
-                    ::flowc_runtime::session::check_depth(&result)?;
+                    #check
                     s.#field.set(__lang::scope::NodeOutput { result: Some(result), ..Default::default() });
                     #next
                 }
@@ -192,10 +193,8 @@ impl StepCtx<'_> {
             .collect();
         let evals = assign.iter().zip(&temps).map(|((_, vt), tmp)| {
             let v = value(vt, &self.env);
-            quote! {
-                let #tmp = #v;
-                ::flowc_runtime::session::check_depth(&#tmp)?;
-            }
+            let check = depth_check(vt, tmp);
+            quote! { let #tmp = #v; #check }
         });
         let stores = assign.iter().zip(&temps).map(|((name, _), tmp)| {
             let field = var_field(name);
@@ -287,5 +286,18 @@ fn optional_text(t: &Template, env: &Env) -> TokenStream {
             let s = render(t, env);
             quote! { Some(#s) }
         }
+    }
+}
+
+/// The depth check of a value made from `vt` (§13: CT21 past the depth limit), only where
+/// the value can hold one copied from a reference: literal nesting is bounded at build time.
+fn depth_check(
+    vt: &flowc_lang::template::ValueTemplate,
+    value: &proc_macro2::Ident,
+) -> TokenStream {
+    if vt.copies_values() {
+        quote! { ::flowc_runtime::session::check_depth(&#value)?; }
+    } else {
+        quote! {}
     }
 }
