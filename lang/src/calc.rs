@@ -263,12 +263,24 @@ pub fn neg(a: Operand) -> CalcResult<Operand> {
 }
 
 /// Applies a function to already evaluated arguments.
-pub fn call(f: CalcFn, args: Vec<Operand>) -> CalcResult<Operand> {
-    let nums = args
-        .iter()
-        .map(to_number)
-        .collect::<CalcResult<Vec<Number>>>()?;
-    let result = match (f, nums.as_slice()) {
+pub fn call(f: CalcFn, args: &[Operand]) -> CalcResult<Operand> {
+    // Every argument is converted, the first that is no number reported, before the count
+    // matters; up to four (every call but a long `min`/`max`) without a heap allocation.
+    let mut few = [Number::ZERO; 4];
+    let many: Vec<Number>;
+    let nums: &[Number] = match few.get_mut(..args.len()) {
+        Some(slots) => {
+            for (slot, arg) in slots.iter_mut().zip(args) {
+                *slot = to_number(arg)?;
+            }
+            slots
+        }
+        None => {
+            many = args.iter().map(to_number).collect::<CalcResult<_>>()?;
+            &many
+        }
+    };
+    let result = match (f, nums) {
         (CalcFn::Round, [x]) => x.round_dp(0),
         (CalcFn::Round, [x, n]) => x.round_dp(round_places(*n)?),
         (CalcFn::Floor, [x]) => x.floor(),
@@ -351,7 +363,7 @@ fn eval_at(
                 .iter()
                 .map(|a| eval_at(a, lookup, pos))
                 .collect::<CalcResult<Vec<_>>>()?;
-            call(*f, args)
+            call(*f, &args)
         }
         Expr::Sum(inner) => {
             let hash_refs = hash_refs(inner);

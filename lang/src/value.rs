@@ -108,6 +108,15 @@ impl Value {
         out
     }
 
+    /// The §3 string rendering, borrowed when the value is a string (it is its own
+    /// rendering), so reading a string costs no copy.
+    pub fn render_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::String(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.render()),
+        }
+    }
+
     /// Appends compact JSON, non-ASCII characters unescaped (§13 rule 4).
     pub fn write_json(&self, out: &mut String) {
         match self {

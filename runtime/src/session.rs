@@ -221,8 +221,11 @@ impl Budget {
         }
     }
 
-    /// Spends one step: CT21 when the budget is gone, CT12 when the deadline passed.
-    pub async fn spend(&mut self) -> Result<(), SessionError> {
+    /// Spends one step: CT21 when the budget is gone. `Ok(true)` once every
+    /// [`Budget::CHECK_EVERY`] steps, when the caller must await [`Budget::checkpoint`]
+    /// before the step; the other steps pay a decrement and no future.
+    #[inline]
+    pub fn spend(&mut self) -> Result<bool, SessionError> {
         if self.left == 0 {
             return Err(SessionError::step_budget(self.max));
         }
@@ -230,17 +233,23 @@ impl Budget {
         self.until_check -= 1;
         if self.until_check == 0 {
             self.until_check = Budget::CHECK_EVERY;
-            if self
-                .deadline
-                .is_some_and(|d| std::time::Instant::now() >= d)
-            {
-                return Err(SessionError::new(
-                    ErrorCode::Ct12,
-                    "the session ran longer than its route allows",
-                ));
-            }
-            tokio::task::yield_now().await;
+            return Ok(true);
         }
+        Ok(false)
+    }
+
+    /// CT12 when the deadline passed; otherwise yields to the scheduler once.
+    pub async fn checkpoint(&self) -> Result<(), SessionError> {
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            return Err(SessionError::new(
+                ErrorCode::Ct12,
+                "the session ran longer than its route allows",
+            ));
+        }
+        tokio::task::yield_now().await;
         Ok(())
     }
 }

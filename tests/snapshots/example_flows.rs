@@ -126,17 +126,19 @@ mod group_0 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F0CustomerLookup_1 => Step::F0CustomerLookup_2,
                 Step::F0CustomerLookup_2 => {
-                    let input: Option<::std::string::String> = call
+                    let input: Option<::std::borrow::Cow<'_, str>> = call
                         .request
                         .body
                         .as_ref()
                         .and_then(|v| v.segment("customer", None))
                         .and_then(|v| v.segment("id", None))
-                        .map(|v| v.render());
+                        .map(|v| v.render_cow());
                     let matched = __lang::nodes::store_regex(
                         s.n_cid.output_mut(),
                         &RE_F0_2,
@@ -383,7 +385,9 @@ mod group_1 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F1Greeting_1 => Step::F1Greeting_2,
                 Step::F1Greeting_2 => {
@@ -562,17 +566,19 @@ mod group_2 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F2OrderTriage_1 => Step::F2OrderTriage_2,
                 Step::F2OrderTriage_2 => {
-                    let input: Option<::std::string::String> = call
+                    let input: Option<::std::borrow::Cow<'_, str>> = call
                         .request
                         .body
                         .as_ref()
                         .and_then(|v| v.segment("customer", None))
                         .and_then(|v| v.segment("id", None))
-                        .map(|v| v.render());
+                        .map(|v| v.render_cow());
                     let matched = __lang::nodes::store_regex(
                         s.n_cid.output_mut(),
                         &RE_F2_2,
@@ -962,20 +968,40 @@ mod group_2 {
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
         __lang::calc::call(
             __lang::calc::CalcFn::Round,
-            vec![
-                __lang::calc::binary(__lang::calc::BinOp::Div,
-                __lang::calc::binary(__lang::calc::BinOp::Mul, { let v = s.n_subtotal
-                .result.as_ref().map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
-                __lang::calc::operand(v.as_deref()) },
-                __lang::calc::binary(__lang::calc::BinOp::Sub,
-                __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
-                false, 0u32)), { let v = s.v_discount_pct.as_ref()
-                .map(::std::borrow::Cow:: < __lang::Value > ::Borrowed);
-                __lang::calc::operand(v.as_deref()) }) ?) ?,
-                __lang::calc::Operand::Num(__lang::Number::from_parts(100u32, 0u32, 0u32,
-                false, 0u32))) ?,
-                __lang::calc::Operand::Num(__lang::Number::from_parts(2u32, 0u32, 0u32,
-                false, 0u32))
+            &[
+                __lang::calc::binary(
+                    __lang::calc::BinOp::Div,
+                    __lang::calc::binary(
+                        __lang::calc::BinOp::Mul,
+                        {
+                            let v = s
+                                .n_subtotal
+                                .result
+                                .as_ref()
+                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                            __lang::calc::operand(v.as_deref())
+                        },
+                        __lang::calc::binary(
+                            __lang::calc::BinOp::Sub,
+                            __lang::calc::Operand::Num(
+                                __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32),
+                            ),
+                            {
+                                let v = s
+                                    .v_discount_pct
+                                    .as_ref()
+                                    .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                                __lang::calc::operand(v.as_deref())
+                            },
+                        )?,
+                    )?,
+                    __lang::calc::Operand::Num(
+                        __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32),
+                    ),
+                )?,
+                __lang::calc::Operand::Num(
+                    __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32),
+                ),
             ],
         )
     }
@@ -1081,7 +1107,9 @@ mod group_3 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F3Payment_1 => Step::F3Payment_2,
                 Step::F3Payment_2 => {
@@ -1248,7 +1276,9 @@ mod group_4 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F4Preferences_1 => Step::F4Preferences_2,
                 Step::F4Preferences_2 => {
@@ -1453,7 +1483,9 @@ mod group_5 {
             call.deadline,
         );
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             at = match at {
                 Step::F5Receipt_1 => Step::F5Receipt_2,
                 Step::F5Receipt_2 => {

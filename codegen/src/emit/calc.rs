@@ -37,7 +37,7 @@ fn result(expr: &Expr, env: &Env) -> TokenStream {
         Expr::Call(f, args) => {
             let f = calc_fn_name(*f);
             let args = args.iter().map(|a| operand(a, env));
-            quote! { __lang::calc::call(#f, vec![#(#args),*]) }
+            quote! { __lang::calc::call(#f, &[#(#args),*]) }
         }
         _ => {
             let e = operand(expr, env);
@@ -69,7 +69,7 @@ fn operand(expr: &Expr, env: &Env) -> TokenStream {
         Expr::Call(f, args) => {
             let f = calc_fn_name(*f);
             let args = args.iter().map(|a| operand(a, env));
-            quote! { __lang::calc::call(#f, vec![#(#args),*])? }
+            quote! { __lang::calc::call(#f, &[#(#args),*])? }
         }
         Expr::Sum(e) => positions(e, env, true),
         Expr::Count(e) => positions(e, env, false),

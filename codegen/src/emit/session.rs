@@ -78,7 +78,9 @@ pub fn run_fn(bundle: &Bundle, group: &Group) -> TokenStream {
         ) -> ::flowc_runtime::session::SessionResult {
             let mut budget = ::flowc_runtime::session::Budget::new(call.max_steps, call.deadline);
             loop {
-                budget.spend().await?;
+                if budget.spend()? {
+                budget.checkpoint().await?;
+            }
                 at = match at {
                     #(#arms)*
                 };

@@ -6,7 +6,7 @@ use super::names::{calc_ident, node_field, regex_static, step_variant, var_field
 use super::refs::{reference, render, template_cow, value, Env, RefExpr};
 use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
-use flowc_lang::template::Template;
+use flowc_lang::template::{Ref, Template};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -92,10 +92,10 @@ impl StepCtx<'_> {
             } => {
                 let field = node_field(name);
                 let re = regex_static(self.at);
-                let text = optional_text(input, &self.env);
+                let text = regex_input(input, name, &self.env);
                 let branch = self.branch(quote! { matched }, yes, no);
                 quote! {
-                    let input: Option<::std::string::String> = #text;
+                    let input: Option<::std::borrow::Cow<'_, str>> = #text;
                     let matched = __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref());
                     #branch
                 }
@@ -275,16 +275,21 @@ impl StepCtx<'_> {
 
 /// An `Option<String>` expression: a single reference's rendering, `None` when absent;
 /// any other template's rendering.
-fn optional_text(t: &Template, env: &Env) -> TokenStream {
+fn regex_input(t: &Template, node: &str, env: &Env) -> TokenStream {
+    // The input may borrow from the session unless it reads the node being replaced.
+    let mut reads_itself = false;
+    t.visit_refs(&mut |r| reads_itself |= matches!(r, Ref::Node { node: n, .. } if n == node));
+    let cow = quote! { ::std::borrow::Cow::<'_, str> };
     match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render()) },
-        Some(RefExpr::Owned(e)) => quote! { Some(#e.render()) },
-        Some(RefExpr::Str(e)) => quote! { Some(::std::string::String::from(#e)) },
-        Some(RefExpr::OptStr(e)) => quote! { #e.map(::std::string::String::from) },
-        Some(RefExpr::OwnedString(e)) => quote! { Some(#e) },
+        Some(RefExpr::OptRef(e)) if reads_itself => quote! { #e.map(|v| #cow::Owned(v.render())) },
+        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render_cow()) },
+        Some(RefExpr::Owned(e)) => quote! { Some(#cow::Owned(#e.render())) },
+        Some(RefExpr::Str(e)) => quote! { Some(#cow::Borrowed(#e)) },
+        Some(RefExpr::OptStr(e)) => quote! { #e.map(#cow::Borrowed) },
+        Some(RefExpr::OwnedString(e)) => quote! { Some(#cow::Owned(#e)) },
         None => {
             let s = render(t, env);
-            quote! { Some(#s) }
+            quote! { Some(#cow::Owned(#s)) }
         }
     }
 }

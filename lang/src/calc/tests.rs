@@ -252,6 +252,11 @@ fn evaluates_literals() {
         ("10 / (1 - 1)", "error: division by zero"),
         ("0 / 0", "error: division by zero"),
         // Functions.
+        ("min(5, 4, 3, 2)", "2"),
+        ("min(7, 6, 5, 4, 3, 2, 1.5, 9)", "1.5"),
+        ("max(1, 2, 3, 4, 5, 6)", "6"),
+        ("max(1, 'x', 3, 4, 5, 'y')", "error: 'x' is not a number"),
+        ("min(1, 2, 3, 'z')", "error: 'z' is not a number"),
         ("round(2.5)", "2"),
         ("round(3.5)", "4"),
         ("round(-2.5)", "-2"),
@@ -504,9 +509,9 @@ fn operand_functions() {
         Ok(Operand::Bool(true))
     );
     assert_eq!(neg(s("2")), Ok(n("-2")));
-    assert_eq!(call(CalcFn::Round, vec![n("2.5"), n("28")]), Ok(n("2.5")));
-    assert!(call(CalcFn::Round, vec![n("2.5"), n("29")]).is_err());
-    assert!(call(CalcFn::Floor, vec![]).is_err());
+    assert_eq!(call(CalcFn::Round, &[n("2.5"), n("28")]), Ok(n("2.5")));
+    assert!(call(CalcFn::Round, &[n("2.5"), n("29")]).is_err());
+    assert!(call(CalcFn::Floor, &[]).is_err());
     assert_eq!(sum_step(n("1"), s("2")), Ok(n("3")));
     assert_eq!(count_result(4), n("4"));
     assert_eq!(finish(Ok(n("1"))), Outcome::Number(Number::from_i64(1)));

@@ -48,20 +48,28 @@ pub fn write_escaped(s: &str, out: &mut String) {
     out.push_str(&s[run..]);
 }
 
-/// How many leading bytes, in whole 8-byte words, certainly need no escape. The rest is
-/// left to the byte loop, which also keeps every cut on a character boundary.
+/// How many leading bytes certainly need no escape, tested 8 bytes at a time (the last
+/// few padded with a plain byte), so a clean string, short ones included, is one copy.
+/// Anything after is left to the byte loop, which keeps every cut on a character boundary.
 fn plain_prefix(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
     let mut plain = 0;
-    for chunk in bytes.chunks_exact(8) {
+    for chunk in &mut chunks {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
         if word_needs_escape(u64::from_le_bytes(word)) {
-            break;
+            return plain;
         }
         plain += 8;
     }
-    plain
+    let mut tail = [b'a'; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    if word_needs_escape(u64::from_le_bytes(tail)) {
+        plain
+    } else {
+        bytes.len()
+    }
 }
 
 /// Whether any byte of `word` is a quote, a backslash or a control character (below
@@ -117,10 +125,23 @@ mod tests {
         )));
     }
 
-    /// Long strings escape the same whether the byte to escape falls early, late, in the
-    /// last partial word, or after multi-byte characters.
+    /// Strings escape the same whether the byte to escape falls early, late, in the last
+    /// partial word, or after multi-byte characters, and whatever their length.
     #[test]
-    fn long_strings_escape_at_every_position() {
+    fn strings_escape_at_every_position() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut text = "x".repeat(len);
+                text.insert(at, '\n');
+                let mut out = String::new();
+                write_escaped(&text, &mut out);
+                assert_eq!(out, text.replace('\n', "\\n"), "newline at {at} of {len}");
+            }
+            let plain = "é".repeat(len);
+            let mut out = String::new();
+            write_escaped(&plain, &mut out);
+            assert_eq!(out, plain);
+        }
         for at in 0..20 {
             let mut text: Vec<char> = "é0123456789abcdefghi😀".chars().collect();
             text.insert(at, '"');

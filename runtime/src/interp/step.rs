@@ -119,7 +119,9 @@ impl Machine<'_> {
         state.session.flow = self.flow(at)?.id.clone().into();
         // Every executed node counts, `start` and `api_end` included (§13 rule 15).
         loop {
-            budget.spend().await?;
+            if budget.spend()? {
+                budget.checkpoint().await?;
+            }
             let flow = self.flow(at)?;
             let step = flow
                 .step(at.step)
