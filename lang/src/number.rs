@@ -136,6 +136,16 @@ impl Number {
         // a / b = (ma / mb) * 10^shift
         let shift = i64::from(b.scale()) - i64::from(a.scale());
         let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+        match finite_quotient(ma, mb, shift) {
+            // The common case (`x / 100`, `sum / count`): an exact quotient well inside the
+            // limits, which the digit route would return unrounded too.
+            Some((q, exp)) => scaled(negative, q, exp).map(Number),
+            None => Self::div_by_digits(negative, ma, mb, shift),
+        }
+    }
+
+    /// Division spelled out digit by digit, rounding where the quotient does not end.
+    fn div_by_digits(negative: bool, ma: u128, mb: u128, shift: i64) -> Option<Number> {
         let (digits, frac, sticky) = long_division(ma, mb, shift);
         from_digits(negative, &digits, shift - frac, sticky).map(Number)
     }
@@ -383,6 +393,26 @@ fn long_division(ma: u128, mb: u128, shift: i64) -> (Vec<u8>, i64, bool) {
     (digits, frac, rem != 0)
 }
 
+/// `ma / mb × 10^shift` as `(q, exp)` meaning `q × 10^exp`, when the quotient ends within
+/// 27 significant digits and 28 decimal places; `None` otherwise (the digit route rounds).
+/// Inside those bounds [`long_division`] stops only when the remainder is zero, on the
+/// same digits, so both routes give the same number.
+fn finite_quotient(ma: u128, mb: u128, shift: i64) -> Option<(u128, i64)> {
+    const LIMIT: u128 = 10u128.pow(27);
+    let (mut q, mut rem, mut frac) = (ma / mb, ma % mb, 0i64);
+    while rem != 0 {
+        if q >= LIMIT / 10 || frac - shift >= MAX_SCALE {
+            return None;
+        }
+        // `rem < mb < 2^96`, so `rem * 10` cannot overflow.
+        rem *= 10;
+        q = q * 10 + rem / mb;
+        rem %= mb;
+        frac += 1;
+    }
+    (q < LIMIT && shift - frac >= -MAX_SCALE).then_some((q, shift - frac))
+}
+
 /// The decimal `±digits × 10^exp`, exact when it fits a `Decimal`, otherwise rounded
 /// half-even to 28 significant digits and at most 28 decimal places. `sticky` says a
 /// non-zero tail follows the digits (the value is a little larger in magnitude than they
@@ -488,6 +518,43 @@ mod tests {
             let (fast, slow) = (a.mul(b), digit_route(a, b));
             assert_eq!(fast, slow, "{a} × {b}");
             assert_eq!(fast.map(|x| x.to_string()), slow.map(|x| x.to_string()));
+        }
+    }
+
+    /// Quotients the shortcut makes (they end within the limits) equal what the digit
+    /// route makes, sign and scale included; quotients that do not end take the digit route.
+    #[test]
+    fn finite_quotients_agree_with_the_digit_route() {
+        let digit_route = |a: Number, b: Number| {
+            let negative = a.0.is_sign_negative() != b.0.is_sign_negative();
+            let shift = i64::from(b.0.scale()) - i64::from(a.0.scale());
+            let (ma, mb) = (a.0.mantissa().unsigned_abs(), b.0.mantissa().unsigned_abs());
+            Number::div_by_digits(negative, ma, mb, shift)
+        };
+        const EDGES: &str = "1 -1 0 -0 2 3 7 10 100 0.5 -2.5 19.99 120.5 0.001 1024.25 \
+            123456789012.345 98765.4321 1e-20 3e-28 79228162514264337593543950335 \
+            -7922816251426433759354395033.5 1e27";
+        let mut values: Vec<Number> = EDGES.split_whitespace().map(n).collect();
+        // And a deterministic spread of mantissas and scales.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..400 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mantissa = i64::try_from(seed % 2_000_000_000).unwrap_or(0) - 1_000_000_000;
+            let scale = u32::try_from(seed % 12).unwrap_or(0);
+            values.push(Number(Decimal::new(mantissa, scale)));
+        }
+        for &a in &values {
+            for &b in values.iter().filter(|b| !b.0.is_zero()) {
+                let (fast, slow) = (a.div(b), digit_route(a, b));
+                assert_eq!(fast, slow, "{a} / {b}");
+                assert_eq!(
+                    fast.map(|x| x.to_string()),
+                    slow.map(|x| x.to_string()),
+                    "{a} / {b}"
+                );
+            }
         }
     }
 
