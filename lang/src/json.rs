@@ -6,6 +6,7 @@ use crate::value::{Map, Value};
 use std::fmt;
 
 mod reader;
+mod scan;
 mod write;
 
 pub use write::{write_escaped, write_rendered, write_string};

@@ -291,11 +291,7 @@ impl<'t> Parser<'t> {
     /// Skips bytes that need no decoding; stops at a quote, a backslash, a control
     /// character or the end (all ASCII, so the run ends on a character boundary).
     fn plain_run(&mut self) -> usize {
-        let from = self.pos;
-        let n = self.bytes[from..]
-            .iter()
-            .take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20)
-            .count();
+        let n = super::scan::plain_run(&self.bytes[self.pos..]);
         self.pos += n;
         n
     }

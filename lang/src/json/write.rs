@@ -21,8 +21,8 @@ pub fn write_escaped(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let mut run = 0;
-    // Most strings need no escape at all: skip them eight bytes at a time.
-    for (i, &b) in bytes.iter().enumerate().skip(plain_prefix(bytes)) {
+    // Most strings need no escape at all: skip plain text eight bytes at a time.
+    for (i, &b) in bytes.iter().enumerate().skip(super::scan::plain_run(bytes)) {
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -48,44 +48,6 @@ pub fn write_escaped(s: &str, out: &mut String) {
     out.push_str(&s[run..]);
 }
 
-/// How many leading bytes certainly need no escape, tested 8 bytes at a time (the last
-/// few padded with a plain byte), so a clean string, short ones included, is one copy.
-/// Anything after is left to the byte loop, which keeps every cut on a character boundary.
-fn plain_prefix(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut plain = 0;
-    for chunk in &mut chunks {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        if word_needs_escape(u64::from_le_bytes(word)) {
-            return plain;
-        }
-        plain += 8;
-    }
-    let mut tail = [b'a'; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    if word_needs_escape(u64::from_le_bytes(tail)) {
-        plain
-    } else {
-        bytes.len()
-    }
-}
-
-/// Whether any byte of `word` is a quote, a backslash or a control character (below
-/// 0x20), by the classic bit tricks: `x - 0x01…01 & !x & 0x80…80` is non-zero exactly
-/// when some byte of `x` is zero, and with `0x20…20` in place of `0x01…01` when some byte
-/// is below 0x20.
-fn word_needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
-    control | quote | backslash != 0
-}
-
 /// Appends the §3 rendering of `v` escaped as the inside of a JSON string: what
 /// `write_string(&v.render(), out)` writes between its quotes, without rendering strings,
 /// numbers and booleans into a string of their own first.
@@ -102,28 +64,6 @@ pub fn write_rendered(v: &Value, out: &mut String) {
 mod tests {
     use super::*;
     use crate::json::parse;
-
-    /// The word test agrees with the byte test on every byte value in every position.
-    #[test]
-    fn word_test_finds_exactly_the_bytes_to_escape() {
-        let escaped = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut word = *b"abcdefgh";
-                word[at] = b;
-                assert_eq!(
-                    word_needs_escape(u64::from_le_bytes(word)),
-                    escaped(b),
-                    "byte {b:#04x} at {at}"
-                );
-            }
-        }
-        // Bytes next to each other do not hide one another (borrows run upwards).
-        assert!(word_needs_escape(u64::from_le_bytes(*b"\x01\xffabcdef")));
-        assert!(!word_needs_escape(u64::from_le_bytes(
-            *b"\xff\x80 ~!#\x7f\xc3"
-        )));
-    }
 
     /// Strings escape the same whether the byte to escape falls early, late, in the last
     /// partial word, or after multi-byte characters, and whatever their length.
