@@ -673,23 +673,24 @@ mod group_2 {
                             {
                                 let mut items = ::std::vec::Vec::new();
                                 let mut pos: usize = 1;
-                                while call
-                                    .request
-                                    .body
-                                    .as_ref()
-                                    .and_then(|v| v.segment("items", None))
-                                    .and_then(|v| v.position(pos))
-                                    .and_then(|v| v.segment("sku", None))
-                                    .is_some()
-                                    && call
+                                loop {
+                                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
                                         .request
                                         .body
                                         .as_ref()
                                         .and_then(|v| v.segment("items", None))
                                         .and_then(|v| v.position(pos))
-                                        .and_then(|v| v.segment("qty", None))
-                                        .is_some()
-                                {
+                                        .and_then(|v| v.segment("sku", None));
+                                    let at_pos_1: ::std::option::Option<&__lang::Value> = call
+                                        .request
+                                        .body
+                                        .as_ref()
+                                        .and_then(|v| v.segment("items", None))
+                                        .and_then(|v| v.position(pos))
+                                        .and_then(|v| v.segment("qty", None));
+                                    if !(at_pos_0.is_some() && at_pos_1.is_some()) {
+                                        break;
+                                    }
                                     items
                                         .push({
                                             let mut m = __lang::Map::with_capacity_and_hasher(
@@ -698,27 +699,11 @@ mod group_2 {
                                             );
                                             m.insert(
                                                 ::std::string::String::from("sku"),
-                                                call
-                                                    .request
-                                                    .body
-                                                    .as_ref()
-                                                    .and_then(|v| v.segment("items", None))
-                                                    .and_then(|v| v.position(pos))
-                                                    .and_then(|v| v.segment("sku", None))
-                                                    .cloned()
-                                                    .unwrap_or_default(),
+                                                at_pos_0.cloned().unwrap_or_default(),
                                             );
                                             m.insert(
                                                 ::std::string::String::from("qty"),
-                                                call
-                                                    .request
-                                                    .body
-                                                    .as_ref()
-                                                    .and_then(|v| v.segment("items", None))
-                                                    .and_then(|v| v.position(pos))
-                                                    .and_then(|v| v.segment("qty", None))
-                                                    .cloned()
-                                                    .unwrap_or_default(),
+                                                at_pos_1.cloned().unwrap_or_default(),
                                             );
                                             __lang::Value::Object(m)
                                         });
@@ -890,46 +875,35 @@ mod group_2 {
         Ok({
             let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
             let mut pos: usize = 1;
-            while call
-                .request
-                .body
-                .as_ref()
-                .and_then(|v| v.segment("items", None))
-                .and_then(|v| v.position(pos))
-                .and_then(|v| v.segment("qty", None))
-                .is_some()
-                && call
+            loop {
+                let at_pos_0: ::std::option::Option<&__lang::Value> = call
                     .request
                     .body
                     .as_ref()
                     .and_then(|v| v.segment("items", None))
                     .and_then(|v| v.position(pos))
-                    .and_then(|v| v.segment("price", None))
-                    .is_some()
-            {
+                    .and_then(|v| v.segment("qty", None));
+                let at_pos_1: ::std::option::Option<&__lang::Value> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("items", None))
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("price", None));
+                if !(at_pos_0.is_some() && at_pos_1.is_some()) {
+                    break;
+                }
                 acc = __lang::calc::sum_step(
                     acc,
                     __lang::calc::binary(
                         __lang::calc::BinOp::Mul,
                         {
-                            let v = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("items", None))
-                                .and_then(|v| v.position(pos))
-                                .and_then(|v| v.segment("qty", None))
+                            let v = at_pos_0
                                 .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
                             __lang::calc::operand(v.as_deref())
                         },
                         {
-                            let v = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("items", None))
-                                .and_then(|v| v.position(pos))
-                                .and_then(|v| v.segment("price", None))
+                            let v = at_pos_1
                                 .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
                             __lang::calc::operand(v.as_deref())
                         },
@@ -947,15 +921,17 @@ mod group_2 {
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
         Ok({
             let mut pos: usize = 1;
-            while call
-                .request
-                .body
-                .as_ref()
-                .and_then(|v| v.segment("items", None))
-                .and_then(|v| v.position(pos))
-                .and_then(|v| v.segment("sku", None))
-                .is_some()
-            {
+            loop {
+                let at_pos_0: ::std::option::Option<&__lang::Value> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("items", None))
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("sku", None));
+                if !(at_pos_0.is_some()) {
+                    break;
+                }
                 pos += 1;
             }
             __lang::calc::count_result(pos - 1)

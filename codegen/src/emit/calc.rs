@@ -5,9 +5,8 @@
 //! walk, the reference lookups and the literal parsing.
 
 use super::number_tokens;
-use super::refs::{hash_refs_present, reference, Env};
+use super::refs::{reference, Env, PositionReads};
 use flowc_lang::calc::{BinOp, CalcFn, Expr};
-use flowc_lang::template::Ref;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -78,19 +77,15 @@ fn operand(expr: &Expr, env: &Env) -> TokenStream {
 
 /// `sum(e)` / `count(e)`: `#` = 1, 2, … until a `#` reference in `e` is absent.
 fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
-    let inner = Env {
-        flow: env.flow,
-        has_pos: true,
-    };
-    let mut refs: Vec<&Ref> = Vec::new();
-    e.visit_refs(&mut |r| r.visit_hash_refs(&mut |h| refs.push(h)));
-    let present = hash_refs_present(&refs, &inner);
+    let reads = PositionReads::new(env.flow, |f| e.visit_refs(&mut |r| r.visit_hash_refs(f)));
+    let read_or_break = reads.read_or_break();
     if sum {
-        let body = operand(e, &inner);
+        let body = operand(e, &reads.env(env.flow));
         quote! {{
             let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
             let mut pos: usize = 1;
-            while #present {
+            loop {
+                #read_or_break
                 acc = __lang::calc::sum_step(acc, #body)?;
                 pos += 1;
             }
@@ -99,7 +94,8 @@ fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
     } else {
         quote! {{
             let mut pos: usize = 1;
-            while #present {
+            loop {
+                #read_or_break
                 pos += 1;
             }
             __lang::calc::count_result(pos - 1)

@@ -91,10 +91,7 @@ pub fn number_format(name: &str, input: &Template, at: StepRef, env: &Env) -> To
 /// part index, answered by a `match` whose arms read the session directly.
 pub fn display_list(name: &str, pattern: &ListPattern, at: StepRef, env: &Env) -> TokenStream {
     let (field, list) = (node_field(name), step_static(at));
-    let inner = Env {
-        flow: env.flow,
-        has_pos: true,
-    };
+    let inner = Env::with_pos(env.flow);
     let arms = pattern.refs().map(|(i, r, _)| {
         let template = Template {
             parts: vec![Part::Ref(r.clone())],

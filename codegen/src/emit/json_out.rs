@@ -8,7 +8,7 @@
 //! tree (compact, non-ASCII unescaped): the same writer serialises the literal parts now,
 //! and the run-time parts go through `write_json` and the same string escaping.
 
-use super::refs::{hash_refs_present_vt, reference, Env, RefExpr};
+use super::refs::{reference, visit_hash_refs_vt, Env, PositionReads, RefExpr};
 use flowc_lang::template::{Part, Template, ValueTemplate};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -103,18 +103,16 @@ impl Writer {
 
     /// One element per position until a `#` reference is absent, as `value()` builds it.
     fn positions(&mut self, item: &ValueTemplate, env: &Env) {
-        let inner = Env {
-            flow: env.flow,
-            has_pos: true,
-        };
-        let present = hash_refs_present_vt(item, &inner);
+        let reads = PositionReads::new(env.flow, |f| visit_hash_refs_vt(item, f));
+        let read_or_break = reads.read_or_break();
         let mut element = Writer::default();
-        element.value(item, &inner);
+        element.value(item, &reads.env(env.flow));
         let element = element.statements();
         self.lit("[");
         self.code(quote! {
             let mut pos: usize = 1;
-            while #present {
+            loop {
+                #read_or_break
                 if pos > 1 {
                     json.push(',');
                 }

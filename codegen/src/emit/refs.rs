@@ -11,8 +11,8 @@ use flowc_lang::path::{Path, Seg};
 use flowc_lang::template::{
     Call, Func, NodePart, Part, Ref, RequestRef, SessionRef, Template, ValueTemplate,
 };
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 /// What the emitted code can see while a step runs.
 pub struct Env<'a> {
@@ -20,6 +20,94 @@ pub struct Env<'a> {
     pub flow: &'a str,
     /// Whether a `#` position `pos: usize` is in scope.
     pub has_pos: bool,
+    /// `#` references already read at `pos` into locals (`Option<&Value>`) by a
+    /// [`PositionReads`]: a use reads the local instead of walking the path again.
+    pub at_pos: &'a [(&'a Ref, Ident)],
+}
+
+impl<'a> Env<'a> {
+    /// What a step of `flow` sees: no position.
+    pub fn step(flow: &'a str) -> Env<'a> {
+        Env {
+            flow,
+            has_pos: false,
+            at_pos: &[],
+        }
+    }
+
+    /// Inside a position loop whose `#` references are read where they are used.
+    pub fn with_pos(flow: &'a str) -> Env<'a> {
+        Env {
+            flow,
+            has_pos: true,
+            at_pos: &[],
+        }
+    }
+}
+
+/// The `#` references of a position list, `sum` or `count`, each read once per position
+/// into a local, so that testing whether all are present and then using them walks each
+/// path once (W2's `sum(qty × price)` walked `items` four times per item before).
+pub(super) struct PositionReads<'r> {
+    bound: Vec<(&'r Ref, Ident)>,
+    reads: Vec<TokenStream>,
+    /// `#` references that are not an optional value (none today), tested where they are.
+    unbound: Vec<TokenStream>,
+}
+
+impl<'r> PositionReads<'r> {
+    /// The distinct `#` references `visit` reports, for a step of `flow`.
+    pub fn new(flow: &str, visit: impl FnOnce(&mut dyn FnMut(&'r Ref))) -> PositionReads<'r> {
+        let env = Env::with_pos(flow);
+        let mut reads = PositionReads {
+            bound: Vec::new(),
+            reads: Vec::new(),
+            unbound: Vec::new(),
+        };
+        visit(&mut |r| {
+            if reads.bound.iter().any(|(b, _)| *b == r) {
+                return;
+            }
+            match reference(r, &env) {
+                RefExpr::OptRef(e) => {
+                    let local = format_ident!("at_pos_{}", reads.bound.len());
+                    reads.bound.push((r, local));
+                    reads.reads.push(e);
+                }
+                other => reads.unbound.push(other.is_present()),
+            }
+        });
+        reads
+    }
+
+    /// Statements for the top of a loop over `pos`: read every reference, and `break`
+    /// unless all are present.
+    pub fn read_or_break(&self) -> TokenStream {
+        let lets = self
+            .bound
+            .iter()
+            .zip(&self.reads)
+            .map(|((_, local), read)| {
+                quote! { let #local: ::std::option::Option<&__lang::Value> = #read; }
+            });
+        let mut checks: Vec<TokenStream> = self
+            .bound
+            .iter()
+            .map(|(_, local)| quote! { #local.is_some() })
+            .collect();
+        checks.extend(self.unbound.iter().cloned());
+        let present = and_all(checks);
+        quote! { #(#lets)* if !(#present) { break; } }
+    }
+
+    /// The environment of the loop's body: the references read from their locals.
+    pub fn env<'e>(&'e self, flow: &'e str) -> Env<'e> {
+        Env {
+            flow,
+            has_pos: true,
+            at_pos: &self.bound,
+        }
+    }
 }
 
 /// A reference as an expression, by the Rust type it has: optional (the reference may be
@@ -88,6 +176,9 @@ impl RefExpr {
 
 /// Emits a reference.
 pub fn reference(r: &Ref, env: &Env) -> RefExpr {
+    if let Some((_, local)) = env.at_pos.iter().find(|(read, _)| *read == r) {
+        return RefExpr::OptRef(quote! { #local });
+    }
     match r {
         Ref::Var { name, path } => {
             let field = var_field(name);
@@ -334,16 +425,14 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
 
 /// `[elem]` with `#` references: one element per position until a `#` reference is absent.
 fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
-    let inner = Env {
-        flow: env.flow,
-        has_pos: true,
-    };
-    let present = hash_refs_present_vt(item, &inner);
-    let elem = value(item, &inner);
+    let reads = PositionReads::new(env.flow, |f| visit_hash_refs_vt(item, f));
+    let read_or_break = reads.read_or_break();
+    let elem = value(item, &reads.env(env.flow));
     quote! {{
         let mut items = ::std::vec::Vec::new();
         let mut pos: usize = 1;
-        while #present {
+        loop {
+            #read_or_break
             items.push(#elem);
             pos += 1;
         }
@@ -351,18 +440,16 @@ fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
     }}
 }
 
-/// A `bool` expression: every `#` reference in the value template is present at `pos`.
-pub(super) fn hash_refs_present_vt(vt: &ValueTemplate, env: &Env) -> TokenStream {
-    let mut checks = Vec::new();
+/// Reports every `#` reference in the value template.
+pub(super) fn visit_hash_refs_vt<'r>(vt: &'r ValueTemplate, f: &mut dyn FnMut(&'r Ref)) {
     let mut ptr = String::new();
     vt.visit_templates(&mut ptr, &mut |_, t| {
         for part in &t.parts {
             if let Part::Ref(r) = part {
-                r.visit_hash_refs(&mut |h| checks.push(reference(h, env).is_present()));
+                r.visit_hash_refs(f);
             }
         }
     });
-    and_all(checks)
 }
 
 /// A `bool` expression: every reference in `refs` (the `#` references) is present at `pos`.

@@ -112,13 +112,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     let msisdn = route.msisdn.as_ref().map(|t| {
         // Validation lets the msisdn template read only `request:` and `session:`: no
         // variable exists yet when a session starts.
-        let text = render(
-            t,
-            &Env {
-                flow,
-                has_pos: false,
-            },
-        );
+        let text = render(t, &Env::step(flow));
         quote! {
             let raw = #text;
             call.session.msisdn = __lang::nodes::normalize_msisdn(&raw);

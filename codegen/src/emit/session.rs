@@ -104,10 +104,7 @@ pub fn calc_fns(bundle: &Bundle, group: &Group) -> TokenStream {
                     flow: fi,
                     step: step.number,
                 };
-                let env = Env {
-                    flow: &flow.id,
-                    has_pos: false,
-                };
+                let env = Env::step(&flow.id);
                 Some(calc_fn(&calc_ident(at), expr, &env))
             }
             _ => None,

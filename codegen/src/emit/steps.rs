@@ -22,10 +22,7 @@ pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
         bundle,
         flow,
         at,
-        env: Env {
-            flow: &flow.id,
-            has_pos: false,
-        },
+        env: Env::step(&flow.id),
     };
     let body = ctx.body(&step.kind);
     quote! { Step::#variant => { #body } }

@@ -4,10 +4,7 @@ use super::*;
 /// the same writer as `Value::write_json`.
 #[test]
 fn literal_bodies_are_one_constant() {
-    let env = Env {
-        flow: "f",
-        has_pos: false,
-    };
+    let env = Env::step("f");
     for source in [
         r#"{"a": 1.50, "b": [true, null, -0.0, 1e2], "é\"k": "x\n\u0001😀", "e": [], "o": {}}"#,
         r#""just text""#,
@@ -26,10 +23,7 @@ fn literal_bodies_are_one_constant() {
 /// first position and the last value.
 #[test]
 fn a_repeated_key_keeps_the_tree() {
-    let env = Env {
-        flow: "f",
-        has_pos: false,
-    };
+    let env = Env::step("f");
     let member = |k: &str, v| (k.to_owned(), v);
     let repeated = ValueTemplate::Object(vec![
         member("a", ValueTemplate::Null),
