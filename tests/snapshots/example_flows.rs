@@ -688,7 +688,7 @@ mod group_2 {
                                         .and_then(|v| v.segment("items", None))
                                         .and_then(|v| v.position(pos))
                                         .and_then(|v| v.segment("qty", None));
-                                    if !(at_pos_0.is_some() && at_pos_1.is_some()) {
+                                    if at_pos_0.is_none() || at_pos_1.is_none() {
                                         break;
                                     }
                                     items
@@ -890,7 +890,7 @@ mod group_2 {
                     .and_then(|v| v.segment("items", None))
                     .and_then(|v| v.position(pos))
                     .and_then(|v| v.segment("price", None));
-                if !(at_pos_0.is_some() && at_pos_1.is_some()) {
+                if at_pos_0.is_none() || at_pos_1.is_none() {
                     break;
                 }
                 acc = __lang::calc::sum_step(
@@ -929,7 +929,7 @@ mod group_2 {
                     .and_then(|v| v.segment("items", None))
                     .and_then(|v| v.position(pos))
                     .and_then(|v| v.segment("sku", None));
-                if !(at_pos_0.is_some()) {
+                if at_pos_0.is_none() {
                     break;
                 }
                 pos += 1;

@@ -90,14 +90,20 @@ impl<'r> PositionReads<'r> {
             .map(|((_, local), read)| {
                 quote! { let #local: ::std::option::Option<&__lang::Value> = #read; }
             });
-        let mut checks: Vec<TokenStream> = self
+        let mut absent: Vec<TokenStream> = self
             .bound
             .iter()
-            .map(|(_, local)| quote! { #local.is_some() })
+            .map(|(_, local)| quote! { #local.is_none() })
             .collect();
-        checks.extend(self.unbound.iter().cloned());
-        let present = and_all(checks);
-        quote! { #(#lets)* if !(#present) { break; } }
+        absent.extend(self.unbound.iter().map(|present| quote! { !(#present) }));
+        // Validation guarantees a `#` reference; without one the list would never end, so
+        // it is empty instead.
+        let any_absent = if absent.is_empty() {
+            quote! { true }
+        } else {
+            quote! { #(#absent)||* }
+        };
+        quote! { #(#lets)* if #any_absent { break; } }
     }
 
     /// The environment of the loop's body: the references read from their locals.
