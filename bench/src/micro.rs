@@ -69,7 +69,7 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
         request: RequestData {
             method: "POST".into(),
             path: workload.path().into(),
-            ip: "127.0.0.1".to_owned(),
+            ip: "127.0.0.1".into(),
             query: Default::default(),
             headers: vec![
                 ("host".to_owned(), "127.0.0.1:8080".to_owned()),

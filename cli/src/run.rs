@@ -150,7 +150,7 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
     let request = RequestData {
         method: route.method.as_str().to_owned().into(),
         path: format!("/dynamic/{}", route.id).into(),
-        ip: args.ip.clone(),
+        ip: args.ip.as_str().into(),
         query,
         headers,
         body,

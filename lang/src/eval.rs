@@ -119,7 +119,7 @@ fn request_part<'a>(
         RequestRef::Query(Some(k)) => req.query.get(k).map(Cow::Borrowed),
         RequestRef::Header(name) => req.header(name).map(|h| Cow::Owned(Value::str(h))),
         RequestRef::Method => Some(Cow::Owned(Value::str(&*req.method))),
-        RequestRef::Ip => Some(Cow::Owned(Value::str(&req.ip))),
+        RequestRef::Ip => Some(Cow::Owned(Value::str(req.ip.as_str()))),
         RequestRef::Path => Some(Cow::Owned(Value::str(&*req.path))),
     }
 }

@@ -7,7 +7,50 @@
 use crate::template::NodePart;
 use crate::value::{Map, Value};
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+
+/// The caller's address, written out only when something reads it (`[[request:ip]]`, a
+/// stored request): formatting an address costs more than a small session's own steps,
+/// and most flows never read it.
+#[derive(Debug, Clone, Default)]
+pub struct CallerIp {
+    addr: Option<IpAddr>,
+    text: OnceLock<String>,
+}
+
+impl CallerIp {
+    /// The address as text (`203.0.113.9`, `2001:db8::1`); empty for none.
+    pub fn as_str(&self) -> &str {
+        self.text
+            .get_or_init(|| self.addr.map(|a| a.to_string()).unwrap_or_default())
+    }
+}
+
+impl From<IpAddr> for CallerIp {
+    fn from(addr: IpAddr) -> CallerIp {
+        CallerIp {
+            addr: Some(addr),
+            text: OnceLock::new(),
+        }
+    }
+}
+
+impl From<String> for CallerIp {
+    /// An address already written as text (a stored request's), kept exactly.
+    fn from(text: String) -> CallerIp {
+        CallerIp {
+            addr: None,
+            text: OnceLock::from(text),
+        }
+    }
+}
+
+impl From<&str> for CallerIp {
+    fn from(text: &str) -> CallerIp {
+        CallerIp::from(text.to_owned())
+    }
+}
 
 /// The incoming request as flows see it (§3.1, §13 rule 9).
 #[derive(Debug, Clone, Default)]
@@ -20,7 +63,7 @@ pub struct RequestData {
     /// (Shared with the route table.)
     pub path: Arc<str>,
     /// The caller's address after §6.3, IPv4-mapped written as IPv4.
-    pub ip: String,
+    pub ip: CallerIp,
     /// Query parameters, first value of each, in order.
     pub query: Map,
     /// Headers by lower-case name; repeated headers joined with `, `.
@@ -278,5 +321,19 @@ mod tests {
             NodeSlot::from_value(&NodeSlot::default().to_value()).result,
             None
         );
+    }
+
+    /// An address is written as `[[request:ip]]` shows it, whether it came from the socket
+    /// or from a stored request's text; none reads as empty.
+    #[test]
+    fn caller_addresses_read_as_text() {
+        let v4: std::net::IpAddr = [203, 0, 113, 9].into();
+        assert_eq!(CallerIp::from(v4).as_str(), "203.0.113.9");
+        let v6: std::net::IpAddr = "2001:db8::1".parse().expect("an IPv6 address");
+        assert_eq!(CallerIp::from(v6).as_str(), "2001:db8::1");
+        assert_eq!(CallerIp::from("198.51.100.7").as_str(), "198.51.100.7");
+        assert_eq!(CallerIp::default().as_str(), "");
+        let read_twice = CallerIp::from(v4);
+        assert_eq!(read_twice.as_str(), read_twice.clone().as_str());
     }
 }

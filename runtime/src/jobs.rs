@@ -207,7 +207,7 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
     let request = RequestData {
         method: text(r, "method")?.into(),
         path: text(r, "path")?.into(),
-        ip: text(r, "ip")?,
+        ip: text(r, "ip")?.into(),
         query,
         headers,
         body: r.segment("body", None).cloned(),

@@ -55,7 +55,7 @@ fn scope() -> MapScope {
         );
     scope.request.method = "POST".into();
     scope.request.path = "/dynamic/r1".into();
-    scope.request.ip = "127.0.0.1".to_owned();
+    scope.request.ip = "127.0.0.1".into();
     scope.request.query.insert("lang".to_owned(), v(r#""en""#));
     scope
         .request

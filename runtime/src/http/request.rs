@@ -25,7 +25,7 @@ pub(super) fn call(
         // The route matched this method (405 otherwise) and its path exactly.
         method: route.spec.method.into(),
         path: route.path.clone(),
-        ip: ip.to_string(),
+        ip: ip.into(),
         query: parts.uri.query().map(parse_query).unwrap_or_default(),
         headers: flow_headers(&parts.headers, &route.spec.headers_read),
         body,

@@ -556,7 +556,7 @@ async fn trusted_proxies() {
         .lock()
         .unwrap()
         .iter()
-        .map(|c| c.request.ip.clone())
+        .map(|c| c.request.ip.as_str().to_owned())
         .collect();
     assert_eq!(ips, ["203.0.113.9", "203.0.113.77", "203.0.113.5"]);
 }

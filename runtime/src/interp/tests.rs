@@ -137,7 +137,7 @@ fn call(body: &str) -> Call {
     let request = RequestData {
         method: "POST".into(),
         path: "/dynamic/r1".into(),
-        ip: "127.0.0.1".to_owned(),
+        ip: "127.0.0.1".into(),
         body,
         ..RequestData::default()
     };

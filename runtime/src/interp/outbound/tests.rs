@@ -58,7 +58,7 @@ fn call(services: Arc<Services>, body: &str) -> Call {
         request: RequestData {
             method: "POST".into(),
             path: "/dynamic/r1".into(),
-            ip: "127.0.0.1".to_owned(),
+            ip: "127.0.0.1".into(),
             body: Some(json::parse(body).unwrap()),
             ..RequestData::default()
         },
