@@ -79,8 +79,6 @@ mod group_0 {
     #[derive(Debug, Default)]
     #[allow(non_snake_case)]
     struct Session {
-        /// `[[cid:…]]`
-        n_cid: __lang::scope::NodeSlot,
         /// `[[customer:…]]`
         n_customer: __lang::scope::NodeSlot,
     }
@@ -139,11 +137,7 @@ mod group_0 {
                         .and_then(|v| v.segment("customer", None))
                         .and_then(|v| v.segment("id", None))
                         .map(|v| v.render_cow());
-                    let matched = __lang::nodes::store_regex(
-                        s.n_cid.output_mut(),
-                        &RE_F0_2,
-                        input.as_deref(),
-                    );
+                    let matched = input.is_some_and(|text| RE_F0_2.is_match(&text));
                     if matched {
                         Step::F0CustomerLookup_3
                     } else {

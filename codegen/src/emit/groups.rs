@@ -28,7 +28,9 @@ pub struct Group {
     pub flows: Vec<usize>,
     /// The variables its steps write or read, sorted: the `Session` fields `v_…`.
     pub variables: Vec<String>,
-    /// The node outputs its steps write or read, sorted: the `Session` fields `n_…`.
+    /// The node outputs its steps read, or write where something may read them, sorted:
+    /// the `Session` fields `n_…`. A `regex` node nobody reads, in a group whose sessions
+    /// are never stored, only tests its input and has no field ([`Group::tests_only`]).
     pub nodes: Vec<String>,
     /// Whether one of its steps waits for a callback (its sessions can be stored).
     pub has_waits: bool,
@@ -38,6 +40,14 @@ impl Group {
     /// The module holding the group's session: `group_0`, …
     pub fn module(&self) -> Ident {
         format_ident!("group_{}", self.index)
+    }
+
+    /// Whether the node named `name` runs only for its branch: it keeps no output, since
+    /// no step of the group reads one and no stored session carries it.
+    pub fn tests_only(&self, name: &str) -> bool {
+        self.nodes
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .is_err()
     }
 }
 
@@ -81,13 +91,17 @@ pub fn group_of_flows(bundle: &Bundle, groups: &[Group]) -> Vec<usize> {
 fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
     let mut variables = BTreeSet::new();
     let mut nodes = BTreeSet::new();
-    let mut has_waits = false;
-    for step in flows.iter().flat_map(|&fi| &bundle.flows[fi].steps) {
+    let steps = || flows.iter().flat_map(|&fi| &bundle.flows[fi].steps);
+    let has_waits = steps().any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }));
+    for step in steps() {
         if let StepKind::SetVariable { assign, .. } = &step.kind {
             variables.extend(assign.iter().map(|(name, _)| name.clone()));
         }
-        nodes.extend(step.kind.node_name().map(str::to_owned));
-        has_waits |= matches!(step.kind, StepKind::WaitForCallback { .. });
+        // A regex is the one node kind whose branch does not need its output; stored
+        // sessions carry every output, so with waits every output is kept.
+        if has_waits || !matches!(step.kind, StepKind::Regex { .. }) {
+            nodes.extend(step.kind.node_name().map(str::to_owned));
+        }
         crate::ir::step_refs(bundle, &step.kind, &mut |r| match r {
             Ref::Var { name, .. } => {
                 variables.insert(name.clone());
@@ -196,5 +210,32 @@ mod tests {
         assert!(groups[1].variables.is_empty());
         assert_eq!(groups[1].nodes, ["sum"]);
         assert!(!groups[0].has_waits && !groups[1].has_waits);
+    }
+
+    /// A regex nobody reads only tests its input: no session field, unless the group's
+    /// sessions can be stored (a wait), which carry every node output.
+    #[test]
+    fn unread_regex_nodes_keep_no_output_unless_sessions_are_stored() {
+        let a = r#"{"flow": "a", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "regex", "name": "unread", "input": "[[request:body.x]]", "pattern": "^a", "yes": 3, "no": 3},
+            {"step": 3, "type": "regex", "name": "read", "input": "[[request:body.x]]", "pattern": "^(a)", "yes": 4, "no": 4},
+            {"step": 4, "type": "api_end", "body": {"g": "[[read:1]]"}}
+        ]}"#;
+        let c = r#"{"flow": "c", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "regex", "name": "unread", "input": "[[request:body.x]]", "pattern": "^a", "yes": 3, "no": 3},
+            {"step": 3, "type": "wait_for_callback", "name": "cb", "reference": "r-[[request:body.x]]", "timeout_s": 60, "yes": 4, "no": 4},
+            {"step": 4, "type": "api_end", "body": {}}
+        ]}"#;
+        let groups = groups(&ir(&[
+            ("routes.json", ROUTES),
+            ("a.flow.json", a),
+            ("c.flow.json", c),
+        ]));
+        assert_eq!(groups[0].nodes, ["read"]);
+        assert!(groups[0].tests_only("unread") && !groups[0].tests_only("read"));
+        assert_eq!(groups[1].nodes, ["cb", "unread"]);
+        assert!(!groups[1].tests_only("unread"));
     }
 }

@@ -65,7 +65,7 @@ pub fn run_fn(bundle: &Bundle, group: &Group) -> TokenStream {
         bundle.flows[fi]
             .steps
             .iter()
-            .map(move |step| arm(bundle, fi, step))
+            .map(move |step| arm(bundle, group, fi, step))
     });
     quote! {
         /// Runs a session from `at` until an `api_end` answers, an asynchronous session

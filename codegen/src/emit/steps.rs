@@ -2,6 +2,7 @@
 //! branch it takes as the next `Step` variant.
 
 use super::formats;
+use super::groups::Group;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{reference, render, template_cow, value, Env, RefExpr};
 use super::store_nodes;
@@ -11,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The arm `Step::X => { … }` of one step.
-pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
+pub fn arm(bundle: &Bundle, group: &Group, flow_index: usize, step: &Step) -> TokenStream {
     let at = StepRef {
         flow: flow_index,
         step: step.number,
@@ -20,6 +21,7 @@ pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
     let variant = step_variant(bundle, at);
     let ctx = StepCtx {
         bundle,
+        group,
         flow,
         at,
         env: Env::step(&flow.id),
@@ -30,6 +32,7 @@ pub fn arm(bundle: &Bundle, flow_index: usize, step: &Step) -> TokenStream {
 
 struct StepCtx<'a> {
     bundle: &'a Bundle,
+    group: &'a Group,
     flow: &'a Flow,
     at: StepRef,
     env: Env<'a>,
@@ -87,10 +90,18 @@ impl StepCtx<'_> {
                 no,
                 ..
             } => {
-                let field = node_field(name);
                 let re = regex_static(self.at);
-                let text = regex_input(input, name, &self.env);
                 let branch = self.branch(quote! { matched }, yes, no);
+                if self.group.tests_only(name) {
+                    let text = regex_input(input, name, &self.env);
+                    return quote! {
+                        let input: Option<::std::borrow::Cow<'_, str>> = #text;
+                        let matched = input.is_some_and(|text| #re.is_match(&text));
+                        #branch
+                    };
+                }
+                let field = node_field(name);
+                let text = regex_input(input, name, &self.env);
                 quote! {
                     let input: Option<::std::borrow::Cow<'_, str>> = #text;
                     let matched = __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref());
