@@ -675,6 +675,9 @@ mod group_2 {
                                         .and_then(|v| v.segment("items", None))
                                         .and_then(|v| v.position(pos))
                                         .and_then(|v| v.segment("sku", None));
+                                    if at_pos_0.is_none() {
+                                        break;
+                                    }
                                     let at_pos_1: ::std::option::Option<&__lang::Value> = call
                                         .request
                                         .body
@@ -682,7 +685,7 @@ mod group_2 {
                                         .and_then(|v| v.segment("items", None))
                                         .and_then(|v| v.position(pos))
                                         .and_then(|v| v.segment("qty", None));
-                                    if at_pos_0.is_none() || at_pos_1.is_none() {
+                                    if at_pos_1.is_none() {
                                         break;
                                     }
                                     items
@@ -877,6 +880,9 @@ mod group_2 {
                     .and_then(|v| v.segment("items", None))
                     .and_then(|v| v.position(pos))
                     .and_then(|v| v.segment("qty", None));
+                if at_pos_0.is_none() {
+                    break;
+                }
                 let at_pos_1: ::std::option::Option<&__lang::Value> = call
                     .request
                     .body
@@ -884,7 +890,7 @@ mod group_2 {
                     .and_then(|v| v.segment("items", None))
                     .and_then(|v| v.position(pos))
                     .and_then(|v| v.segment("price", None));
-                if at_pos_0.is_none() || at_pos_1.is_none() {
+                if at_pos_1.is_none() {
                     break;
                 }
                 acc = __lang::calc::sum_step(

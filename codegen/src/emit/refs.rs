@@ -80,30 +80,30 @@ impl<'r> PositionReads<'r> {
         reads
     }
 
-    /// Statements for the top of a loop over `pos`: read every reference, and `break`
-    /// unless all are present.
+    /// Statements for the top of a loop over `pos`: read each reference and `break` as
+    /// soon as one is absent.
     pub fn read_or_break(&self) -> TokenStream {
-        let lets = self
+        let reads = self
             .bound
             .iter()
             .zip(&self.reads)
             .map(|((_, local), read)| {
-                quote! { let #local: ::std::option::Option<&__lang::Value> = #read; }
+                quote! {
+                    let #local: ::std::option::Option<&__lang::Value> = #read;
+                    if #local.is_none() {
+                        break;
+                    }
+                }
             });
-        let mut absent: Vec<TokenStream> = self
-            .bound
+        let unbound = self
+            .unbound
             .iter()
-            .map(|(_, local)| quote! { #local.is_none() })
-            .collect();
-        absent.extend(self.unbound.iter().map(|present| quote! { !(#present) }));
+            .map(|present| quote! { if !(#present) { break; } });
         // Validation guarantees a `#` reference; without one the list would never end, so
         // it is empty instead.
-        let any_absent = if absent.is_empty() {
-            quote! { true }
-        } else {
-            quote! { #(#absent)||* }
-        };
-        quote! { #(#lets)* if #any_absent { break; } }
+        let never_ends =
+            (self.bound.is_empty() && self.unbound.is_empty()).then(|| quote! { break; });
+        quote! { #(#reads)* #(#unbound)* #never_ends }
     }
 
     /// The environment of the loop's body: the references read from their locals.

@@ -293,6 +293,9 @@ fn regex_input(t: &Template, node: &str, env: &Env) -> TokenStream {
         Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render_cow()) },
         Some(RefExpr::Owned(e)) => quote! { Some(#cow::Owned(#e.render())) },
         Some(RefExpr::Str(e)) => quote! { Some(#cow::Borrowed(#e)) },
+        Some(RefExpr::OptStr(e)) if reads_itself => {
+            quote! { #e.map(|x| #cow::Owned(x.to_owned())) }
+        }
         Some(RefExpr::OptStr(e)) => quote! { #e.map(#cow::Borrowed) },
         Some(RefExpr::OwnedString(e)) => quote! { Some(#cow::Owned(#e)) },
         None => {
