@@ -2,7 +2,7 @@
 //! from literals (no pattern text is walked at run time), and the bodies of their arms.
 
 use super::names::{node_field, step_static};
-use super::refs::{hash_refs_present, template_option, template_ref, Env};
+use super::refs::{hash_refs_present, reads_node, template_option, template_ref, Env};
 use crate::ir::{Bundle, StepKind, StepRef};
 use flowc_lang::crypto::{Algorithm, Encoding};
 use flowc_lang::datefmt::{DatePattern, InputFormat, Item, OutputFormat};
@@ -135,13 +135,20 @@ pub fn encrypt(name: &str, kind: &StepKind, env: &Env) -> TokenStream {
         return quote! {};
     };
     let field = node_field(name);
-    let input = template_ref(input, env);
+    // An input that reads this node is copied out before its output is replaced.
+    let (copy_out, input) = if reads_node(input, name) {
+        let owned = template_option(input, env);
+        (quote! { let input = #owned; }, quote! { input.as_ref() })
+    } else {
+        (quote! {}, template_ref(input, env))
+    };
     let (algorithm, encoding) = (algorithm_tokens(*algorithm), encoding_tokens(*encoding));
     let key = match key {
         Some(slot) => quote! { call.services.key(#slot) },
         None => quote! { None },
     };
     quote! {
+        #copy_out
         let ok = __lang::nodes::store_encrypt(s.#field.output_mut(), #algorithm, #key, #input, #encoding);
     }
 }

@@ -372,6 +372,14 @@ pub(super) fn template_ref(t: &Template, env: &Env) -> TokenStream {
     }
 }
 
+/// Whether the template reads the node `node`: its input must then be copied out before
+/// the node's output is replaced, or the generated code would borrow the output twice.
+pub(super) fn reads_node(t: &Template, node: &str) -> bool {
+    let mut reads = false;
+    t.visit_refs(&mut |r| reads |= matches!(r, Ref::Node { node: n, .. } if n == node));
+    reads
+}
+
 /// An `Option<Value>` expression: like [`template_ref`], owned.
 pub(super) fn template_option(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref().map(|r| reference(r, env)) {

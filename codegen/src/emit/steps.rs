@@ -4,10 +4,10 @@
 use super::formats;
 use super::groups::Group;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
-use super::refs::{reference, render, template_cow, value, Env, RefExpr};
+use super::refs::{reads_node, reference, render, template_cow, value, Env, RefExpr};
 use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
-use flowc_lang::template::{Ref, Template};
+use flowc_lang::template::Template;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -285,8 +285,7 @@ impl StepCtx<'_> {
 /// any other template's rendering.
 fn regex_input(t: &Template, node: &str, env: &Env) -> TokenStream {
     // The input may borrow from the session unless it reads the node being replaced.
-    let mut reads_itself = false;
-    t.visit_refs(&mut |r| reads_itself |= matches!(r, Ref::Node { node: n, .. } if n == node));
+    let reads_itself = reads_node(t, node);
     let cow = quote! { ::std::borrow::Cow::<'_, str> };
     match t.single_ref().map(|r| reference(r, env)) {
         Some(RefExpr::OptRef(e)) if reads_itself => quote! { #e.map(|v| #cow::Owned(v.render())) },
