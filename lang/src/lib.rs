@@ -16,6 +16,7 @@ pub mod eval;
 pub mod func;
 pub mod json;
 pub mod jsonpath;
+pub mod lazy_text;
 pub mod net;
 pub mod nodes;
 pub mod number;

@@ -4,51 +4,22 @@
 //! through the [`Scope`] trait. Both share [`RequestData`], [`SessionData`] and
 //! [`NodeOutput`] so a reference means the same thing on both sides.
 
+use crate::lazy_text::{LazyText, Written};
 use crate::template::NodePart;
 use crate::value::{Map, Value};
 use std::borrow::Cow;
 use std::net::IpAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-/// The caller's address, written out only when something reads it (`[[request:ip]]`, a
-/// stored request): formatting an address costs more than a small session's own steps,
-/// and most flows never read it.
-#[derive(Debug, Clone, Default)]
-pub struct CallerIp {
-    addr: Option<IpAddr>,
-    text: OnceLock<String>,
-}
+/// The caller's address (`203.0.113.9`, `2001:db8::1`), written the first time
+/// something reads it (`[[request:ip]]`, a stored request); empty by default.
+pub type CallerIp = LazyText<IpAddr>;
 
-impl CallerIp {
-    /// The address as text (`203.0.113.9`, `2001:db8::1`); empty for none.
-    pub fn as_str(&self) -> &str {
-        self.text
-            .get_or_init(|| self.addr.map(|a| a.to_string()).unwrap_or_default())
-    }
-}
+impl Written for IpAddr {
+    const UNSET: &'static str = "";
 
-impl From<IpAddr> for CallerIp {
-    fn from(addr: IpAddr) -> CallerIp {
-        CallerIp {
-            addr: Some(addr),
-            text: OnceLock::new(),
-        }
-    }
-}
-
-impl From<String> for CallerIp {
-    /// An address already written as text (a stored request's), kept exactly.
-    fn from(text: String) -> CallerIp {
-        CallerIp {
-            addr: None,
-            text: OnceLock::from(text),
-        }
-    }
-}
-
-impl From<&str> for CallerIp {
-    fn from(text: &str) -> CallerIp {
-        CallerIp::from(text.to_owned())
+    fn written(&self) -> String {
+        self.to_string()
     }
 }
 

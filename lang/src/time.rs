@@ -1,55 +1,24 @@
 //! Wall-clock helpers without a date library: ISO-8601 UTC with milliseconds (§13 rule 8).
 
-use std::sync::OnceLock;
+use crate::lazy_text::{LazyText, Written};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// When a session started (`[[session:started_at]]`), as ISO-8601 UTC with milliseconds.
-/// The text is made the first time a flow reads it: most flows never do, and every
-/// request starts a session.
-#[derive(Debug, Clone)]
-pub struct StartTime {
-    at: SystemTime,
-    text: OnceLock<String>,
+/// When a session started (`[[session:started_at]]`), as ISO-8601 UTC with milliseconds,
+/// written the first time a flow reads it; the Unix epoch by default.
+pub type StartTime = LazyText<SystemTime>;
+
+impl Written for SystemTime {
+    const UNSET: &'static str = "1970-01-01T00:00:00.000Z";
+
+    fn written(&self) -> String {
+        format_iso_millis(*self)
+    }
 }
 
 impl StartTime {
     /// Now.
     pub fn now() -> StartTime {
-        StartTime {
-            at: SystemTime::now(),
-            text: OnceLock::new(),
-        }
-    }
-
-    /// The time as text, `2026-11-25T17:26:42.123Z`.
-    pub fn as_str(&self) -> &str {
-        self.text.get_or_init(|| format_iso_millis(self.at))
-    }
-}
-
-impl Default for StartTime {
-    /// The Unix epoch.
-    fn default() -> StartTime {
-        StartTime {
-            at: UNIX_EPOCH,
-            text: OnceLock::new(),
-        }
-    }
-}
-
-impl From<String> for StartTime {
-    /// A start time already written as text (a stored session's), kept exactly.
-    fn from(text: String) -> StartTime {
-        StartTime {
-            at: UNIX_EPOCH,
-            text: OnceLock::from(text),
-        }
-    }
-}
-
-impl From<&str> for StartTime {
-    fn from(text: &str) -> StartTime {
-        StartTime::from(text.to_owned())
+        LazyText::new(SystemTime::now())
     }
 }
 
@@ -168,6 +137,7 @@ mod tests {
         assert_eq!(now.as_str().len(), 24);
         assert_eq!(now.clone().as_str(), now.as_str());
         assert_eq!(StartTime::default().as_str(), "1970-01-01T00:00:00.000Z");
+        assert_eq!(StartTime::default().as_str(), format_iso_millis(UNIX_EPOCH));
         let stored = StartTime::from("2026-11-25T17:26:42.123Z");
         assert_eq!(stored.as_str(), "2026-11-25T17:26:42.123Z");
     }
