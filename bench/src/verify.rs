@@ -67,7 +67,7 @@ fn strip_volatile(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for key in VOLATILE_KEYS {
-                if let Some(v) = map.get_mut(*key) {
+                if let Some(v) = map.get_mut(key) {
                     *v = Value::str("…");
                 }
             }

@@ -138,7 +138,7 @@ fn make_call(args: &RunArgs, route: &ir::Route, services: Arc<Services>) -> Resu
         let (k, v) = pair
             .split_once('=')
             .ok_or_else(|| format!("--query `{pair}` is not KEY=VALUE"))?;
-        query.entry(k.to_owned()).or_insert_with(|| v.into());
+        query.get_or_insert_with(k.to_owned(), || v.into());
     }
     let mut headers = Vec::new();
     for h in &args.headers {

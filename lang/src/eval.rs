@@ -55,7 +55,7 @@ pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> 
         }
         ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope)),
         ValueTemplate::Object(members) => {
-            let mut map = Map::with_capacity_and_hasher(members.len(), Default::default());
+            let mut map = Map::with_capacity(members.len());
             for (k, v) in members {
                 map.insert(k.clone(), eval_value(v, scope, pos));
             }

@@ -86,7 +86,7 @@ impl Spanned {
                 Value::Array(items.iter().map(Spanned::to_value).collect())
             }
             SpannedNode::Object(members) => {
-                let mut map = Map::with_capacity_and_hasher(members.len(), Default::default());
+                let mut map = Map::with_capacity(members.len());
                 for (k, v) in members {
                     map.insert(k.clone(), v.to_value());
                 }

@@ -78,7 +78,7 @@ impl JsonPath {
         self.segments
             .iter()
             .try_fold(root, |cur, seg| match (seg, cur) {
-                (JsonPathSeg::Key(k), Value::Object(mut map)) => map.swap_remove(k),
+                (JsonPathSeg::Key(k), Value::Object(map)) => map.into_value(k),
                 (JsonPathSeg::Index(i), Value::Array(mut items)) => {
                     (*i < items.len()).then(|| items.swap_remove(*i))
                 }

@@ -17,6 +17,7 @@ pub mod func;
 pub mod json;
 pub mod jsonpath;
 pub mod lazy_text;
+pub mod map;
 pub mod net;
 pub mod nodes;
 pub mod number;

@@ -2,26 +2,7 @@
 
 use crate::number::Number;
 
-/// An object: keys keep their input order (§13 rule 4).
-///
-/// Keys are hashed with foldhash's quality hasher, seeded at random per map: request bodies
-/// are looked up by key on every reference, and SipHash on short keys was a tenth of a
-/// session's time (issue 6). The seed keeps collisions out of a caller's control.
-pub type Map = indexmap::IndexMap<String, Value, foldhash::quality::RandomState>;
-
-/// The member `key` of an object. Request bodies are mostly small objects read by key on
-/// every reference: up to [`SCAN_MEMBERS`] members, comparing keys in order is cheaper than
-/// hashing the key.
-fn member<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
-    if map.len() <= SCAN_MEMBERS {
-        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
-    } else {
-        map.get(key)
-    }
-}
-
-/// Objects up to this many members are searched in order rather than by hash.
-const SCAN_MEMBERS: usize = 8;
+pub use crate::map::Map;
 
 /// How deeply arrays and objects built by a session may nest ([`Value::deeper_than`]): deep
 /// enough for any real document, shallow enough that rendering, comparing and dropping a
@@ -57,7 +38,7 @@ impl Value {
     /// absent). `index` is the segment parsed as a number at build time, if it is one.
     pub fn segment(&self, key: &str, index: Option<usize>) -> Option<&Value> {
         match self {
-            Value::Object(map) => member(map, key),
+            Value::Object(map) => map.get(key),
             Value::Array(items) => index
                 .and_then(|i| i.checked_sub(1))
                 .and_then(|i| items.get(i)),
@@ -69,7 +50,7 @@ impl Value {
     pub fn position(&self, pos: usize) -> Option<&Value> {
         match self {
             Value::Array(items) => pos.checked_sub(1).and_then(|i| items.get(i)),
-            Value::Object(map) => member(map, decimal(pos, &mut [0; 20])),
+            Value::Object(map) => map.get(decimal(pos, &mut [0; 20])),
             _ => None,
         }
     }

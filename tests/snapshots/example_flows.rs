@@ -648,10 +648,7 @@ mod group_2 {
                 }
                 Step::F2OrderTriage_11 => {
                     let result = {
-                        let mut m = __lang::Map::with_capacity_and_hasher(
-                            2usize,
-                            ::std::default::Default::default(),
-                        );
+                        let mut m = __lang::Map::with_capacity(2usize);
                         m.insert(
                             ::std::string::String::from("customer"),
                             s
@@ -690,10 +687,7 @@ mod group_2 {
                                     }
                                     items
                                         .push({
-                                            let mut m = __lang::Map::with_capacity_and_hasher(
-                                                2usize,
-                                                ::std::default::Default::default(),
-                                            );
+                                            let mut m = __lang::Map::with_capacity(2usize);
                                             m.insert(
                                                 ::std::string::String::from("sku"),
                                                 at_pos_0.cloned().unwrap_or_default(),

@@ -122,14 +122,14 @@ fn match_at(expected: &Value, got: &Value, pointer: &mut String) -> Result<(), M
     match (expected, got) {
         (Value::String(e), _) if e.starts_with('$') => match_pattern_value(e, got, pointer),
         (Value::Object(e), Value::Object(g)) => {
-            if let Some(key) = e.keys().find(|k| !g.contains_key(*k)) {
+            if let Some(key) = e.keys().find(|k| !g.contains_key(k)) {
                 return Err(mismatch(
                     &child(pointer, key),
                     &e[key.as_str()].to_json(),
                     "nothing (missing key)",
                 ));
             }
-            if let Some((key, value)) = g.iter().find(|(k, _)| !e.contains_key(*k)) {
+            if let Some((key, value)) = g.iter().find(|(k, _)| !e.contains_key(k)) {
                 return Err(mismatch(&child(pointer, key), "no such key", &short(value)));
             }
             for (key, value) in e {

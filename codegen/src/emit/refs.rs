@@ -428,7 +428,7 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
                 quote! { m.insert(::std::string::String::from(#k), #v); }
             });
             quote! {{
-                let mut m = __lang::Map::with_capacity_and_hasher(#n, ::std::default::Default::default());
+                let mut m = __lang::Map::with_capacity(#n);
                 #(#inserts)*
                 __lang::Value::Object(m)
             }}

@@ -74,8 +74,9 @@ pub(super) fn parse_query(query: &str) -> Map {
     let mut map = Map::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        map.entry(decode_component(key))
-            .or_insert_with(|| Value::String(decode_component(value)));
+        map.get_or_insert_with(decode_component(key), || {
+            Value::String(decode_component(value))
+        });
     }
     map
 }
