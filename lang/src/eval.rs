@@ -54,13 +54,13 @@ pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> 
             Value::Array(items.iter().map(|i| eval_value(i, scope, pos)).collect())
         }
         ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope)),
-        ValueTemplate::Object(members) => {
-            let mut map = Map::with_capacity(members.len());
-            for (k, v) in members {
-                map.insert(k.clone(), eval_value(v, scope, pos));
-            }
-            Value::Object(map)
-        }
+        // A value template's keys come from a JSON object: distinct.
+        ValueTemplate::Object(members) => Value::Object(Map::from_distinct(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), eval_value(v, scope, pos)))
+                .collect(),
+        )),
     }
 }
 

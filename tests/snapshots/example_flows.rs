@@ -647,64 +647,31 @@ mod group_2 {
                     if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_11 => {
-                    let result = {
-                        let mut m = __lang::Map::with_capacity(2usize);
-                        m.insert(
-                            ::std::string::String::from("customer"),
-                            s
-                                .n_cid
-                                .groups
-                                .get(1usize)
-                                .and_then(|g| g.as_ref())
-                                .cloned()
-                                .unwrap_or_default(),
-                        );
-                        m.insert(
-                            ::std::string::String::from("lines"),
-                            {
-                                let mut items = ::std::vec::Vec::new();
-                                let mut pos: usize = 1;
-                                loop {
-                                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("items", None))
-                                        .and_then(|v| v.position(pos))
-                                        .and_then(|v| v.segment("sku", None));
-                                    if at_pos_0.is_none() {
-                                        break;
-                                    }
-                                    let at_pos_1: ::std::option::Option<&__lang::Value> = call
-                                        .request
-                                        .body
-                                        .as_ref()
-                                        .and_then(|v| v.segment("items", None))
-                                        .and_then(|v| v.position(pos))
-                                        .and_then(|v| v.segment("qty", None));
-                                    if at_pos_1.is_none() {
-                                        break;
-                                    }
-                                    items
-                                        .push({
-                                            let mut m = __lang::Map::with_capacity(2usize);
-                                            m.insert(
-                                                ::std::string::String::from("sku"),
-                                                at_pos_0.cloned().unwrap_or_default(),
-                                            );
-                                            m.insert(
-                                                ::std::string::String::from("qty"),
-                                                at_pos_1.cloned().unwrap_or_default(),
-                                            );
-                                            __lang::Value::Object(m)
-                                        });
-                                    pos += 1;
-                                }
-                                __lang::Value::Array(items)
-                            },
-                        );
-                        __lang::Value::Object(m)
-                    };
+                    let result = __lang::Value::Object(
+                        __lang::Map::from_distinct(
+                            vec![
+                                (::std::string::String::from("customer"), s.n_cid.groups
+                                .get(1usize).and_then(| g | g.as_ref()).cloned()
+                                .unwrap_or_default()),
+                                (::std::string::String::from("lines"), { let mut items =
+                                ::std::vec::Vec::new(); let mut pos : usize = 1; loop { let
+                                at_pos_0 : ::std::option::Option < & __lang::Value > = call
+                                .request.body.as_ref().and_then(| v | v.segment("items",
+                                None)).and_then(| v | v.position(pos)).and_then(| v | v
+                                .segment("sku", None)); if at_pos_0.is_none() { break; } let
+                                at_pos_1 : ::std::option::Option < & __lang::Value > = call
+                                .request.body.as_ref().and_then(| v | v.segment("items",
+                                None)).and_then(| v | v.position(pos)).and_then(| v | v
+                                .segment("qty", None)); if at_pos_1.is_none() { break; }
+                                items
+                                .push(__lang::Value::Object(__lang::Map::from_distinct(vec![(::std::string::String::from("sku"),
+                                at_pos_0.cloned().unwrap_or_default()),
+                                (::std::string::String::from("qty"), at_pos_1.cloned()
+                                .unwrap_or_default())]))); pos += 1; }
+                                __lang::Value::Array(items) })
+                            ],
+                        ),
+                    );
                     ::flowc_runtime::session::check_depth(&result)?;
                     s.n_summary
                         .set(__lang::scope::NodeOutput {

@@ -421,17 +421,15 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
             let items = items.iter().map(|i| value(i, env));
             quote! { __lang::Value::Array(vec![#(#items),*]) }
         }
+        // Validation rejects repeated keys in a flow's objects, so no key is compared.
         ValueTemplate::Object(members) => {
-            let n = members.len();
-            let inserts = members.iter().map(|(k, v)| {
+            let members = members.iter().map(|(k, v)| {
                 let v = value(v, env);
-                quote! { m.insert(::std::string::String::from(#k), #v); }
+                quote! { (::std::string::String::from(#k), #v) }
             });
-            quote! {{
-                let mut m = __lang::Map::with_capacity(#n);
-                #(#inserts)*
-                __lang::Value::Object(m)
-            }}
+            quote! {
+                __lang::Value::Object(__lang::Map::from_distinct(vec![#(#members),*]))
+            }
         }
         ValueTemplate::Positions(item) => positions(item, env),
     }
