@@ -182,6 +182,37 @@ pub fn to_number(a: &Operand) -> CalcResult<Number> {
     }
 }
 
+/// The number a referenced value reads as: what [`to_number`] makes of its [`operand`],
+/// without copying a string to find out. Compiled expressions read references this way.
+pub fn ref_number(v: Option<&Value>) -> CalcResult<Number> {
+    match v {
+        Some(Value::Number(n)) => Ok(*n),
+        Some(Value::String(s)) => {
+            Number::parse_numeric_string(s).ok_or_else(|| format!("{} is not a number", quoted(s)))
+        }
+        other => to_number(&operand(other)),
+    }
+}
+
+/// An arithmetic operator on numbers (`+ - * /`); a comparison operator is an error.
+pub fn arith(op: BinOp, a: Number, b: Number) -> CalcResult<Number> {
+    match op {
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => arithmetic(op, a, b),
+        _ => Err(format!("{op:?} is not arithmetic")),
+    }
+}
+
+/// A comparison of numbers (`> < >= <=`); `=` and `!=` compare operands ([`binary`]).
+pub fn compare(op: BinOp, a: Number, b: Number) -> bool {
+    let ordering = a.cmp(&b);
+    match op {
+        BinOp::Gt => ordering.is_gt(),
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Ge => ordering.is_ge(),
+        _ => ordering.is_le(),
+    }
+}
+
 /// Applies a binary operator.
 pub fn binary(op: BinOp, a: Operand, b: Operand) -> CalcResult<Operand> {
     match op {
@@ -190,14 +221,7 @@ pub fn binary(op: BinOp, a: Operand, b: Operand) -> CalcResult<Operand> {
         }
         BinOp::Eq | BinOp::Ne => Ok(Operand::Bool(equal(&a, &b)? == (op == BinOp::Eq))),
         BinOp::Gt | BinOp::Lt | BinOp::Ge | BinOp::Le => {
-            let ordering = to_number(&a)?.cmp(&to_number(&b)?);
-            let holds = match op {
-                BinOp::Gt => ordering.is_gt(),
-                BinOp::Lt => ordering.is_lt(),
-                BinOp::Ge => ordering.is_ge(),
-                _ => ordering.is_le(),
-            };
-            Ok(Operand::Bool(holds))
+            Ok(Operand::Bool(compare(op, to_number(&a)?, to_number(&b)?)))
         }
     }
 }
@@ -257,9 +281,16 @@ fn quoted(s: &str) -> String {
 
 /// Unary minus.
 pub fn neg(a: Operand) -> CalcResult<Operand> {
-    let n = to_number(&a)?;
-    // Zero stays zero: a `-0` has no place in a result.
-    Ok(Operand::Num(if n.0.is_zero() { n } else { Number(-n.0) }))
+    Ok(Operand::Num(negate(to_number(&a)?)))
+}
+
+/// Unary minus on a number. Zero stays zero: a `-0` has no place in a result.
+pub fn negate(n: Number) -> Number {
+    if n.0.is_zero() {
+        n
+    } else {
+        Number(-n.0)
+    }
 }
 
 /// Applies a function to already evaluated arguments.
@@ -280,6 +311,11 @@ pub fn call(f: CalcFn, args: &[Operand]) -> CalcResult<Operand> {
             &many
         }
     };
+    apply(f, nums).map(Operand::Num)
+}
+
+/// Applies a function to numbers: what [`call`] does once its arguments are converted.
+pub fn apply(f: CalcFn, nums: &[Number]) -> CalcResult<Number> {
     let result = match (f, nums) {
         (CalcFn::Round, [x]) => x.round_dp(0),
         (CalcFn::Round, [x, n]) => x.round_dp(round_places(*n)?),
@@ -295,7 +331,7 @@ pub fn call(f: CalcFn, args: &[Operand]) -> CalcResult<Operand> {
         }
         _ => return Err(format!("{f:?} cannot take {} arguments", nums.len())),
     };
-    Ok(Operand::Num(result))
+    Ok(result)
 }
 
 /// The `n` of `round(x, n)`: an integer from 0 to 28 (§13 rule 19).
@@ -314,9 +350,12 @@ pub fn sum_step(total: Operand, item: Operand) -> CalcResult<Operand> {
 
 /// The result of `count(e)` over `positions` positions.
 pub fn count_result(positions: usize) -> Operand {
-    Operand::Num(Number::from_i64(
-        i64::try_from(positions).unwrap_or(i64::MAX),
-    ))
+    Operand::Num(count_number(positions))
+}
+
+/// `count(e)` over `positions` positions, as a number.
+pub fn count_number(positions: usize) -> Number {
+    Number::from_i64(i64::try_from(positions).unwrap_or(i64::MAX))
 }
 
 /// Turns the final operand into the node's outcome. A numeric string is a number here as

@@ -649,27 +649,66 @@ mod group_2 {
                 Step::F2OrderTriage_11 => {
                     let result = __lang::Value::Object(
                         __lang::Map::from_distinct(
-                            vec![
-                                (::std::string::String::from("customer"), s.n_cid.groups
-                                .get(1usize).and_then(| g | g.as_ref()).cloned()
-                                .unwrap_or_default()),
-                                (::std::string::String::from("lines"), { let mut items =
-                                ::std::vec::Vec::new(); let mut pos : usize = 1; loop { let
-                                at_pos_0 : ::std::option::Option < & __lang::Value > = call
-                                .request.body.as_ref().and_then(| v | v.segment("items",
-                                None)).and_then(| v | v.position(pos)).and_then(| v | v
-                                .segment("sku", None)); if at_pos_0.is_none() { break; } let
-                                at_pos_1 : ::std::option::Option < & __lang::Value > = call
-                                .request.body.as_ref().and_then(| v | v.segment("items",
-                                None)).and_then(| v | v.position(pos)).and_then(| v | v
-                                .segment("qty", None)); if at_pos_1.is_none() { break; }
-                                items
-                                .push(__lang::Value::Object(__lang::Map::from_distinct(vec![(::std::string::String::from("sku"),
-                                at_pos_0.cloned().unwrap_or_default()),
-                                (::std::string::String::from("qty"), at_pos_1.cloned()
-                                .unwrap_or_default())]))); pos += 1; }
-                                __lang::Value::Array(items) })
-                            ],
+                            ::std::vec::Vec::from([
+                                (
+                                    ::std::string::String::from("customer"),
+                                    s
+                                        .n_cid
+                                        .groups
+                                        .get(1usize)
+                                        .and_then(|g| g.as_ref())
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                ),
+                                (
+                                    ::std::string::String::from("lines"),
+                                    {
+                                        let mut items = ::std::vec::Vec::new();
+                                        let mut pos: usize = 1;
+                                        loop {
+                                            let at_pos_0: ::std::option::Option<&__lang::Value> = call
+                                                .request
+                                                .body
+                                                .as_ref()
+                                                .and_then(|v| v.segment("items", None))
+                                                .and_then(|v| v.position(pos))
+                                                .and_then(|v| v.segment("sku", None));
+                                            if at_pos_0.is_none() {
+                                                break;
+                                            }
+                                            let at_pos_1: ::std::option::Option<&__lang::Value> = call
+                                                .request
+                                                .body
+                                                .as_ref()
+                                                .and_then(|v| v.segment("items", None))
+                                                .and_then(|v| v.position(pos))
+                                                .and_then(|v| v.segment("qty", None));
+                                            if at_pos_1.is_none() {
+                                                break;
+                                            }
+                                            items
+                                                .push(
+                                                    __lang::Value::Object(
+                                                        __lang::Map::from_distinct(
+                                                            ::std::vec::Vec::from([
+                                                                (
+                                                                    ::std::string::String::from("sku"),
+                                                                    at_pos_0.cloned().unwrap_or_default(),
+                                                                ),
+                                                                (
+                                                                    ::std::string::String::from("qty"),
+                                                                    at_pos_1.cloned().unwrap_or_default(),
+                                                                ),
+                                                            ]),
+                                                        ),
+                                                    ),
+                                                );
+                                            pos += 1;
+                                        }
+                                        __lang::Value::Array(items)
+                                    },
+                                ),
+                            ]),
                         ),
                     );
                     ::flowc_runtime::session::check_depth(&result)?;
@@ -830,116 +869,124 @@ mod group_2 {
         s: &Session,
         call: &::flowc_runtime::Call,
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        Ok({
-            let mut acc = __lang::calc::Operand::Num(__lang::Number::ZERO);
-            let mut pos: usize = 1;
-            loop {
-                let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("items", None))
-                    .and_then(|v| v.position(pos))
-                    .and_then(|v| v.segment("qty", None));
-                if at_pos_0.is_none() {
-                    break;
+        Ok(
+            __lang::calc::Operand::Num({
+                let mut acc = __lang::Number::ZERO;
+                let mut pos: usize = 1;
+                loop {
+                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("items", None))
+                        .and_then(|v| v.position(pos))
+                        .and_then(|v| v.segment("qty", None));
+                    if at_pos_0.is_none() {
+                        break;
+                    }
+                    let at_pos_1: ::std::option::Option<&__lang::Value> = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("items", None))
+                        .and_then(|v| v.position(pos))
+                        .and_then(|v| v.segment("price", None));
+                    if at_pos_1.is_none() {
+                        break;
+                    }
+                    let item = {
+                        let arg_0 = at_pos_0
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        let arg_1 = at_pos_1
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        __lang::calc::arith(
+                            __lang::calc::BinOp::Mul,
+                            __lang::calc::ref_number(arg_0.as_deref())?,
+                            __lang::calc::ref_number(arg_1.as_deref())?,
+                        )?
+                    };
+                    acc = __lang::calc::arith(__lang::calc::BinOp::Add, acc, item)?;
+                    pos += 1;
                 }
-                let at_pos_1: ::std::option::Option<&__lang::Value> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("items", None))
-                    .and_then(|v| v.position(pos))
-                    .and_then(|v| v.segment("price", None));
-                if at_pos_1.is_none() {
-                    break;
-                }
-                acc = __lang::calc::sum_step(
-                    acc,
-                    __lang::calc::binary(
-                        __lang::calc::BinOp::Mul,
-                        {
-                            let v = at_pos_0
-                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                            __lang::calc::operand(v.as_deref())
-                        },
-                        {
-                            let v = at_pos_1
-                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                            __lang::calc::operand(v.as_deref())
-                        },
-                    )?,
-                )?;
-                pos += 1;
-            }
-            acc
-        })
+                acc
+            }),
+        )
     }
     #[allow(unused_variables)]
     fn calc_f2_4(
         s: &Session,
         call: &::flowc_runtime::Call,
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        Ok({
-            let mut pos: usize = 1;
-            loop {
-                let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("items", None))
-                    .and_then(|v| v.position(pos))
-                    .and_then(|v| v.segment("sku", None));
-                if at_pos_0.is_none() {
-                    break;
+        Ok(
+            __lang::calc::Operand::Num({
+                let mut pos: usize = 1;
+                loop {
+                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
+                        .request
+                        .body
+                        .as_ref()
+                        .and_then(|v| v.segment("items", None))
+                        .and_then(|v| v.position(pos))
+                        .and_then(|v| v.segment("sku", None));
+                    if at_pos_0.is_none() {
+                        break;
+                    }
+                    pos += 1;
                 }
-                pos += 1;
-            }
-            __lang::calc::count_result(pos - 1)
-        })
+                __lang::calc::count_number(pos - 1)
+            }),
+        )
     }
     #[allow(unused_variables)]
     fn calc_f2_10(
         s: &Session,
         call: &::flowc_runtime::Call,
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        __lang::calc::call(
-            __lang::calc::CalcFn::Round,
-            &[
-                __lang::calc::binary(
-                    __lang::calc::BinOp::Div,
-                    __lang::calc::binary(
-                        __lang::calc::BinOp::Mul,
-                        {
-                            let v = s
-                                .n_subtotal
-                                .result
+        Ok(
+            __lang::calc::Operand::Num({
+                let arg_0 = {
+                    let arg_0 = {
+                        let arg_0 = s
+                            .n_subtotal
+                            .result
+                            .as_ref()
+                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                        let arg_1 = {
+                            let arg_0 = __lang::Number::from_parts(
+                                100u32,
+                                0u32,
+                                0u32,
+                                false,
+                                0u32,
+                            );
+                            let arg_1 = s
+                                .v_discount_pct
                                 .as_ref()
                                 .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                            __lang::calc::operand(v.as_deref())
-                        },
-                        __lang::calc::binary(
-                            __lang::calc::BinOp::Sub,
-                            __lang::calc::Operand::Num(
-                                __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32),
-                            ),
-                            {
-                                let v = s
-                                    .v_discount_pct
-                                    .as_ref()
-                                    .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                                __lang::calc::operand(v.as_deref())
-                            },
-                        )?,
-                    )?,
-                    __lang::calc::Operand::Num(
-                        __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32),
-                    ),
-                )?,
-                __lang::calc::Operand::Num(
-                    __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32),
-                ),
-            ],
+                            __lang::calc::arith(
+                                __lang::calc::BinOp::Sub,
+                                arg_0,
+                                __lang::calc::ref_number(arg_1.as_deref())?,
+                            )?
+                        };
+                        __lang::calc::arith(
+                            __lang::calc::BinOp::Mul,
+                            __lang::calc::ref_number(arg_0.as_deref())?,
+                            arg_1,
+                        )?
+                    };
+                    let arg_1 = __lang::Number::from_parts(
+                        100u32,
+                        0u32,
+                        0u32,
+                        false,
+                        0u32,
+                    );
+                    __lang::calc::arith(__lang::calc::BinOp::Div, arg_0, arg_1)?
+                };
+                let arg_1 = __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32);
+                __lang::calc::apply(__lang::calc::CalcFn::Round, &[arg_0, arg_1])?
+            }),
         )
     }
     /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.

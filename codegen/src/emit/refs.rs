@@ -419,7 +419,7 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
         ValueTemplate::Str(t) => template_value(t, env),
         ValueTemplate::Array(items) => {
             let items = items.iter().map(|i| value(i, env));
-            quote! { __lang::Value::Array(vec![#(#items),*]) }
+            quote! { __lang::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         // Validation rejects repeated keys in a flow's objects, so no key is compared.
         ValueTemplate::Object(members) => {
@@ -428,7 +428,7 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
                 quote! { (::std::string::String::from(#k), #v) }
             });
             quote! {
-                __lang::Value::Object(__lang::Map::from_distinct(vec![#(#members),*]))
+                __lang::Value::Object(__lang::Map::from_distinct(::std::vec::Vec::from([#(#members),*])))
             }
         }
         ValueTemplate::Positions(item) => positions(item, env),
