@@ -107,7 +107,7 @@ mod group_0 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
@@ -117,7 +117,7 @@ mod group_0 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,
@@ -362,7 +362,7 @@ mod group_1 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
@@ -372,7 +372,7 @@ mod group_1 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,
@@ -543,7 +543,7 @@ mod group_2 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
@@ -553,7 +553,7 @@ mod group_2 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,
@@ -1068,13 +1068,13 @@ mod group_3 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some((state, wake)) => {
                 let Some((mut s, at)) = Session::restore(&state) else {
                     return Err(::flowc_runtime::waits::unreadable_state());
                 };
                 s.wake = Some(wake);
-                run(call, at, s).await
+                run(call, at, ::std::boxed::Box::new(s)).await
             }
         }
     }
@@ -1084,7 +1084,7 @@ mod group_3 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,
@@ -1243,7 +1243,7 @@ mod group_4 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
@@ -1253,7 +1253,7 @@ mod group_4 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,
@@ -1450,7 +1450,7 @@ mod group_5 {
         entry: Step,
     ) -> ::flowc_runtime::session::SessionResult {
         match call.resume.take() {
-            None => run(call, entry, Session::default()).await,
+            None => run(call, entry, ::std::boxed::Box::default()).await,
             Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
         }
     }
@@ -1460,7 +1460,7 @@ mod group_5 {
     async fn run(
         call: ::flowc_runtime::Call,
         mut at: Step,
-        mut s: Session,
+        mut s: ::std::boxed::Box<Session>,
     ) -> ::flowc_runtime::session::SessionResult {
         let mut budget = ::flowc_runtime::session::Budget::new(
             call.max_steps,

@@ -15,8 +15,8 @@
 
 use crate::ir::{Bundle, StepKind, Target};
 use flowc_lang::template::Ref;
-use proc_macro2::Ident;
-use quote::format_ident;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 /// Flows that share a session type.
@@ -42,6 +42,17 @@ impl Group {
         format_ident!("group_{}", self.index)
     }
 
+    /// The type of its `n_…` fields: outputs live in the session struct, unless the group
+    /// has so many nodes that a session would be large to make and move, most of them
+    /// never run; then each output is boxed when its node first runs.
+    pub fn slot_type(&self) -> TokenStream {
+        if self.nodes.len() <= INLINE_SLOTS {
+            quote! { __lang::scope::NodeSlot }
+        } else {
+            quote! { __lang::scope::BoxedNodeSlot }
+        }
+    }
+
     /// Whether the node named `name` runs only for its branch: it keeps no output, since
     /// no step of the group reads one and no stored session carries it.
     pub fn tests_only(&self, name: &str) -> bool {
@@ -50,6 +61,10 @@ impl Group {
             .is_err()
     }
 }
+
+/// Up to this many node outputs a session keeps them inline: 64 outputs of a couple of
+/// hundred bytes each make a session of a dozen kilobytes.
+const INLINE_SLOTS: usize = 64;
 
 /// The bundle's groups, ordered by their first flow (so by flow id): the same bundle
 /// always gives the same groups and names.
@@ -237,5 +252,21 @@ mod tests {
         assert!(groups[0].tests_only("unread") && !groups[0].tests_only("read"));
         assert_eq!(groups[1].nodes, ["cb", "unread"]);
         assert!(!groups[1].tests_only("unread"));
+    }
+
+    /// Outputs live in the session up to [`INLINE_SLOTS`] nodes; past that they are boxed.
+    #[test]
+    fn many_nodes_box_their_outputs() {
+        let group = |nodes: usize| Group {
+            index: 0,
+            flows: vec![0],
+            variables: Vec::new(),
+            nodes: (0..nodes).map(|i| format!("n{i:03}")).collect(),
+            has_waits: false,
+        };
+        let inline = quote! { __lang::scope::NodeSlot }.to_string();
+        let boxed = quote! { __lang::scope::BoxedNodeSlot }.to_string();
+        assert_eq!(group(INLINE_SLOTS).slot_type().to_string(), inline);
+        assert_eq!(group(INLINE_SLOTS + 1).slot_type().to_string(), boxed);
     }
 }

@@ -11,17 +11,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
-/// are `NodeSlot`s (empty until the node runs); only those of the group. No map of names is consulted at run time.
+/// are slots (empty until the node runs, [`Group::slot_type`]); only those of the group. No map of names is consulted at run time.
 pub fn session_struct(group: &Group) -> TokenStream {
     let vars = group.variables.iter().map(|name| {
         let field = var_field(name);
         let doc = format!(" `[[{name}]]`");
         quote! { #[doc = #doc] #field: Option<__lang::Value>, }
     });
+    let slot = group.slot_type();
     let nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
         let doc = format!(" `[[{name}:…]]`");
-        quote! { #[doc = #doc] #field: __lang::scope::NodeSlot, }
+        quote! { #[doc = #doc] #field: #slot, }
     });
     let wake = group.has_waits.then(|| {
         quote! {
@@ -59,7 +60,9 @@ pub fn step_enum(bundle: &Bundle, group: &Group) -> TokenStream {
 }
 
 /// `async fn run(call, at, s)`: the step loop over the group's steps. Every executed step
-/// spends the budget, which also enforces the route's deadline.
+/// spends the budget, which also enforces the route's deadline. The session is boxed: its
+/// node outputs live in it, and a future holding it whole would be copied into the route's
+/// box, kilobytes per request.
 pub fn run_fn(bundle: &Bundle, group: &Group) -> TokenStream {
     let arms = group.flows.iter().flat_map(|&fi| {
         bundle.flows[fi]
@@ -74,7 +77,7 @@ pub fn run_fn(bundle: &Bundle, group: &Group) -> TokenStream {
         async fn run(
             call: ::flowc_runtime::Call,
             mut at: Step,
-            mut s: Session,
+            mut s: ::std::boxed::Box<Session>,
         ) -> ::flowc_runtime::session::SessionResult {
             let mut budget = ::flowc_runtime::session::Budget::new(call.max_steps, call.deadline);
             loop {

@@ -107,9 +107,10 @@ pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
         let field = var_field(name);
         quote! { #field: vars.get(#name).cloned(), }
     });
+    let slot = group.slot_type();
     let load_nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
-        quote! { #field: nodes.get(#name).map(__lang::scope::NodeSlot::from_value).unwrap_or_default(), }
+        quote! { #field: nodes.get(#name).map(#slot::from_value).unwrap_or_default(), }
     });
     let waits = group_steps(bundle, group).filter_map(|at| {
         let step = bundle.flows[at.flow].step(at.step)?;
@@ -169,7 +170,7 @@ pub fn start_fn(group: &Group) -> TokenStream {
                     return Err(::flowc_runtime::waits::unreadable_state());
                 };
                 s.wake = Some(wake);
-                run(call, at, s).await
+                run(call, at, ::std::boxed::Box::new(s)).await
             }
         }
     } else {
@@ -180,7 +181,7 @@ pub fn start_fn(group: &Group) -> TokenStream {
         /// Runs a session: from `entry`, or from where a stored one waited.
         async fn start(mut call: ::flowc_runtime::Call, entry: Step) -> ::flowc_runtime::session::SessionResult {
             match call.resume.take() {
-                None => run(call, entry, Session::default()).await,
+                None => run(call, entry, ::std::boxed::Box::default()).await,
                 #resume
             }
         }
