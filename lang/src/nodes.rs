@@ -98,6 +98,41 @@ pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>)
     true
 }
 
+/// The parts of a regex node's output that the steps of a compiled session read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegexParts {
+    /// `[[name:result]]`, or a path under it.
+    pub result: bool,
+    /// Bit `i` set: group `i` (`[[name:i]]`, 0 the whole match) is read.
+    pub groups: u64,
+}
+
+/// [`store_regex`] making only `parts`: a part no step reads costs no string. The output
+/// reads the same wherever it is read.
+pub fn store_regex_parts(
+    out: &mut NodeOutput,
+    re: &regex::Regex,
+    input: Option<&str>,
+    parts: RegexParts,
+) -> bool {
+    *out = NodeOutput::default();
+    let Some(captures) = input.and_then(|text| re.captures(text)) else {
+        return false;
+    };
+    let wanted = |i: usize| i < 64 && parts.groups & (1 << i) != 0;
+    let len = 64 - parts.groups.leading_zeros() as usize;
+    out.groups = captures
+        .iter()
+        .take(len)
+        .enumerate()
+        .map(|(i, g)| g.filter(|_| wanted(i)).map(|m| Value::str(m.as_str())))
+        .collect();
+    if parts.result {
+        out.result = captures.get(0).map(|m| Value::str(m.as_str()));
+    }
+    true
+}
+
 /// Stores a formatting node's outcome (`date_format`, `number_format`): the value as
 /// `result` and `yes`, or the message as `error` and `no`. Replaces the earlier output.
 pub fn store_result(out: &mut NodeOutput, result: Result<Value, String>) -> bool {
@@ -146,6 +181,40 @@ mod tests {
     use super::*;
     use crate::number::Number;
     use crate::value::Map;
+
+    /// Every part a step reads reads as [`store_regex`] makes it; the others are left out.
+    #[test]
+    fn regex_parts_read_as_the_full_output() {
+        let re = regex::Regex::new("^(a)(x)?(c)$").expect("a pattern");
+        let mut full = NodeOutput::default();
+        assert!(store_regex(&mut full, &re, Some("ac")));
+        for groups in 0..16u64 {
+            for result in [false, true] {
+                let parts = RegexParts { result, groups };
+                let mut some = NodeOutput::default();
+                assert!(store_regex_parts(&mut some, &re, Some("ac"), parts));
+                for i in 0..5 {
+                    let read = |o: &NodeOutput| o.groups.get(i).cloned().flatten();
+                    let expected = if groups & (1 << i) != 0 {
+                        read(&full)
+                    } else {
+                        None
+                    };
+                    assert_eq!(read(&some), expected, "group {i} of {groups:b}");
+                }
+                let expected = if result { full.result.clone() } else { None };
+                assert_eq!(some.result, expected);
+            }
+        }
+        let mut missed = NodeOutput::default();
+        let all = RegexParts {
+            result: true,
+            groups: u64::MAX,
+        };
+        assert!(!store_regex_parts(&mut missed, &re, Some("ab"), all));
+        assert!(!store_regex_parts(&mut missed, &re, None, all));
+        assert_eq!(missed, NodeOutput::EMPTY);
+    }
 
     #[test]
     fn empty_and_null() {

@@ -573,10 +573,14 @@ mod group_2 {
                         .and_then(|v| v.segment("customer", None))
                         .and_then(|v| v.segment("id", None))
                         .map(|v| v.render_cow());
-                    let matched = __lang::nodes::store_regex(
+                    let matched = __lang::nodes::store_regex_parts(
                         s.n_cid.output_mut(),
                         &RE_F2_2,
                         input.as_deref(),
+                        __lang::nodes::RegexParts {
+                            result: false,
+                            groups: 2u64,
+                        },
                     );
                     if matched { Step::F2OrderTriage_3 } else { Step::F2OrderTriage_90 }
                 }

@@ -14,10 +14,11 @@
 //! reaches would avoid that, at the price of one session type per route.)
 
 use crate::ir::{Bundle, StepKind, Target};
-use flowc_lang::template::Ref;
+use flowc_lang::nodes::RegexParts;
+use flowc_lang::template::{NodePart, Ref};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Flows that share a session type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,8 @@ pub struct Group {
     pub nodes: Vec<String>,
     /// Whether one of its steps waits for a callback (its sessions can be stored).
     pub has_waits: bool,
+    /// The parts of each node's output its steps read (only regex nodes use it).
+    pub parts_read: BTreeMap<String, RegexParts>,
 }
 
 impl Group {
@@ -51,6 +54,16 @@ impl Group {
         } else {
             quote! { __lang::scope::BoxedNodeSlot }
         }
+    }
+
+    /// The parts of the regex node `name` to make: those its group's steps read, or
+    /// `None` (make all) when sessions are stored, since they carry every output whole.
+    pub fn regex_parts(&self, name: &str) -> Option<RegexParts> {
+        let none = RegexParts {
+            result: false,
+            groups: 0,
+        };
+        (!self.has_waits).then(|| self.parts_read.get(name).copied().unwrap_or(none))
     }
 
     /// Whether the node named `name` runs only for its branch: it keeps no output, since
@@ -106,6 +119,7 @@ pub fn group_of_flows(bundle: &Bundle, groups: &[Group]) -> Vec<usize> {
 fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
     let mut variables = BTreeSet::new();
     let mut nodes = BTreeSet::new();
+    let mut parts_read = BTreeMap::new();
     let steps = || flows.iter().flat_map(|&fi| &bundle.flows[fi].steps);
     let has_waits = steps().any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }));
     for step in steps() {
@@ -121,8 +135,15 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
             Ref::Var { name, .. } => {
                 variables.insert(name.clone());
             }
-            Ref::Node { node, .. } => {
+            Ref::Node { node, part } => {
                 nodes.insert(node.clone());
+                note_part_read(
+                    parts_read.entry(node.clone()).or_insert(RegexParts {
+                        result: false,
+                        groups: 0,
+                    }),
+                    part,
+                );
             }
             _ => {}
         });
@@ -133,6 +154,18 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         variables: variables.into_iter().collect(),
         nodes: nodes.into_iter().collect(),
         has_waits,
+        parts_read,
+    }
+}
+
+/// Adds what reading `part` of a regex node needs. A group past 63 cannot be told apart,
+/// so it keeps every group.
+fn note_part_read(parts: &mut RegexParts, part: &NodePart) {
+    match part {
+        NodePart::Result(_) | NodePart::Other(_) => parts.result = true,
+        NodePart::Group(i) if *i < 64 => parts.groups |= 1 << i,
+        NodePart::Group(_) => parts.groups = u64::MAX,
+        _ => {}
     }
 }
 
@@ -263,6 +296,7 @@ mod tests {
             variables: Vec::new(),
             nodes: (0..nodes).map(|i| format!("n{i:03}")).collect(),
             has_waits: false,
+            parts_read: BTreeMap::new(),
         };
         let inline = quote! { __lang::scope::NodeSlot }.to_string();
         let boxed = quote! { __lang::scope::BoxedNodeSlot }.to_string();

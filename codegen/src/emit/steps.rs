@@ -7,6 +7,7 @@ use super::names::{calc_ident, node_field, regex_static, step_variant, var_field
 use super::refs::{reads_node, reference, render, template_cow, value, Env, RefExpr};
 use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
+use flowc_lang::nodes::RegexParts;
 use flowc_lang::template::Template;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -102,9 +103,18 @@ impl StepCtx<'_> {
                 }
                 let field = node_field(name);
                 let text = regex_input(input, name, &self.env);
+                let store = match self.group.regex_parts(name) {
+                    Some(RegexParts { result, groups }) => quote! {
+                        __lang::nodes::store_regex_parts(s.#field.output_mut(), &#re, input.as_deref(),
+                            __lang::nodes::RegexParts { result: #result, groups: #groups })
+                    },
+                    None => quote! {
+                        __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref())
+                    },
+                };
                 quote! {
                     let input: Option<::std::borrow::Cow<'_, str>> = #text;
-                    let matched = __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref());
+                    let matched = #store;
                     #branch
                 }
             }
