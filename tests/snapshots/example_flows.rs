@@ -625,23 +625,23 @@ mod group_2 {
                     }
                 }
                 Step::F2OrderTriage_6 => {
-                    let value_0 = __lang::Value::Number(
-                        __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32),
-                    );
+                    let value_0 = __lang::Value::Number(const {
+                        __lang::Number::from_parts(10u32, 0u32, 0u32, false, 0u32)
+                    });
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }
                 Step::F2OrderTriage_7 => {
-                    let value_0 = __lang::Value::Number(
-                        __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32),
-                    );
+                    let value_0 = __lang::Value::Number(const {
+                        __lang::Number::from_parts(5u32, 0u32, 0u32, false, 0u32)
+                    });
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }
                 Step::F2OrderTriage_8 => {
-                    let value_0 = __lang::Value::Number(
-                        __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32),
-                    );
+                    let value_0 = __lang::Value::Number(const {
+                        __lang::Number::from_parts(0u32, 0u32, 0u32, false, 0u32)
+                    });
                     s.v_discount_pct = Some(value_0);
                     Step::F2OrderTriage_10
                 }
@@ -956,13 +956,9 @@ mod group_2 {
                             .as_ref()
                             .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
                         let arg_1 = {
-                            let arg_0 = __lang::Number::from_parts(
-                                100u32,
-                                0u32,
-                                0u32,
-                                false,
-                                0u32,
-                            );
+                            let arg_0 = const {
+                                __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
+                            };
                             let arg_1 = s
                                 .v_discount_pct
                                 .as_ref()
@@ -979,16 +975,14 @@ mod group_2 {
                             arg_1,
                         )?
                     };
-                    let arg_1 = __lang::Number::from_parts(
-                        100u32,
-                        0u32,
-                        0u32,
-                        false,
-                        0u32,
-                    );
+                    let arg_1 = const {
+                        __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
+                    };
                     __lang::calc::arith(__lang::calc::BinOp::Div, arg_0, arg_1)?
                 };
-                let arg_1 = __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32);
+                let arg_1 = const {
+                    __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32)
+                };
                 __lang::calc::apply(__lang::calc::CalcFn::Round, &[arg_0, arg_1])?
             }),
         )

@@ -115,5 +115,6 @@ fn unparse(tokens: TokenStream) -> String {
 /// A number literal as a `const` construction from its raw parts: no parsing at run time.
 fn number_tokens(n: Number) -> TokenStream {
     let (lo, mid, hi, negative, scale) = n.to_parts();
-    quote! { __lang::Number::from_parts(#lo, #mid, #hi, #negative, #scale) }
+    // A const block: made at compile time, not by a call per use.
+    quote! { const { __lang::Number::from_parts(#lo, #mid, #hi, #negative, #scale) } }
 }

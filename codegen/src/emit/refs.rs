@@ -265,9 +265,16 @@ fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
 
 fn call(call: &Call, env: &Env) -> RefExpr {
     let arg_text = |i: usize| render(&call.args[i], env);
-    let arg_int = |i: usize| {
-        let v = template_ref(&call.args[i], env);
-        quote! { __lang::func::int_arg(#v) }
+    // A literal count (`left:1:…`) is read at build time.
+    let arg_int = |i: usize| match call.args[i].as_literal() {
+        Some(lit) => {
+            let n = flowc_lang::func::int_arg(Some(&flowc_lang::Value::str(lit)));
+            quote! { #n }
+        }
+        None => {
+            let v = template_ref(&call.args[i], env);
+            quote! { __lang::func::int_arg(#v) }
+        }
     };
     match call.func {
         Func::Lower => text(quote! { __lang::func::lower }, arg_text(0)),
