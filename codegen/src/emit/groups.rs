@@ -63,7 +63,9 @@ impl Group {
             result: false,
             groups: 0,
         };
-        (!self.has_waits).then(|| self.parts_read.get(name).copied().unwrap_or(none))
+        let parts = self.parts_read.get(name).copied().unwrap_or(none);
+        // Every bit set stands for "a group past 63 is read" too ([`note_part_read`]).
+        (!self.has_waits && parts.groups != u64::MAX).then_some(parts)
     }
 
     /// Whether the node named `name` runs only for its branch: it keeps no output, since
@@ -158,8 +160,8 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
     }
 }
 
-/// Adds what reading `part` of a regex node needs. A group past 63 cannot be told apart,
-/// so it keeps every group.
+/// Adds what reading `part` of a regex node needs. A group past 63 has no bit: it sets
+/// every bit, which [`Group::regex_parts`] reads as "make every part".
 fn note_part_read(parts: &mut RegexParts, part: &NodePart) {
     match part {
         NodePart::Result(_) | NodePart::Other(_) => parts.result = true,
