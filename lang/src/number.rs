@@ -186,6 +186,8 @@ impl Number {
     /// Appends the [`Display`](fmt::Display) form to `out` without going through a
     /// formatter: answers write every number they hold this way.
     pub fn write_into(&self, out: &mut String) {
+        // Room for every digit of a 96-bit mantissa, a sign, a point and up to six zeros.
+        out.reserve(40);
         // Writing into a `String` cannot fail.
         let _ = self.write_shortest(out);
     }
@@ -202,52 +204,60 @@ impl Number {
         let mut buf = [0u8; 40];
         let digits = ascii_digits(mantissa, &mut buf);
         if d.is_sign_negative() {
-            w.write_str("-")?;
+            w.write_char('-')?;
         }
         // JavaScript's Number::toString: value = 0.digits × 10^n, digits without trailing
         // zeros (an integer such as 1e28 keeps them in its mantissa).
         let n = digits.len() as i64 - i64::from(d.scale());
-        write_js_style(w, digits.trim_end_matches('0'), n)
+        let kept = digits.len() - digits.iter().rev().take_while(|&&b| b == b'0').count();
+        write_js_style(w, &digits[..kept], n)
     }
 }
 
-/// Writes `0.<digits> × 10^n` (digits without trailing zeros) as ECMA-262's
+/// Writes `0.<digits> × 10^n` (ASCII digits without trailing zeros) as ECMA-262's
 /// Number::toString does.
-fn write_js_style<W: fmt::Write>(w: &mut W, digits: &str, n: i64) -> fmt::Result {
+fn write_js_style<W: fmt::Write>(w: &mut W, digits: &[u8], n: i64) -> fmt::Result {
     let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        w.write_str(digits)?;
+        write_ascii(w, digits)?;
         write_zeros(w, n - k)
     } else if 0 < n && n <= 21 {
         let (int, frac) = digits.split_at(n as usize);
-        w.write_str(int)?;
-        w.write_str(".")?;
-        w.write_str(frac)
+        write_ascii(w, int)?;
+        w.write_char('.')?;
+        write_ascii(w, frac)
     } else if -6 < n && n <= 0 {
         w.write_str("0.")?;
         write_zeros(w, -n)?;
-        w.write_str(digits)
+        write_ascii(w, digits)
     } else {
         let e = n - 1;
         let sign = if e < 0 { '-' } else { '+' };
         let (first, rest) = digits.split_at(1);
-        if rest.is_empty() {
-            write!(w, "{first}e{sign}{}", e.abs())
-        } else {
-            write!(w, "{first}.{rest}e{sign}{}", e.abs())
+        write_ascii(w, first)?;
+        if !rest.is_empty() {
+            w.write_char('.')?;
+            write_ascii(w, rest)?;
         }
+        write!(w, "e{sign}{}", e.abs())
     }
+}
+
+/// Writes ASCII bytes one `char` at a time: a few digits cost less this way than checking
+/// them as UTF-8 and copying them as a `str`.
+fn write_ascii<W: fmt::Write>(w: &mut W, bytes: &[u8]) -> fmt::Result {
+    bytes.iter().try_for_each(|&b| w.write_char(char::from(b)))
 }
 
 fn write_zeros<W: fmt::Write>(w: &mut W, count: i64) -> fmt::Result {
     for _ in 0..count {
-        w.write_str("0")?;
+        w.write_char('0')?;
     }
     Ok(())
 }
 
-/// The decimal digits of `m` (> 0) as ASCII, written at the end of `buf`.
-fn ascii_digits(mut m: u128, buf: &mut [u8; 40]) -> &str {
+/// The decimal digits of `m` in ASCII, at the end of `buf`.
+fn ascii_digits(mut m: u128, buf: &mut [u8; 40]) -> &[u8] {
     let mut i = buf.len();
     // Most mantissas fit in 64 bits, where dividing by ten is a multiplication; a 128-bit
     // division is a library call per digit.
@@ -262,8 +272,7 @@ fn ascii_digits(mut m: u128, buf: &mut [u8; 40]) -> &str {
         buf[i] = b'0' + (small % 10) as u8;
         small /= 10;
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+    &buf[i..]
 }
 
 /// The pieces of a JSON number, located in its text.
@@ -672,6 +681,9 @@ mod tests {
             ("1234.5678", "1234.5678"),
         ] {
             assert_eq!(n(input).to_string(), expected, "display of {input}");
+            let mut appended = String::from("x");
+            n(input).write_into(&mut appended);
+            assert_eq!(appended, format!("x{expected}"), "write_into of {input}");
         }
         let negative_zero = Number(Decimal::from_parts(0, 0, 0, true, 3));
         assert_eq!(negative_zero.to_string(), "0");
