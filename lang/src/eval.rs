@@ -54,7 +54,7 @@ pub fn eval_value(vt: &ValueTemplate, scope: &dyn Scope, pos: Option<usize>) -> 
             Value::Array(items.iter().map(|i| eval_value(i, scope, pos)).collect())
         }
         ValueTemplate::Positions(item) => Value::Array(eval_positions(item, scope)),
-        // A value template's keys come from a JSON object: distinct.
+        // A value template is built from a parsed `Map`: its keys are distinct.
         ValueTemplate::Object(members) => Value::Object(Map::from_distinct(
             members
                 .iter()

@@ -428,7 +428,8 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
             let items = items.iter().map(|i| value(i, env));
             quote! { __lang::Value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
-        // Validation rejects repeated keys in a flow's objects, so no key is compared.
+        // A value template is built from a parsed `Map` (`template_parse::build_value`),
+        // so its keys are distinct and none is compared.
         ValueTemplate::Object(members) => {
             let members = members.iter().map(|(k, v)| {
                 let v = value(v, env);
