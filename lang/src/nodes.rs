@@ -86,25 +86,31 @@ pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
 /// node's output (§4.2): the match as `result`, every group (absent when it took no part).
 /// Returns whether it matched.
 pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>) -> bool {
-    *out = NodeOutput::default();
-    let Some(captures) = input.and_then(|text| re.captures(text)) else {
-        return false;
-    };
-    out.groups = captures
-        .iter()
-        .map(|g| g.map(|m| Value::str(m.as_str())))
-        .collect();
-    out.result = out.groups.first().cloned().flatten();
-    true
+    store_regex_parts(out, re, input, RegexParts::ALL)
 }
 
-/// The parts of a regex node's output that the steps of a compiled session read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The parts of a regex node's output to make: those the steps of a compiled session read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RegexParts {
     /// `[[name:result]]`, or a path under it.
     pub result: bool,
-    /// Bit `i` set: group `i` (`[[name:i]]`, 0 the whole match) is read.
+    /// Bit `i` set: group `i` (`[[name:i]]`, 0 the whole match). Every bit set: every
+    /// group, those past 63 (which have no bit) included.
     pub groups: u64,
+}
+
+impl RegexParts {
+    /// The whole output: what the interpreter and stored sessions keep.
+    pub const ALL: RegexParts = RegexParts {
+        result: true,
+        groups: u64::MAX,
+    };
+
+    /// Nothing read: the node only tests its input.
+    pub const NONE: RegexParts = RegexParts {
+        result: false,
+        groups: 0,
+    };
 }
 
 /// [`store_regex`] making only `parts`: a part no step reads costs no string. The output
@@ -119,8 +125,13 @@ pub fn store_regex_parts(
     let Some(captures) = input.and_then(|text| re.captures(text)) else {
         return false;
     };
-    let wanted = |i: usize| i < 64 && parts.groups & (1 << i) != 0;
-    let len = 64 - parts.groups.leading_zeros() as usize;
+    let every = parts.groups == u64::MAX;
+    let wanted = |i: usize| every || (i < 64 && parts.groups & (1 << i) != 0);
+    let len = if every {
+        captures.len()
+    } else {
+        64 - parts.groups.leading_zeros() as usize
+    };
     out.groups = captures
         .iter()
         .take(len)
@@ -206,6 +217,16 @@ mod tests {
                 assert_eq!(some.result, expected);
             }
         }
+        let wide = regex::Regex::new(&format!("^{}$", "(a)".repeat(70))).expect("a pattern");
+        let mut all = NodeOutput::default();
+        assert!(store_regex_parts(
+            &mut all,
+            &wide,
+            Some(&"a".repeat(70)),
+            RegexParts::ALL
+        ));
+        assert_eq!(all.groups.len(), 71);
+        assert_eq!(all.groups[70], Some(Value::str("a")));
         let mut missed = NodeOutput::default();
         let all = RegexParts {
             result: true,

@@ -56,16 +56,13 @@ impl Group {
         }
     }
 
-    /// The parts of the regex node `name` to make: those its group's steps read, or
-    /// `None` (make all) when sessions are stored, since they carry every output whole.
-    pub fn regex_parts(&self, name: &str) -> Option<RegexParts> {
-        let none = RegexParts {
-            result: false,
-            groups: 0,
-        };
-        let parts = self.parts_read.get(name).copied().unwrap_or(none);
-        // Every bit set stands for "a group past 63 is read" too ([`note_part_read`]).
-        (!self.has_waits && parts.groups != u64::MAX).then_some(parts)
+    /// The parts of the regex node `name` to make: those its group's steps read, or all of
+    /// them when sessions are stored, since they carry every output whole.
+    pub fn regex_parts(&self, name: &str) -> RegexParts {
+        if self.has_waits {
+            return RegexParts::ALL;
+        }
+        self.parts_read.get(name).copied().unwrap_or_default()
     }
 
     /// Whether the node named `name` runs only for its branch: it keeps no output, since
@@ -139,13 +136,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
             }
             Ref::Node { node, part } => {
                 nodes.insert(node.clone());
-                note_part_read(
-                    parts_read.entry(node.clone()).or_insert(RegexParts {
-                        result: false,
-                        groups: 0,
-                    }),
-                    part,
-                );
+                note_part_read(parts_read.entry(node.clone()).or_default(), part);
             }
             _ => {}
         });
@@ -161,7 +152,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
 }
 
 /// Adds what reading `part` of a regex node needs. A group past 63 has no bit: it sets
-/// every bit, which [`Group::regex_parts`] reads as "make every part".
+/// every bit, which means every group ([`RegexParts::groups`]).
 fn note_part_read(parts: &mut RegexParts, part: &NodePart) {
     match part {
         NodePart::Result(_) | NodePart::Other(_) => parts.result = true,

@@ -103,14 +103,10 @@ impl StepCtx<'_> {
                 }
                 let field = node_field(name);
                 let text = regex_input(input, name, &self.env);
-                let store = match self.group.regex_parts(name) {
-                    Some(RegexParts { result, groups }) => quote! {
-                        __lang::nodes::store_regex_parts(s.#field.output_mut(), &#re, input.as_deref(),
-                            __lang::nodes::RegexParts { result: #result, groups: #groups })
-                    },
-                    None => quote! {
-                        __lang::nodes::store_regex(s.#field.output_mut(), &#re, input.as_deref())
-                    },
+                let RegexParts { result, groups } = self.group.regex_parts(name);
+                let store = quote! {
+                    __lang::nodes::store_regex_parts(s.#field.output_mut(), &#re, input.as_deref(),
+                        __lang::nodes::RegexParts { result: #result, groups: #groups })
                 };
                 quote! {
                     let input: Option<::std::borrow::Cow<'_, str>> = #text;
