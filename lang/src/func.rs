@@ -39,6 +39,15 @@ pub fn trim(x: &str) -> String {
     x.trim().to_owned()
 }
 
+/// [`trim`] of an argument that is borrowed (copied once, trimmed) or was rendered for
+/// the call (trimmed in place): either way one string.
+pub fn trim_cow(x: std::borrow::Cow<'_, str>) -> String {
+    match x {
+        std::borrow::Cow::Borrowed(x) => trim(x),
+        std::borrow::Cow::Owned(x) => trim_owned(x),
+    }
+}
+
 /// [`trim`] of a string the caller owns (a rendered argument), in place: no second string.
 pub fn trim_owned(mut x: String) -> String {
     let end = x.trim_end().len();
@@ -135,6 +144,8 @@ mod tests {
     fn trimming_in_place_trims_like_trim() {
         for text in ["", "  ", "a", "  a b  ", "\t\u{a0}é\u{2003}", "x  ", "  x"] {
             assert_eq!(trim_owned(text.to_owned()), trim(text), "{text:?}");
+            assert_eq!(trim_cow(text.into()), trim(text), "{text:?}");
+            assert_eq!(trim_cow(text.to_owned().into()), trim(text), "{text:?}");
         }
     }
     use crate::json;

@@ -39,6 +39,10 @@ pub fn switch_matches_folded(input_folded: &str, case_folded: &str) -> bool {
 /// lower-casing alone misses all three. (It differs from Unicode's table only at rare
 /// letters such as the dotless `ı`, which it takes as `i`.)
 pub fn fold_case(s: &str) -> String {
+    // ASCII folds to its lower case: one string instead of two.
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.to_uppercase().to_lowercase()
 }
 
@@ -132,12 +136,14 @@ pub fn store_regex_parts(
     } else {
         64 - parts.groups.leading_zeros() as usize
     };
-    out.groups = captures
-        .iter()
-        .take(len)
-        .enumerate()
-        .map(|(i, g)| g.filter(|_| wanted(i)).map(|m| Value::str(m.as_str())))
-        .collect();
+    // Sized up front and read by index: collecting the crate's group iterator grew the
+    // vector step by step (a fifth of a W4 regex node's cost).
+    let mut groups = Vec::with_capacity(len);
+    for i in 0..len {
+        let group = captures.get(i).filter(|_| wanted(i));
+        groups.push(group.map(|m| Value::str(m.as_str())));
+    }
+    out.groups = groups;
     if parts.result {
         out.result = captures.get(0).map(|m| Value::str(m.as_str()));
     }
@@ -323,6 +329,9 @@ mod tests {
             assert_eq!(fold_case(input), *want, "fold_case({input:?})");
             assert_eq!(fold_case(want), *want, "folding is idempotent on {want:?}");
         }
+        // The ASCII shortcut folds every ASCII character as the general path does.
+        let ascii: String = (0u8..128).map(char::from).collect();
+        assert_eq!(fold_case(&ascii), ascii.to_uppercase().to_lowercase());
     }
 
     #[test]

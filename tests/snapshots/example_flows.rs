@@ -403,18 +403,15 @@ mod group_1 {
                                 __lang::Value,
                             >::Owned(
                                 __lang::Value::String(
-                                    __lang::func::trim_owned({
-                                        let mut out = ::std::string::String::with_capacity(16usize);
-                                        if let Some(v) = call
+                                    __lang::func::trim_cow(
+                                        call
                                             .request
                                             .body
                                             .as_ref()
                                             .and_then(|v| v.segment("name", None))
-                                        {
-                                            v.render_into(&mut out);
-                                        }
-                                        out
-                                    }),
+                                            .map(|v| v.render_cow())
+                                            .unwrap_or_default(),
+                                    ),
                                 ),
                             ),
                         );
@@ -424,18 +421,15 @@ mod group_1 {
                 }
                 Step::F1Greeting_4 => {
                     let value_0 = __lang::Value::String(
-                        __lang::func::trim_owned({
-                            let mut out = ::std::string::String::with_capacity(16usize);
-                            if let Some(v) = call
+                        __lang::func::trim_cow(
+                            call
                                 .request
                                 .body
                                 .as_ref()
                                 .and_then(|v| v.segment("name", None))
-                            {
-                                v.render_into(&mut out);
-                            }
-                            out
-                        }),
+                                .map(|v| v.render_cow())
+                                .unwrap_or_default(),
+                        ),
                     );
                     s.v_name = Some(value_0);
                     Step::F1Greeting_5
@@ -602,19 +596,14 @@ mod group_2 {
                 }
                 Step::F2OrderTriage_5 => {
                     let input = __lang::nodes::fold_case(
-                        &{
-                            let mut out = ::std::string::String::with_capacity(16usize);
-                            if let Some(v) = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("customer", None))
-                                .and_then(|v| v.segment("tier", None))
-                            {
-                                v.render_into(&mut out);
-                            }
-                            out
-                        },
+                        &call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("customer", None))
+                            .and_then(|v| v.segment("tier", None))
+                            .map(|v| v.render_cow())
+                            .unwrap_or_default(),
                     );
                     if __lang::nodes::switch_matches_folded(&input, "gold") {
                         Step::F2OrderTriage_6
@@ -667,24 +656,21 @@ mod group_2 {
                                 (
                                     ::std::string::String::from("lines"),
                                     {
+                                        let base_0: ::std::option::Option<&__lang::Value> = call
+                                            .request
+                                            .body
+                                            .as_ref()
+                                            .and_then(|v| v.segment("items", None));
                                         let mut items = ::std::vec::Vec::new();
                                         let mut pos: usize = 1;
                                         loop {
-                                            let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
+                                            let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
                                                 .and_then(|v| v.position(pos))
                                                 .and_then(|v| v.segment("sku", None));
                                             if at_pos_0.is_none() {
                                                 break;
                                             }
-                                            let at_pos_1: ::std::option::Option<&__lang::Value> = call
-                                                .request
-                                                .body
-                                                .as_ref()
-                                                .and_then(|v| v.segment("items", None))
+                                            let at_pos_1: ::std::option::Option<&__lang::Value> = base_0
                                                 .and_then(|v| v.position(pos))
                                                 .and_then(|v| v.segment("qty", None));
                                             if at_pos_1.is_none() {
@@ -755,19 +741,14 @@ mod group_2 {
                                             Some(
                                                 __lang::Value::String(
                                                     __lang::func::lower(
-                                                        &{
-                                                            let mut out = ::std::string::String::with_capacity(16usize);
-                                                            if let Some(v) = call
-                                                                .request
-                                                                .body
-                                                                .as_ref()
-                                                                .and_then(|v| v.segment("customer", None))
-                                                                .and_then(|v| v.segment("tier", None))
-                                                            {
-                                                                v.render_into(&mut out);
-                                                            }
-                                                            out
-                                                        },
+                                                        &call
+                                                            .request
+                                                            .body
+                                                            .as_ref()
+                                                            .and_then(|v| v.segment("customer", None))
+                                                            .and_then(|v| v.segment("tier", None))
+                                                            .map(|v| v.render_cow())
+                                                            .unwrap_or_default(),
                                                     ),
                                                 ),
                                             ),
@@ -875,24 +856,21 @@ mod group_2 {
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
         Ok(
             __lang::calc::Operand::Num({
+                let base_0: ::std::option::Option<&__lang::Value> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("items", None));
                 let mut acc = __lang::Number::ZERO;
                 let mut pos: usize = 1;
                 loop {
-                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("items", None))
+                    let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
                         .and_then(|v| v.position(pos))
                         .and_then(|v| v.segment("qty", None));
                     if at_pos_0.is_none() {
                         break;
                     }
-                    let at_pos_1: ::std::option::Option<&__lang::Value> = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("items", None))
+                    let at_pos_1: ::std::option::Option<&__lang::Value> = base_0
                         .and_then(|v| v.position(pos))
                         .and_then(|v| v.segment("price", None));
                     if at_pos_1.is_none() {
@@ -923,13 +901,14 @@ mod group_2 {
     ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
         Ok(
             __lang::calc::Operand::Num({
+                let base_0: ::std::option::Option<&__lang::Value> = call
+                    .request
+                    .body
+                    .as_ref()
+                    .and_then(|v| v.segment("items", None));
                 let mut pos: usize = 1;
                 loop {
-                    let at_pos_0: ::std::option::Option<&__lang::Value> = call
-                        .request
-                        .body
-                        .as_ref()
-                        .and_then(|v| v.segment("items", None))
+                    let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
                         .and_then(|v| v.position(pos))
                         .and_then(|v| v.segment("sku", None));
                     if at_pos_0.is_none() {
@@ -1265,18 +1244,13 @@ mod group_4 {
                 Step::F4Preferences_1 => Step::F4Preferences_2,
                 Step::F4Preferences_2 => {
                     let input = __lang::nodes::fold_case(
-                        &{
-                            let mut out = ::std::string::String::with_capacity(16usize);
-                            if let Some(v) = call
-                                .request
-                                .body
-                                .as_ref()
-                                .and_then(|v| v.segment("action", None))
-                            {
-                                v.render_into(&mut out);
-                            }
-                            out
-                        },
+                        &call
+                            .request
+                            .body
+                            .as_ref()
+                            .and_then(|v| v.segment("action", None))
+                            .map(|v| v.render_cow())
+                            .unwrap_or_default(),
                     );
                     if __lang::nodes::switch_matches_folded(&input, "stop") {
                         Step::F4Preferences_3
@@ -1354,18 +1328,13 @@ mod group_4 {
                                     json.push_str(",\"action\":");
                                     __lang::json::write_string(
                                         &__lang::func::lower(
-                                            &{
-                                                let mut out = ::std::string::String::with_capacity(16usize);
-                                                if let Some(v) = call
-                                                    .request
-                                                    .body
-                                                    .as_ref()
-                                                    .and_then(|v| v.segment("action", None))
-                                                {
-                                                    v.render_into(&mut out);
-                                                }
-                                                out
-                                            },
+                                            &call
+                                                .request
+                                                .body
+                                                .as_ref()
+                                                .and_then(|v| v.segment("action", None))
+                                                .map(|v| v.render_cow())
+                                                .unwrap_or_default(),
                                         ),
                                         &mut json,
                                     );

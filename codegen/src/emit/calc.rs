@@ -136,12 +136,13 @@ fn as_operand(expr: &Expr, env: &Env) -> TokenStream {
 /// absent.
 fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
     let reads = PositionReads::new(env.flow, |f| e.visit_refs(&mut |r| r.visit_hash_refs(f)));
-    let read_or_break = reads.read_or_break();
+    let (before_loop, read_or_break) = (reads.before_loop(), reads.read_or_break());
     if sum {
         let item = typed(e, &reads.env(env.flow));
         let (code, local) = (item.code(), format_ident!("item"));
         let num = item.number(&local);
         quote! {{
+            #before_loop
             let mut acc = __lang::Number::ZERO;
             let mut pos: usize = 1;
             loop {
@@ -154,6 +155,7 @@ fn positions(e: &Expr, env: &Env, sum: bool) -> TokenStream {
         }}
     } else {
         quote! {{
+            #before_loop
             let mut pos: usize = 1;
             loop {
                 #read_or_break

@@ -104,12 +104,13 @@ impl Writer {
     /// One element per position until a `#` reference is absent, as `value()` builds it.
     fn positions(&mut self, item: &ValueTemplate, env: &Env) {
         let reads = PositionReads::new(env.flow, |f| visit_hash_refs_vt(item, f));
-        let read_or_break = reads.read_or_break();
+        let (before_loop, read_or_break) = (reads.before_loop(), reads.read_or_break());
         let mut element = Writer::default();
         element.value(item, &reads.env(env.flow));
         let element = element.statements();
         self.lit("[");
-        self.code(quote! {
+        self.code(quote! {{
+            #before_loop
             let mut pos: usize = 1;
             loop {
                 #read_or_break
@@ -119,7 +120,7 @@ impl Writer {
                 #(#element)*
                 pos += 1;
             }
-        });
+        }});
         self.lit("]");
     }
 

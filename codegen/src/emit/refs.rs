@@ -51,6 +51,9 @@ impl<'a> Env<'a> {
 pub(super) struct PositionReads<'r> {
     bound: Vec<(&'r Ref, Ident)>,
     reads: Vec<TokenStream>,
+    /// The paths' parts before their first `#`, which no position changes: read once,
+    /// before the loop, into `base_<i>` locals (`Option<&Value>`), one per distinct part.
+    bases: Vec<(String, TokenStream)>,
     /// `#` references that are not an optional value (none today), tested where they are.
     unbound: Vec<TokenStream>,
 }
@@ -62,22 +65,50 @@ impl<'r> PositionReads<'r> {
         let mut reads = PositionReads {
             bound: Vec::new(),
             reads: Vec::new(),
+            bases: Vec::new(),
             unbound: Vec::new(),
         };
         visit(&mut |r| {
             if reads.bound.iter().any(|(b, _)| *b == r) {
                 return;
             }
-            match reference(r, &env) {
-                RefExpr::OptRef(e) => {
-                    let local = format_ident!("at_pos_{}", reads.bound.len());
-                    reads.bound.push((r, local));
-                    reads.reads.push(e);
+            let read = match split_at_hash(r, &env) {
+                Some((base, rest)) => {
+                    let base = reads.base(base);
+                    path_chain(quote! { #base }, &rest, &env)
                 }
-                other => reads.unbound.push(other.is_present()),
-            }
+                None => match reference(r, &env) {
+                    RefExpr::OptRef(e) => e,
+                    other => return reads.unbound.push(other.is_present()),
+                },
+            };
+            let local = format_ident!("at_pos_{}", reads.bound.len());
+            reads.bound.push((r, local));
+            reads.reads.push(read);
         });
         reads
+    }
+
+    /// The local holding `base`, read before the loop.
+    fn base(&mut self, base: TokenStream) -> Ident {
+        let key = base.to_string();
+        let i = match self.bases.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.bases.push((key, base));
+                self.bases.len() - 1
+            }
+        };
+        format_ident!("base_{}", i)
+    }
+
+    /// Statements for before the loop: the path parts no position changes.
+    pub fn before_loop(&self) -> TokenStream {
+        let bases = self.bases.iter().enumerate().map(|(i, (_, base))| {
+            let local = format_ident!("base_{}", i);
+            quote! { let #local: ::std::option::Option<&__lang::Value> = #base; }
+        });
+        quote! { #(#bases)* }
     }
 
     /// Statements for the top of a loop over `pos`: read each reference and `break` as
@@ -244,6 +275,35 @@ fn session(field: SessionRef, env: &Env) -> RefExpr {
     }
 }
 
+/// A reference whose path holds a `#`, as the read of its part before the first `#` (an
+/// `Option<&Value>` expression) and the rest of the path.
+fn split_at_hash(r: &Ref, env: &Env) -> Option<(TokenStream, Path)> {
+    let (root, path) = match r {
+        Ref::Var { name, path } => {
+            let field = var_field(name);
+            (quote! { s.#field.as_ref() }, path)
+        }
+        Ref::Node {
+            node,
+            part: NodePart::Result(path) | NodePart::Other(path),
+        } => {
+            let field = node_field(node);
+            (quote! { s.#field.result.as_ref() }, path)
+        }
+        Ref::Request(RequestRef::Body(path)) => (quote! { call.request.body.as_ref() }, path),
+        _ => return None,
+    };
+    let hash = path.segs.iter().position(|seg| matches!(seg, Seg::Hash))?;
+    let (before, rest) = path.segs.split_at(hash);
+    let before = Path {
+        segs: before.to_vec(),
+    };
+    let rest = Path {
+        segs: rest.to_vec(),
+    };
+    Some((path_chain(root, &before, env), rest))
+}
+
 /// Follows a path from an `Option<&Value>` expression; segments are resolved at build time.
 fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
     let mut expr = root;
@@ -264,7 +324,8 @@ fn path_chain(root: TokenStream, path: &Path, env: &Env) -> TokenStream {
 }
 
 fn call(call: &Call, env: &Env) -> RefExpr {
-    let arg_text = |i: usize| render(&call.args[i], env);
+    // Text arguments are only read: a single reference is borrowed, not copied.
+    let arg_text = |i: usize| text_cow(&call.args[i], env);
     // A literal count (`left:1:…`) is read at build time.
     let arg_int = |i: usize| match call.args[i].as_literal() {
         Some(lit) => {
@@ -279,10 +340,10 @@ fn call(call: &Call, env: &Env) -> RefExpr {
     match call.func {
         Func::Lower => text(quote! { __lang::func::lower }, arg_text(0)),
         Func::Upper => text(quote! { __lang::func::upper }, arg_text(0)),
-        // The argument is rendered into a string of its own: trimmed in place.
+        // A borrowed argument is copied once, trimmed; one rendered here is trimmed in place.
         Func::Trim => {
             let x = arg_text(0);
-            RefExpr::OwnedString(quote! { __lang::func::trim_owned(#x) })
+            RefExpr::OwnedString(quote! { __lang::func::trim_cow(#x) })
         }
         Func::Urlencode => text(quote! { __lang::func::urlencode }, arg_text(0)),
         Func::Left | Func::Right => {
@@ -307,7 +368,10 @@ fn call(call: &Call, env: &Env) -> RefExpr {
             RefExpr::OwnedString(quote! { __lang::func::json(#x) })
         }
         Func::Default => {
-            let (d, x) = (arg_text(0), template_option(&call.args[1], env));
+            let (d, x) = (
+                render(&call.args[0], env),
+                template_option(&call.args[1], env),
+            );
             RefExpr::Owned(quote! { __lang::func::default(#d, #x) })
         }
         Func::Uuid => RefExpr::OwnedString(quote! { __lang::func::uuid() }),
@@ -323,6 +387,10 @@ fn text(f: TokenStream, x: TokenStream) -> RefExpr {
 pub fn render(t: &Template, env: &Env) -> TokenStream {
     if let Some(lit) = t.as_literal() {
         return quote! { ::std::string::String::from(#lit) };
+    }
+    // A lone function call (`[[upper:…]]`) already makes the string.
+    if let Some(RefExpr::OwnedString(e)) = t.single_ref().map(|r| reference(r, env)) {
+        return e;
     }
     let literal_len: usize = t
         .parts
@@ -340,6 +408,27 @@ pub fn render(t: &Template, env: &Env) -> TokenStream {
         #(#pushes)*
         #out
     }}
+}
+
+/// A `Cow<'_, str>` expression: the template rendered per §3, borrowed where it is one
+/// string reference or literal text, for uses that only read it (function arguments, a
+/// `switch_case` input).
+pub fn text_cow(t: &Template, env: &Env) -> TokenStream {
+    let cow = quote! { ::std::borrow::Cow::<'_, str> };
+    if let Some(lit) = t.as_literal() {
+        return quote! { #cow::Borrowed(#lit) };
+    }
+    match t.single_ref().map(|r| reference(r, env)) {
+        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render_cow()).unwrap_or_default() },
+        Some(RefExpr::OptStr(e)) => quote! { #cow::Borrowed(#e.unwrap_or_default()) },
+        Some(RefExpr::Str(e)) => quote! { #cow::Borrowed(#e) },
+        Some(RefExpr::OwnedString(e)) => quote! { #cow::Owned(#e) },
+        Some(RefExpr::Owned(e)) => quote! { #cow::Owned(#e.render()) },
+        None => {
+            let s = render(t, env);
+            quote! { #cow::Owned(#s) }
+        }
+    }
 }
 
 /// Appends literal text: one character as a `char`, longer text as a `&str`.
@@ -446,9 +535,10 @@ pub fn value(vt: &ValueTemplate, env: &Env) -> TokenStream {
 /// `[elem]` with `#` references: one element per position until a `#` reference is absent.
 fn positions(item: &ValueTemplate, env: &Env) -> TokenStream {
     let reads = PositionReads::new(env.flow, |f| visit_hash_refs_vt(item, f));
-    let read_or_break = reads.read_or_break();
+    let (before_loop, read_or_break) = (reads.before_loop(), reads.read_or_break());
     let elem = value(item, &reads.env(env.flow));
     quote! {{
+        #before_loop
         let mut items = ::std::vec::Vec::new();
         let mut pos: usize = 1;
         loop {

@@ -4,7 +4,7 @@
 use super::formats;
 use super::groups::Group;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
-use super::refs::{reads_node, reference, render, template_cow, value, Env, RefExpr};
+use super::refs::{reads_node, reference, render, template_cow, text_cow, value, Env, RefExpr};
 use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
@@ -60,7 +60,7 @@ impl StepCtx<'_> {
                 default,
                 ignore_case,
             } => {
-                let input = render(input, &self.env);
+                let input = text_cow(input, &self.env);
                 let default = self.goto(default, "default");
                 let arms = cases.iter().enumerate().map(|(i, c)| {
                     let value = &c.value;

@@ -67,11 +67,17 @@ pub(super) fn is_json_media_type(value: &[u8]) -> bool {
         .next()
         .unwrap_or_default()
         .trim_ascii();
-    let essence = essence.to_ascii_lowercase();
-    let Some(subtype) = essence.strip_prefix(b"application/") else {
+    // Compared without a lower-cased copy: this runs on every request.
+    let prefix = b"application/";
+    if essence.len() < prefix.len() || !essence[..prefix.len()].eq_ignore_ascii_case(prefix) {
         return false;
-    };
-    subtype == b"json" || subtype.strip_suffix(b"+json").is_some_and(is_token)
+    }
+    let subtype = &essence[prefix.len()..];
+    let suffix = b"+json";
+    subtype.eq_ignore_ascii_case(b"json")
+        || (subtype.len() > suffix.len()
+            && subtype[subtype.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+            && is_token(&subtype[..subtype.len() - suffix.len()]))
 }
 
 /// A non-empty media-type token (RFC 9110 `tchar`s).

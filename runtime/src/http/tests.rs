@@ -840,6 +840,9 @@ fn json_media_types() {
     check("text/json", false);
     check("application/x+json+xml", false);
     check("application/a b+json", false);
+    check("Application/LD+JSON", true);
+    check("application/", false);
+    check("applicatio", false);
     check("", false);
 }
 
