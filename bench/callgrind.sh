@@ -42,5 +42,12 @@ total=$(callgrind_annotate "$work/out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub
 if [ -z "$requests" ] || [ "$requests" -eq 0 ] || [ -z "$total" ]; then
   echo "no requests answered or no count:" >&2; cat "$work/wrk.txt" >&2; exit 1
 fi
-# Start-up is counted too; at thousands of requests it is under 1 % of the total.
+# Start-up and idle polling are counted in the total; the connection tasks' own count
+# (axum's `handle_connection`, inclusive) leaves them out and moves far less between runs
+# of one build (±0.1 % against ±1 %), so compare builds by it.
+serving=$(callgrind_annotate --inclusive=yes "$work/out" 2>/dev/null \
+  | awk '!found && /handle_connection::\{\{closure\}\}::\{\{closure\}\} \[/ {gsub(",", "", $1); print $1; found = 1}')
 echo "$server $workload: $((total / requests)) instructions per request ($requests requests)"
+if [ -n "$serving" ]; then
+  echo "$server $workload: $((serving / requests)) of them serving the connection"
+fi
