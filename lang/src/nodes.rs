@@ -69,21 +69,13 @@ pub fn normalize_msisdn(raw: &str) -> Option<String> {
 /// (§4.1, §13 rule 19), and returns the branch: `true` for `yes`. A number goes `yes`; a
 /// comparison goes `yes` when true; an error sets `error`, leaves `result` absent, goes `no`.
 pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
-    *out = NodeOutput::default();
-    match outcome {
-        Outcome::Number(n) => {
-            out.result = Some(Value::Number(n));
-            true
-        }
-        Outcome::Bool(b) => {
-            out.result = Some(Value::Bool(b));
-            b
-        }
-        Outcome::Error(message) => {
-            out.error = Some(Value::String(message));
-            false
-        }
-    }
+    let (result, error, ok) = match outcome {
+        Outcome::Number(n) => (Some(Value::Number(n)), None, true),
+        Outcome::Bool(b) => (Some(Value::Bool(b)), None, b),
+        Outcome::Error(message) => (None, Some(Value::String(message)), false),
+    };
+    out.replace_with(result, error);
+    ok
 }
 
 /// Runs a regex node on its rendered input (`None` when the input is absent), replacing the

@@ -147,6 +147,30 @@ impl NodeOutput {
     };
 }
 
+impl NodeOutput {
+    /// Replaces the whole output with one holding only `result` and `error`, as
+    /// `*self = NodeOutput { result, error, ..NodeOutput::EMPTY }` does. A node that makes
+    /// only those two parts (most do) usually replaces an output holding nothing else, and
+    /// then only those two fields are written: no 200-byte rewrite per node run.
+    pub fn replace_with(&mut self, result: Option<Value>, error: Option<Value>) {
+        let bare = self.count.is_none()
+            && self.message_id.is_none()
+            && self.status_code.is_none()
+            && self.headers.is_empty()
+            && self.groups.is_empty();
+        if bare {
+            self.result = result;
+            self.error = error;
+        } else {
+            *self = NodeOutput {
+                result,
+                error,
+                ..NodeOutput::EMPTY
+            };
+        }
+    }
+}
+
 static EMPTY_OUTPUT: NodeOutput = NodeOutput::EMPTY;
 
 /// A node's output in a compiled session, kept in the session struct itself: empty until
@@ -291,6 +315,47 @@ impl NodeOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Replacing keeps only the two parts given, whatever the output held before.
+    #[test]
+    fn replace_with_leaves_only_result_and_error() {
+        let full = NodeOutput {
+            result: Some(Value::str("r")),
+            error: Some(Value::str("e")),
+            count: Some(Value::str("c")),
+            message_id: Some(Value::str("m")),
+            status_code: Some(Value::str("s")),
+            headers: vec![("h".into(), "v".into())],
+            groups: vec![None],
+        };
+        let only = |result: Option<Value>, error: Option<Value>| NodeOutput {
+            result,
+            error,
+            ..NodeOutput::EMPTY
+        };
+        let partial = [
+            only(Some(Value::str("r")), None),
+            NodeOutput {
+                groups: vec![None],
+                ..NodeOutput::EMPTY
+            },
+            NodeOutput {
+                count: Some(Value::str("c")),
+                ..NodeOutput::EMPTY
+            },
+        ];
+        for before in [NodeOutput::EMPTY, full].into_iter().chain(partial) {
+            for (result, error) in [
+                (None, None),
+                (Some(Value::str("new")), None),
+                (None, Some(Value::str("bad"))),
+            ] {
+                let mut out = before.clone();
+                out.replace_with(result.clone(), error.clone());
+                assert_eq!(out, only(result, error), "from {before:?}");
+            }
+        }
+    }
 
     /// Both kinds of slot behave alike: the same tests run on each.
     macro_rules! slot_tests {
