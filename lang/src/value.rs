@@ -61,11 +61,18 @@ impl Value {
     /// ([`MAX_DEPTH`]) before anything recursive (rendering, dropping) meets the value.
     pub fn deeper_than(&self, limit: usize) -> bool {
         // `limit == 0` is checked first, so `limit - 1` cannot underflow.
+        // Scalars are tested in line: most members of what flows build are scalars, and a
+        // call per member was most of a `remap`'s depth check.
+        let deeper = |v: &Value| v.is_container() && v.deeper_than(limit - 1);
         match self {
-            Value::Array(items) => limit == 0 || items.iter().any(|v| v.deeper_than(limit - 1)),
-            Value::Object(map) => limit == 0 || map.values().any(|v| v.deeper_than(limit - 1)),
+            Value::Array(items) => limit == 0 || items.iter().any(deeper),
+            Value::Object(map) => limit == 0 || map.values().any(deeper),
             _ => false,
         }
+    }
+
+    fn is_container(&self) -> bool {
+        matches!(self, Value::Array(_) | Value::Object(_))
     }
 
     /// Appends the §3 string rendering: a string as is, a number in its shortest form,
