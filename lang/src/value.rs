@@ -120,7 +120,7 @@ impl Value {
                     if i > 0 {
                         out.push(',');
                     }
-                    item.write_json(out);
+                    item.write_json_item(out);
                 }
                 out.push(']');
             }
@@ -132,10 +132,21 @@ impl Value {
                     }
                     crate::json::write_string(k, out);
                     out.push(':');
-                    v.write_json(out);
+                    v.write_json_item(out);
                 }
                 out.push('}');
             }
+        }
+    }
+
+    /// [`Value::write_json`] of a member or element: strings and numbers, most of what
+    /// answers hold, are written here, without a call of the recursive writer each.
+    #[inline(always)]
+    fn write_json_item(&self, out: &mut String) {
+        match self {
+            Value::String(s) => crate::json::write_string(s, out),
+            Value::Number(n) => n.write_into(out),
+            other => other.write_json(out),
         }
     }
 
