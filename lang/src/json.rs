@@ -119,6 +119,27 @@ mod tests {
         assert_eq!(got, expected, "parse({input:?})");
     }
 
+    /// The first containers of a document are opened with room for eight members; the
+    /// rest grow from nothing, so a body of many tiny containers takes no more memory.
+    #[test]
+    fn only_the_first_containers_get_room() {
+        let text = format!("[{}]", vec!["[1]"; 40].join(","));
+        let Ok(Value::Array(outer)) = parse(&text) else {
+            panic!("an array")
+        };
+        let room: Vec<usize> = outer
+            .iter()
+            .map(|v| match v {
+                Value::Array(inner) => inner.capacity(),
+                other => panic!("not an array: {other:?}"),
+            })
+            .collect();
+        // The outer array took the first room, then fifteen inner ones.
+        assert!(room[..15].iter().all(|&c| c == 8), "{room:?}");
+        assert!(room[15..].iter().all(|&c| c < 8), "{room:?}");
+        assert_eq!(outer.len(), 40);
+    }
+
     #[test]
     fn parses_every_kind_exactly() {
         for (input, expected) in [
