@@ -153,11 +153,21 @@ impl NodeOutput {
     /// only those two parts (most do) usually replaces an output holding nothing else, and
     /// then only those two fields are written: no 200-byte rewrite per node run.
     pub fn replace_with(&mut self, result: Option<Value>, error: Option<Value>) {
-        let bare = self.count.is_none()
-            && self.message_id.is_none()
-            && self.status_code.is_none()
-            && self.headers.is_empty()
-            && self.groups.is_empty();
+        // Every field named: a part added later must be counted here too.
+        let NodeOutput {
+            result: _,
+            error: _,
+            count,
+            message_id,
+            status_code,
+            headers,
+            groups,
+        } = self;
+        let bare = count.is_none()
+            && message_id.is_none()
+            && status_code.is_none()
+            && headers.is_empty()
+            && groups.is_empty();
         if bare {
             self.result = result;
             self.error = error;

@@ -438,19 +438,41 @@ impl Ref {
     /// Whether this reference (or a nested argument) contains a `#` segment.
     pub fn has_hash(&self) -> bool {
         match self {
-            Ref::Var { path, .. } => path.has_hash(),
-            Ref::Node {
-                part: NodePart::Result(p) | NodePart::Other(p),
-                ..
-            } => p.has_hash(),
-            Ref::Request(RequestRef::Body(p)) => p.has_hash(),
             Ref::Call(call) => call.args.iter().any(|a| {
                 let mut found = false;
                 a.visit_refs(&mut |r| found |= r.has_hash());
                 found
             }),
-            _ => false,
+            r => r.path().is_some_and(Path::has_hash),
         }
+    }
+
+    /// The path of a reference that has one: a variable, a node's result, the body.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Ref::Var { path, .. }
+            | Ref::Node {
+                part: NodePart::Result(path) | NodePart::Other(path),
+                ..
+            }
+            | Ref::Request(RequestRef::Body(path)) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The same reference with another path; `None` for one without a path.
+    pub fn with_path(&self, path: Path) -> Option<Ref> {
+        let mut other = self.clone();
+        match &mut other {
+            Ref::Var { path: p, .. }
+            | Ref::Node {
+                part: NodePart::Result(p) | NodePart::Other(p),
+                ..
+            }
+            | Ref::Request(RequestRef::Body(p)) => *p = path,
+            _ => return None,
+        }
+        Some(other)
     }
 }
 

@@ -276,32 +276,22 @@ fn session(field: SessionRef, env: &Env) -> RefExpr {
 }
 
 /// A reference whose path holds a `#`, as the read of its part before the first `#` (an
-/// `Option<&Value>` expression) and the rest of the path.
+/// `Option<&Value>` expression, made as the reference itself is) and the rest of the path.
 fn split_at_hash(r: &Ref, env: &Env) -> Option<(TokenStream, Path)> {
-    let (root, path) = match r {
-        Ref::Var { name, path } => {
-            let field = var_field(name);
-            (quote! { s.#field.as_ref() }, path)
-        }
-        Ref::Node {
-            node,
-            part: NodePart::Result(path) | NodePart::Other(path),
-        } => {
-            let field = node_field(node);
-            (quote! { s.#field.result.as_ref() }, path)
-        }
-        Ref::Request(RequestRef::Body(path)) => (quote! { call.request.body.as_ref() }, path),
-        _ => return None,
-    };
-    let hash = path.segs.iter().position(|seg| matches!(seg, Seg::Hash))?;
-    let (before, rest) = path.segs.split_at(hash);
-    let before = Path {
-        segs: before.to_vec(),
-    };
-    let rest = Path {
-        segs: rest.to_vec(),
-    };
-    Some((path_chain(root, &before, env), rest))
+    let segs = &r.path()?.segs;
+    let hash = segs.iter().position(|seg| matches!(seg, Seg::Hash))?;
+    let before = r.with_path(Path {
+        segs: segs[..hash].to_vec(),
+    })?;
+    match reference(&before, env) {
+        RefExpr::OptRef(e) => Some((
+            e,
+            Path {
+                segs: segs[hash..].to_vec(),
+            },
+        )),
+        _ => None,
+    }
 }
 
 /// Follows a path from an `Option<&Value>` expression; segments are resolved at build time.
@@ -410,20 +400,44 @@ pub fn render(t: &Template, env: &Env) -> TokenStream {
     }}
 }
 
-/// A `Cow<'_, str>` expression: the template rendered per §3, borrowed where it is one
-/// string reference or literal text, for uses that only read it (function arguments, a
-/// `switch_case` input).
+/// A single reference's §3 rendering as a `Cow<'_, str>` expression.
+pub(super) enum RefText {
+    /// A `Cow<'_, str>`: the reference is always present.
+    Always(TokenStream),
+    /// An `Option<Cow<'_, str>>`: `None` where the reference is absent.
+    Maybe(TokenStream),
+}
+
+/// The text of a reference, borrowed where it can be unless `copy` (the caller is about
+/// to replace what it would borrow from).
+pub(super) fn ref_text(r: RefExpr, copy: bool) -> RefText {
+    let cow = quote! { ::std::borrow::Cow::<'_, str> };
+    match r {
+        RefExpr::OptRef(e) if copy => {
+            RefText::Maybe(quote! { #e.map(|v| #cow::Owned(v.render())) })
+        }
+        RefExpr::OptRef(e) => RefText::Maybe(quote! { #e.map(|v| v.render_cow()) }),
+        RefExpr::OptStr(e) if copy => {
+            RefText::Maybe(quote! { #e.map(|x| #cow::Owned(x.to_owned())) })
+        }
+        RefExpr::OptStr(e) => RefText::Maybe(quote! { #e.map(#cow::Borrowed) }),
+        RefExpr::Str(e) => RefText::Always(quote! { #cow::Borrowed(#e) }),
+        RefExpr::OwnedString(e) => RefText::Always(quote! { #cow::Owned(#e) }),
+        RefExpr::Owned(e) => RefText::Always(quote! { #cow::Owned(#e.render()) }),
+    }
+}
+
+/// A `Cow<'_, str>` expression: the template rendered per §3 (absent → ""), borrowed
+/// where it is one string reference or literal text, for uses that only read it
+/// (function arguments, a `switch_case` input).
 pub fn text_cow(t: &Template, env: &Env) -> TokenStream {
     let cow = quote! { ::std::borrow::Cow::<'_, str> };
     if let Some(lit) = t.as_literal() {
         return quote! { #cow::Borrowed(#lit) };
     }
-    match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render_cow()).unwrap_or_default() },
-        Some(RefExpr::OptStr(e)) => quote! { #cow::Borrowed(#e.unwrap_or_default()) },
-        Some(RefExpr::Str(e)) => quote! { #cow::Borrowed(#e) },
-        Some(RefExpr::OwnedString(e)) => quote! { #cow::Owned(#e) },
-        Some(RefExpr::Owned(e)) => quote! { #cow::Owned(#e.render()) },
+    match t.single_ref().map(|r| ref_text(reference(r, env), false)) {
+        Some(RefText::Always(e)) => e,
+        Some(RefText::Maybe(e)) => quote! { #e.unwrap_or_default() },
         None => {
             let s = render(t, env);
             quote! { #cow::Owned(#s) }

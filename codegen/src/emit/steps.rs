@@ -4,7 +4,9 @@
 use super::formats;
 use super::groups::Group;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
-use super::refs::{reads_node, reference, render, template_cow, text_cow, value, Env, RefExpr};
+use super::refs::{
+    reads_node, ref_text, reference, render, template_cow, text_cow, value, Env, RefText,
+};
 use super::store_nodes;
 use crate::ir::{Bundle, EndBody, Flow, Step, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
@@ -287,25 +289,17 @@ impl StepCtx<'_> {
     }
 }
 
-/// An `Option<String>` expression: a single reference's rendering, `None` when absent;
-/// any other template's rendering.
+/// An `Option<Cow<'_, str>>` expression: a single reference's rendering, `None` when
+/// absent; any other template's rendering.
 fn regex_input(t: &Template, node: &str, env: &Env) -> TokenStream {
     // The input may borrow from the session unless it reads the node being replaced.
-    let reads_itself = reads_node(t, node);
-    let cow = quote! { ::std::borrow::Cow::<'_, str> };
-    match t.single_ref().map(|r| reference(r, env)) {
-        Some(RefExpr::OptRef(e)) if reads_itself => quote! { #e.map(|v| #cow::Owned(v.render())) },
-        Some(RefExpr::OptRef(e)) => quote! { #e.map(|v| v.render_cow()) },
-        Some(RefExpr::Owned(e)) => quote! { Some(#cow::Owned(#e.render())) },
-        Some(RefExpr::Str(e)) => quote! { Some(#cow::Borrowed(#e)) },
-        Some(RefExpr::OptStr(e)) if reads_itself => {
-            quote! { #e.map(|x| #cow::Owned(x.to_owned())) }
-        }
-        Some(RefExpr::OptStr(e)) => quote! { #e.map(#cow::Borrowed) },
-        Some(RefExpr::OwnedString(e)) => quote! { Some(#cow::Owned(#e)) },
+    let copy = reads_node(t, node);
+    match t.single_ref().map(|r| ref_text(reference(r, env), copy)) {
+        Some(RefText::Always(e)) => quote! { Some(#e) },
+        Some(RefText::Maybe(e)) => e,
         None => {
             let s = render(t, env);
-            quote! { Some(#cow::Owned(#s)) }
+            quote! { Some(::std::borrow::Cow::<'_, str>::Owned(#s)) }
         }
     }
 }

@@ -68,16 +68,21 @@ pub(super) fn is_json_media_type(value: &[u8]) -> bool {
         .unwrap_or_default()
         .trim_ascii();
     // Compared without a lower-cased copy: this runs on every request.
-    let prefix = b"application/";
-    if essence.len() < prefix.len() || !essence[..prefix.len()].eq_ignore_ascii_case(prefix) {
+    let Some(subtype) = strip_prefix_ignore_case(essence, b"application/") else {
         return false;
-    }
-    let subtype = &essence[prefix.len()..];
-    let suffix = b"+json";
+    };
     subtype.eq_ignore_ascii_case(b"json")
-        || (subtype.len() > suffix.len()
-            && subtype[subtype.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-            && is_token(&subtype[..subtype.len() - suffix.len()]))
+        || strip_suffix_ignore_case(subtype, b"+json").is_some_and(is_token)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
+}
+
+fn strip_suffix_ignore_case<'a>(s: &'a [u8], suffix: &[u8]) -> Option<&'a [u8]> {
+    let (rest, tail) = s.split_at_checked(s.len().checked_sub(suffix.len())?)?;
+    tail.eq_ignore_ascii_case(suffix).then_some(rest)
 }
 
 /// A non-empty media-type token (RFC 9110 `tchar`s).
