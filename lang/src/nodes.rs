@@ -163,7 +163,7 @@ pub fn store_result(out: &mut NodeOutput, result: Result<Value, String>) -> bool
 pub fn store_list(out: &mut NodeOutput, (text, count): (String, usize)) -> bool {
     *out = NodeOutput::default();
     out.result = Some(Value::String(text));
-    out.count = Some(Value::Number(crate::Number::from_i64(
+    out.rare_mut().count = Some(Value::Number(crate::Number::from_i64(
         i64::try_from(count).unwrap_or(i64::MAX),
     )));
     count > 0

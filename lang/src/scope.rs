@@ -92,13 +92,26 @@ impl SessionData {
     }
 }
 
-/// Everything a node leaves behind for `[[node:...]]` (§13 rules 12–13).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Everything a node leaves behind for `[[node:...]]` (§13 rules 12–13). The parts most
+/// nodes make are kept in line; those only a few kinds make are boxed together in `rare`,
+/// so an output is small to make, replace and drop (issue 6: a compiled session keeps one
+/// per node name).
+#[derive(Debug, Clone, Default)]
 pub struct NodeOutput {
     /// `[[node:result]]`.
     pub result: Option<Value>,
     /// `[[node:error]]`.
     pub error: Option<Value>,
+    /// Regex groups: 0 is the whole match; `None` for a group that took no part.
+    pub groups: Vec<Option<Value>>,
+    /// The parts of `display_list`, `send_template` and `api_integration`; `None` when the
+    /// node made none of them.
+    pub rare: Option<Box<RareParts>>,
+}
+
+/// The parts of a [`NodeOutput`] only a few node kinds make.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RareParts {
     /// `[[node:count]]` (display_list).
     pub count: Option<Value>,
     /// `[[node:message_id]]` (send_template).
@@ -107,8 +120,60 @@ pub struct NodeOutput {
     pub status_code: Option<Value>,
     /// Response headers by lower-case name (api_integration).
     pub headers: Vec<(String, String)>,
-    /// Regex groups: 0 is the whole match; `None` for a group that took no part.
-    pub groups: Vec<Option<Value>>,
+}
+
+impl RareParts {
+    /// None of the parts.
+    pub const EMPTY: RareParts = RareParts {
+        count: None,
+        message_id: None,
+        status_code: None,
+        headers: Vec::new(),
+    };
+}
+
+static NO_RARE_PARTS: RareParts = RareParts::EMPTY;
+
+/// Outputs are equal when they read the same: an empty `rare` box is no box.
+impl PartialEq for NodeOutput {
+    fn eq(&self, other: &NodeOutput) -> bool {
+        self.result == other.result
+            && self.error == other.error
+            && self.groups == other.groups
+            && self.rare_parts() == other.rare_parts()
+    }
+}
+
+impl NodeOutput {
+    /// The rarely made parts, empty when none were made.
+    pub fn rare_parts(&self) -> &RareParts {
+        self.rare.as_deref().unwrap_or(&NO_RARE_PARTS)
+    }
+
+    /// The rarely made parts to write into, boxed on first use.
+    pub fn rare_mut(&mut self) -> &mut RareParts {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// `[[node:count]]`.
+    pub fn count(&self) -> Option<&Value> {
+        self.rare_parts().count.as_ref()
+    }
+
+    /// `[[node:message_id]]`.
+    pub fn message_id(&self) -> Option<&Value> {
+        self.rare_parts().message_id.as_ref()
+    }
+
+    /// `[[node:HTTP_RESPONSE_CODE]]`.
+    pub fn status_code(&self) -> Option<&Value> {
+        self.rare_parts().status_code.as_ref()
+    }
+
+    /// The response headers, by lower-case name.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.rare_parts().headers
+    }
 }
 
 impl NodeOutput {
@@ -117,9 +182,9 @@ impl NodeOutput {
         match part {
             NodePart::Result(path) | NodePart::Other(path) => path.get(self.result.as_ref()?, pos),
             NodePart::Error => self.error.as_ref(),
-            NodePart::Count => self.count.as_ref(),
-            NodePart::MessageId => self.message_id.as_ref(),
-            NodePart::StatusCode => self.status_code.as_ref(),
+            NodePart::Count => self.count(),
+            NodePart::MessageId => self.message_id(),
+            NodePart::StatusCode => self.status_code(),
             NodePart::Header(_) => None,
             NodePart::Group(i) => self.groups.get(*i).and_then(|g| g.as_ref()),
         }
@@ -127,7 +192,7 @@ impl NodeOutput {
 
     /// A response header by lower-case name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+        self.headers()
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
@@ -139,11 +204,8 @@ impl NodeOutput {
     pub const EMPTY: NodeOutput = NodeOutput {
         result: None,
         error: None,
-        count: None,
-        message_id: None,
-        status_code: None,
-        headers: Vec::new(),
         groups: Vec::new(),
+        rare: None,
     };
 }
 
@@ -151,23 +213,16 @@ impl NodeOutput {
     /// Replaces the whole output with one holding only `result` and `error`, as
     /// `*self = NodeOutput { result, error, ..NodeOutput::EMPTY }` does. A node that makes
     /// only those two parts (most do) usually replaces an output holding nothing else, and
-    /// then only those two fields are written: no 200-byte rewrite per node run.
+    /// then only those two fields are written: no rewrite of the whole output per node run.
     pub fn replace_with(&mut self, result: Option<Value>, error: Option<Value>) {
         // Every field named: a part added later must be counted here too.
         let NodeOutput {
             result: _,
             error: _,
-            count,
-            message_id,
-            status_code,
-            headers,
             groups,
+            rare,
         } = self;
-        let bare = count.is_none()
-            && message_id.is_none()
-            && status_code.is_none()
-            && headers.is_empty()
-            && groups.is_empty();
+        let bare = groups.is_empty() && rare.is_none();
         if bare {
             self.result = result;
             self.error = error;
@@ -264,20 +319,20 @@ impl NodeOutput {
     pub fn to_value(&self) -> Value {
         let mut map = Map::default();
         let parts = [
-            ("result", &self.result),
-            ("error", &self.error),
-            ("count", &self.count),
-            ("message_id", &self.message_id),
-            ("status_code", &self.status_code),
+            ("result", self.result.as_ref()),
+            ("error", self.error.as_ref()),
+            ("count", self.count()),
+            ("message_id", self.message_id()),
+            ("status_code", self.status_code()),
         ];
         for (key, part) in parts {
             if let Some(v) = part {
                 map.insert(key.to_owned(), v.clone());
             }
         }
-        if !self.headers.is_empty() {
+        if !self.headers().is_empty() {
             let headers = self
-                .headers
+                .headers()
                 .iter()
                 .map(|(k, v)| Value::Array(vec![k.as_str().into(), v.as_str().into()]));
             map.insert("headers".to_owned(), Value::Array(headers.collect()));
@@ -310,14 +365,17 @@ impl NodeOutput {
             Value::Array(one) => one.first().cloned(),
             _ => None,
         });
-        NodeOutput {
-            result: part("result"),
-            error: part("error"),
+        let rare = RareParts {
             count: part("count"),
             message_id: part("message_id"),
             status_code: part("status_code"),
             headers: headers.collect(),
+        };
+        NodeOutput {
+            result: part("result"),
+            error: part("error"),
             groups: groups.collect(),
+            rare: (rare != RareParts::EMPTY).then(|| Box::new(rare)),
         }
     }
 }
@@ -332,11 +390,13 @@ mod tests {
         let full = NodeOutput {
             result: Some(Value::str("r")),
             error: Some(Value::str("e")),
-            count: Some(Value::str("c")),
-            message_id: Some(Value::str("m")),
-            status_code: Some(Value::str("s")),
-            headers: vec![("h".into(), "v".into())],
             groups: vec![None],
+            rare: Some(Box::new(RareParts {
+                count: Some(Value::str("c")),
+                message_id: Some(Value::str("m")),
+                status_code: Some(Value::str("s")),
+                headers: vec![("h".into(), "v".into())],
+            })),
         };
         let only = |result: Option<Value>, error: Option<Value>| NodeOutput {
             result,
@@ -350,7 +410,10 @@ mod tests {
                 ..NodeOutput::EMPTY
             },
             NodeOutput {
-                count: Some(Value::str("c")),
+                rare: Some(Box::new(RareParts {
+                    count: Some(Value::str("c")),
+                    ..RareParts::EMPTY
+                })),
                 ..NodeOutput::EMPTY
             },
         ];
@@ -365,6 +428,28 @@ mod tests {
                 assert_eq!(out, only(result, error), "from {before:?}");
             }
         }
+    }
+
+    /// The rare parts are boxed only when made: an output without them carries no box,
+    /// even after a trip through its stored value, and an empty box reads as none.
+    #[test]
+    fn rare_parts_are_boxed_only_when_made() {
+        let plain = NodeOutput {
+            result: Some(Value::str("r")),
+            groups: vec![None],
+            ..NodeOutput::EMPTY
+        };
+        assert!(NodeOutput::from_value(&plain.to_value()).rare.is_none());
+        let empty_box = NodeOutput {
+            rare: Some(Box::default()),
+            ..plain.clone()
+        };
+        assert_eq!(empty_box, plain);
+        let mut listed = plain.clone();
+        listed.rare_mut().count = Some(Value::str("2"));
+        assert_ne!(listed, plain);
+        assert_eq!(listed.count(), Some(&Value::str("2")));
+        assert_eq!(NodeOutput::from_value(&listed.to_value()), listed);
     }
 
     /// Both kinds of slot behave alike: the same tests run on each.
@@ -396,7 +481,10 @@ mod tests {
                     slot.set(NodeOutput {
                         result: Some(Value::str("r")),
                         groups: vec![Some(Value::str("r")), None],
-                        headers: vec![("x-a".to_owned(), "1".to_owned())],
+                        rare: Some(Box::new(RareParts {
+                            headers: vec![("x-a".to_owned(), "1".to_owned())],
+                            ..RareParts::default()
+                        })),
                         ..NodeOutput::default()
                     });
                     let again = <$slot>::from_value(&slot.to_value());

@@ -301,7 +301,7 @@ mod group_0 {
                                     json.push_str(
                                         "{\"error\":\"the CRM did not answer as expected\",\"crm_status\":",
                                     );
-                                    match s.n_customer.status_code.as_ref() {
+                                    match s.n_customer.status_code() {
                                         Some(v) => v.write_json(&mut json),
                                         None => json.push_str("null"),
                                     }
@@ -1616,7 +1616,7 @@ mod group_5 {
                                         None => json.push_str("null"),
                                     }
                                     json.push_str(",\"line_count\":");
-                                    match s.n_lines.count.as_ref() {
+                                    match s.n_lines.count() {
                                         Some(v) => v.write_json(&mut json),
                                         None => json.push_str("null"),
                                     }
@@ -1626,7 +1626,7 @@ mod group_5 {
                                         None => json.push_str("null"),
                                     }
                                     json.push_str(",\"whatsapp_message\":");
-                                    match s.n_notify.message_id.as_ref() {
+                                    match s.n_notify.message_id() {
                                         Some(v) => v.write_json(&mut json),
                                         None => json.push_str("null"),
                                     }

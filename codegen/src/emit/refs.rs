@@ -236,9 +236,9 @@ fn node_part(node: &str, part: &NodePart, env: &Env) -> RefExpr {
             RefExpr::OptRef(path_chain(quote! { #out.result.as_ref() }, path, env))
         }
         NodePart::Error => RefExpr::OptRef(quote! { #out.error.as_ref() }),
-        NodePart::Count => RefExpr::OptRef(quote! { #out.count.as_ref() }),
-        NodePart::MessageId => RefExpr::OptRef(quote! { #out.message_id.as_ref() }),
-        NodePart::StatusCode => RefExpr::OptRef(quote! { #out.status_code.as_ref() }),
+        NodePart::Count => RefExpr::OptRef(quote! { #out.count() }),
+        NodePart::MessageId => RefExpr::OptRef(quote! { #out.message_id() }),
+        NodePart::StatusCode => RefExpr::OptRef(quote! { #out.status_code() }),
         NodePart::Header(name) => RefExpr::OptStr(quote! { #out.header(#name) }),
         NodePart::Group(i) => {
             RefExpr::OptRef(quote! { #out.groups.get(#i).and_then(|g| g.as_ref()) })

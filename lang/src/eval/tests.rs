@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::json;
+use crate::scope::RareParts;
 use crate::template::{self, ValueTemplate};
 
 fn v(text: &str) -> Value {
@@ -41,8 +42,11 @@ fn scope() -> MapScope {
             "lookup",
             NodeOutput {
                 result: Some(v(r#"{"products": [{"desc": "Tea"}, {"desc": "Cake"}]}"#)),
-                status_code: Some(v("200")),
-                headers: vec![("x-rate".to_owned(), "7".to_owned())],
+                rare: Some(Box::new(RareParts {
+                    status_code: Some(v("200")),
+                    headers: vec![("x-rate".to_owned(), "7".to_owned())],
+                    ..RareParts::EMPTY
+                })),
                 ..NodeOutput::default()
             },
         )

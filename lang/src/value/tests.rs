@@ -101,15 +101,17 @@ fn deeper_than_stops_at_the_limit_on_very_deep_values() {
 
 #[test]
 fn node_outputs_survive_a_round_trip_through_json() {
-    use crate::scope::NodeOutput;
+    use crate::scope::{NodeOutput, RareParts};
     let full = NodeOutput {
         result: Some(Value::str("C123")),
         error: None,
-        count: Some(Value::Number(crate::Number::from_i64(2))),
-        message_id: Some(Value::str("m-1")),
-        status_code: Some(Value::Number(crate::Number::from_i64(200))),
-        headers: vec![("x-a".into(), "1, 2".into())],
         groups: vec![Some(Value::str("C123")), None, Some(Value::Null)],
+        rare: Some(Box::new(RareParts {
+            count: Some(Value::Number(crate::Number::from_i64(2))),
+            message_id: Some(Value::str("m-1")),
+            status_code: Some(Value::Number(crate::Number::from_i64(200))),
+            headers: vec![("x-a".into(), "1, 2".into())],
+        })),
     };
     for output in [full, NodeOutput::default()] {
         let text = output.to_value().to_json();

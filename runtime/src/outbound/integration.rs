@@ -10,7 +10,7 @@ use super::client::{Outbound, OutboundRequest, OutboundResponse};
 pub use super::url::{build_url, check_url, UrlPart};
 use crate::session::{ErrorCode, SessionError};
 use flowc_lang::jsonpath::{JsonPath, Validation};
-use flowc_lang::scope::NodeOutput;
+use flowc_lang::scope::{NodeOutput, RareParts};
 use flowc_lang::{json, Number, Value};
 use std::time::Duration;
 
@@ -233,8 +233,7 @@ pub fn store(result: IntegrationResult, base_element: Option<&JsonPath>) -> Node
             headers,
             body,
         } => {
-            out.status_code = Some(status_value(status));
-            out.headers = headers;
+            out.rare = response_parts(status, headers);
             out.result = match (body, base_element) {
                 (Body::Empty, _) => None,
                 (Body::Json(value), Some(base)) => base.take(value),
@@ -248,12 +247,20 @@ pub fn store(result: IntegrationResult, base_element: Option<&JsonPath>) -> Node
             headers,
             error,
         } => {
-            out.status_code = Some(status_value(status));
-            out.headers = headers;
+            out.rare = response_parts(status, headers);
             out.error = Some(Value::String(error));
         }
     }
     out
+}
+
+/// `HTTP_RESPONSE_CODE` and the headers of an answer.
+fn response_parts(status: u16, headers: Vec<(String, String)>) -> Option<Box<RareParts>> {
+    Some(Box::new(RareParts {
+        status_code: Some(status_value(status)),
+        headers,
+        ..RareParts::EMPTY
+    }))
 }
 
 /// [`outcome`] and [`store`] in one go, without copying the body.

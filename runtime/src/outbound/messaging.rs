@@ -7,7 +7,7 @@
 
 use super::client::{Outbound, OutboundRequest, OutboundResponse};
 use flowc_lang::nodes::normalize_msisdn;
-use flowc_lang::scope::NodeOutput;
+use flowc_lang::scope::{NodeOutput, RareParts};
 use flowc_lang::{json, Map, Value};
 use std::fmt;
 use std::time::Duration;
@@ -135,8 +135,13 @@ pub async fn send_template(
 /// The node's output: `message_id` on `yes`, `error` on `no`.
 pub fn store(outcome: SendOutcome) -> NodeOutput {
     NodeOutput {
-        message_id: outcome.message_id.map(Value::String),
         error: outcome.error.map(Value::String),
+        rare: outcome.message_id.map(|id| {
+            Box::new(RareParts {
+                message_id: Some(Value::String(id)),
+                ..RareParts::EMPTY
+            })
+        }),
         ..NodeOutput::default()
     }
 }

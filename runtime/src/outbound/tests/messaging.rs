@@ -48,7 +48,7 @@ async fn an_accepted_message_is_yes_with_its_id() {
         }
     );
     let stored = store(outcome);
-    assert_eq!(stored.message_id, Some(Value::str("m-001")));
+    assert_eq!(stored.message_id().cloned(), Some(Value::str("m-001")));
     assert_eq!(stored.error, None);
 
     let seen = gw.seen();
