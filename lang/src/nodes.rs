@@ -1,8 +1,9 @@
 //! Node semantics that need no I/O (§4, §13 rules 10, 16 and 18).
 
-use crate::calc::Outcome;
+use crate::calc::{CalcResult, Outcome};
 use crate::scope::NodeOutput;
 use crate::value::Value;
+use crate::Number;
 
 /// `is_empty`: absent, null, `""`, `[]` or `{}` (whitespace, `0`, `false`, `[null]` are not).
 pub fn is_empty(v: Option<&Value>) -> bool {
@@ -69,13 +70,41 @@ pub fn normalize_msisdn(raw: &str) -> Option<String> {
 /// (§4.1, §13 rule 19), and returns the branch: `true` for `yes`. A number goes `yes`; a
 /// comparison goes `yes` when true; an error sets `error`, leaves `result` absent, goes `no`.
 pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
-    let (result, error, ok) = match outcome {
-        Outcome::Number(n) => (Some(Value::Number(n)), None, true),
-        Outcome::Bool(b) => (Some(Value::Bool(b)), None, b),
-        Outcome::Error(message) => (None, Some(Value::String(message)), false),
-    };
-    out.replace_with(result, error);
-    ok
+    match outcome {
+        Outcome::Number(n) => store_calc_number(out, Ok(n)),
+        Outcome::Bool(b) => store_calc_bool(out, Ok(b)),
+        Outcome::Error(message) => store_calc_number(out, Err(message)),
+    }
+}
+
+/// [`store_calc`] for an expression that is a number at build time (compiled code: no
+/// [`Outcome`] in between).
+#[inline]
+pub fn store_calc_number(out: &mut NodeOutput, result: CalcResult<Number>) -> bool {
+    match result {
+        Ok(n) => {
+            out.replace_with(Some(Value::Number(n)), None);
+            true
+        }
+        Err(message) => store_calc_error(out, message),
+    }
+}
+
+/// [`store_calc`] for a comparison: `yes` when true.
+#[inline]
+pub fn store_calc_bool(out: &mut NodeOutput, result: CalcResult<bool>) -> bool {
+    match result {
+        Ok(b) => {
+            out.replace_with(Some(Value::Bool(b)), None);
+            b
+        }
+        Err(message) => store_calc_error(out, message),
+    }
+}
+
+fn store_calc_error(out: &mut NodeOutput, message: String) -> bool {
+    out.replace_with(None, Some(Value::String(message)));
+    false
 }
 
 /// Runs a regex node on its rendered input (`None` when the input is absent), replacing the
@@ -190,6 +219,43 @@ mod tests {
     use super::*;
     use crate::number::Number;
     use crate::value::Map;
+
+    /// The typed stores compiled code calls leave the output and take the branch exactly
+    /// as [`store_calc`] does with the [`Outcome`] `calc::finish` makes of the same value.
+    #[test]
+    fn typed_calc_stores_match_store_calc() {
+        use crate::calc::{finish, Operand};
+        enum Typed {
+            Num(CalcResult<Number>),
+            Bool(CalcResult<bool>),
+        }
+        let cases = [
+            Typed::Num(Ok(Number::from_i64(7))),
+            Typed::Num(Err("division by zero".to_owned())),
+            Typed::Bool(Ok(true)),
+            Typed::Bool(Ok(false)),
+            Typed::Bool(Err("\"x\" is not a number".to_owned())),
+        ];
+        let with_groups = NodeOutput {
+            groups: vec![None],
+            ..NodeOutput::default()
+        };
+        for typed in cases {
+            let outcome = match &typed {
+                Typed::Num(r) => finish(r.clone().map(Operand::Num)),
+                Typed::Bool(r) => finish(r.clone().map(Operand::Bool)),
+            };
+            for before in [NodeOutput::default(), with_groups.clone()] {
+                let (mut a, mut b) = (before.clone(), before);
+                let went = match &typed {
+                    Typed::Num(r) => store_calc_number(&mut a, r.clone()),
+                    Typed::Bool(r) => store_calc_bool(&mut a, r.clone()),
+                };
+                assert_eq!(went, store_calc(&mut b, outcome.clone()), "{outcome:?}");
+                assert_eq!(a, b, "{outcome:?}");
+            }
+        }
+    }
 
     /// Every part a step reads reads as [`store_regex`] makes it; the others are left out.
     #[test]

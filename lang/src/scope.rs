@@ -214,6 +214,7 @@ impl NodeOutput {
     /// `*self = NodeOutput { result, error, ..NodeOutput::EMPTY }` does. A node that makes
     /// only those two parts (most do) usually replaces an output holding nothing else, and
     /// then only those two fields are written: no rewrite of the whole output per node run.
+    #[inline]
     pub fn replace_with(&mut self, result: Option<Value>, error: Option<Value>) {
         // Every field named: a part added later must be counted here too.
         let NodeOutput {

@@ -579,16 +579,16 @@ mod group_2 {
                     if matched { Step::F2OrderTriage_3 } else { Step::F2OrderTriage_90 }
                 }
                 Step::F2OrderTriage_3 => {
-                    let outcome = __lang::calc::finish(calc_f2_3(&s, &call));
-                    let ok = __lang::nodes::store_calc(
+                    let outcome = calc_f2_3(&s, &call);
+                    let ok = __lang::nodes::store_calc_number(
                         s.n_subtotal.output_mut(),
                         outcome,
                     );
                     if ok { Step::F2OrderTriage_4 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_4 => {
-                    let outcome = __lang::calc::finish(calc_f2_4(&s, &call));
-                    let ok = __lang::nodes::store_calc(
+                    let outcome = calc_f2_4(&s, &call);
+                    let ok = __lang::nodes::store_calc_number(
                         s.n_item_count.output_mut(),
                         outcome,
                     );
@@ -635,8 +635,11 @@ mod group_2 {
                     Step::F2OrderTriage_10
                 }
                 Step::F2OrderTriage_10 => {
-                    let outcome = __lang::calc::finish(calc_f2_10(&s, &call));
-                    let ok = __lang::nodes::store_calc(s.n_total.output_mut(), outcome);
+                    let outcome = calc_f2_10(&s, &call);
+                    let ok = __lang::nodes::store_calc_number(
+                        s.n_total.output_mut(),
+                        outcome,
+                    );
                     if ok { Step::F2OrderTriage_11 } else { Step::F2OrderTriage_91 }
                 }
                 Step::F2OrderTriage_11 => {
@@ -853,118 +856,112 @@ mod group_2 {
     fn calc_f2_3(
         s: &Session,
         call: &::flowc_runtime::Call,
-    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        Ok(
-            __lang::calc::Operand::Num({
-                let base_0: ::std::option::Option<&__lang::Value> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("items", None));
-                let mut acc = __lang::Number::ZERO;
-                let mut pos: usize = 1;
-                loop {
-                    let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
-                        .and_then(|v| v.position(pos))
-                        .and_then(|v| v.segment("qty", None));
-                    if at_pos_0.is_none() {
-                        break;
-                    }
-                    let at_pos_1: ::std::option::Option<&__lang::Value> = base_0
-                        .and_then(|v| v.position(pos))
-                        .and_then(|v| v.segment("price", None));
-                    if at_pos_1.is_none() {
-                        break;
-                    }
-                    let item = {
-                        let arg_0 = at_pos_0
-                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                        let arg_1 = at_pos_1
-                            .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                        __lang::calc::arith(
-                            __lang::calc::BinOp::Mul,
-                            __lang::calc::ref_number(arg_0.as_deref())?,
-                            __lang::calc::ref_number(arg_1.as_deref())?,
-                        )?
-                    };
-                    acc = __lang::calc::arith(__lang::calc::BinOp::Add, acc, item)?;
-                    pos += 1;
+    ) -> __lang::calc::CalcResult<__lang::Number> {
+        Ok({
+            let base_0: ::std::option::Option<&__lang::Value> = call
+                .request
+                .body
+                .as_ref()
+                .and_then(|v| v.segment("items", None));
+            let mut acc = __lang::Number::ZERO;
+            let mut pos: usize = 1;
+            loop {
+                let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("qty", None));
+                if at_pos_0.is_none() {
+                    break;
                 }
-                acc
-            }),
-        )
+                let at_pos_1: ::std::option::Option<&__lang::Value> = base_0
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("price", None));
+                if at_pos_1.is_none() {
+                    break;
+                }
+                let item = {
+                    let arg_0 = at_pos_0
+                        .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                    let arg_1 = at_pos_1
+                        .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                    __lang::calc::arith(
+                        __lang::calc::BinOp::Mul,
+                        __lang::calc::ref_number(arg_0.as_deref())?,
+                        __lang::calc::ref_number(arg_1.as_deref())?,
+                    )?
+                };
+                acc = __lang::calc::arith(__lang::calc::BinOp::Add, acc, item)?;
+                pos += 1;
+            }
+            acc
+        })
     }
     #[allow(unused_variables)]
     fn calc_f2_4(
         s: &Session,
         call: &::flowc_runtime::Call,
-    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        Ok(
-            __lang::calc::Operand::Num({
-                let base_0: ::std::option::Option<&__lang::Value> = call
-                    .request
-                    .body
-                    .as_ref()
-                    .and_then(|v| v.segment("items", None));
-                let mut pos: usize = 1;
-                loop {
-                    let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
-                        .and_then(|v| v.position(pos))
-                        .and_then(|v| v.segment("sku", None));
-                    if at_pos_0.is_none() {
-                        break;
-                    }
-                    pos += 1;
+    ) -> __lang::calc::CalcResult<__lang::Number> {
+        Ok({
+            let base_0: ::std::option::Option<&__lang::Value> = call
+                .request
+                .body
+                .as_ref()
+                .and_then(|v| v.segment("items", None));
+            let mut pos: usize = 1;
+            loop {
+                let at_pos_0: ::std::option::Option<&__lang::Value> = base_0
+                    .and_then(|v| v.position(pos))
+                    .and_then(|v| v.segment("sku", None));
+                if at_pos_0.is_none() {
+                    break;
                 }
-                __lang::calc::count_number(pos - 1)
-            }),
-        )
+                pos += 1;
+            }
+            __lang::calc::count_number(pos - 1)
+        })
     }
     #[allow(unused_variables)]
     fn calc_f2_10(
         s: &Session,
         call: &::flowc_runtime::Call,
-    ) -> __lang::calc::CalcResult<__lang::calc::Operand> {
-        Ok(
-            __lang::calc::Operand::Num({
+    ) -> __lang::calc::CalcResult<__lang::Number> {
+        Ok({
+            let arg_0 = {
                 let arg_0 = {
-                    let arg_0 = {
-                        let arg_0 = s
-                            .n_subtotal
-                            .result
+                    let arg_0 = s
+                        .n_subtotal
+                        .result
+                        .as_ref()
+                        .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
+                    let arg_1 = {
+                        let arg_0 = const {
+                            __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
+                        };
+                        let arg_1 = s
+                            .v_discount_pct
                             .as_ref()
                             .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                        let arg_1 = {
-                            let arg_0 = const {
-                                __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
-                            };
-                            let arg_1 = s
-                                .v_discount_pct
-                                .as_ref()
-                                .map(::std::borrow::Cow::<__lang::Value>::Borrowed);
-                            __lang::calc::arith(
-                                __lang::calc::BinOp::Sub,
-                                arg_0,
-                                __lang::calc::ref_number(arg_1.as_deref())?,
-                            )?
-                        };
                         __lang::calc::arith(
-                            __lang::calc::BinOp::Mul,
-                            __lang::calc::ref_number(arg_0.as_deref())?,
-                            arg_1,
+                            __lang::calc::BinOp::Sub,
+                            arg_0,
+                            __lang::calc::ref_number(arg_1.as_deref())?,
                         )?
                     };
-                    let arg_1 = const {
-                        __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
-                    };
-                    __lang::calc::arith(__lang::calc::BinOp::Div, arg_0, arg_1)?
+                    __lang::calc::arith(
+                        __lang::calc::BinOp::Mul,
+                        __lang::calc::ref_number(arg_0.as_deref())?,
+                        arg_1,
+                    )?
                 };
                 let arg_1 = const {
-                    __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32)
+                    __lang::Number::from_parts(100u32, 0u32, 0u32, false, 0u32)
                 };
-                __lang::calc::apply(__lang::calc::CalcFn::Round, &[arg_0, arg_1])?
-            }),
-        )
+                __lang::calc::arith(__lang::calc::BinOp::Div, arg_0, arg_1)?
+            };
+            let arg_1 = const {
+                __lang::Number::from_parts(2u32, 0u32, 0u32, false, 0u32)
+            };
+            __lang::calc::apply(__lang::calc::CalcFn::Round, &[arg_0, arg_1])?
+        })
     }
     /// Route `order-triage`: `POST /dynamic/fb8248ac-e314-443a-bb19-d0d24ca30288`.
     pub(super) fn route_5(

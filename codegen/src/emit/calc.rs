@@ -11,38 +11,93 @@ use flowc_lang::calc::{BinOp, CalcFn, Expr};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-/// `fn calc_…(s, call) -> CalcResult<Operand>`: one function per `calculate` step, so the
-/// step's arm stays a call and `?` has a function to return from.
+/// `fn calc_…(s, call) -> CalcResult<T>`: one function per `calculate` step, so the
+/// step's arm stays a call and `?` has a function to return from. `T` is the type the
+/// whole expression has at build time ([`ResultType`]).
 pub fn calc_fn(name: &Ident, expr: &Expr, env: &Env) -> TokenStream {
-    let body = result(expr, env);
+    let (ty, body) = result(expr, env);
     quote! {
         #[allow(unused_variables)]
-        fn #name(s: &Session, call: &::flowc_runtime::Call) -> __lang::calc::CalcResult<__lang::calc::Operand> {
+        fn #name(s: &Session, call: &::flowc_runtime::Call) -> __lang::calc::CalcResult<#ty> {
             #body
         }
     }
 }
 
-/// A `CalcResult<Operand>` expression for the whole expression.
-fn result(expr: &Expr, env: &Env) -> TokenStream {
-    if let Expr::Bin(op @ (BinOp::Eq | BinOp::Ne), a, b) = expr {
-        let (op, a, b) = (bin_op(*op), as_operand(a, env), as_operand(b, env));
-        return quote! { __lang::calc::binary(#op, #a, #b) };
+/// What a whole expression is at build time, and so how its step stores it: a number or
+/// a comparison goes straight into the node's output; anything else (a reference alone, a
+/// string, `=`/`!=`) is an `Operand` that `calc::finish` judges at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultType {
+    /// `Number`: arithmetic, a number literal, functions, `sum`, `count`.
+    Number,
+    /// `bool`: `>`, `<`, `>=`, `<=`.
+    Bool,
+    /// `Operand`.
+    Operand,
+}
+
+impl ResultType {
+    /// The type of `expr` as a whole: the variant [`typed`] gives it, read from its shape.
+    pub fn of(expr: &Expr) -> ResultType {
+        match expr {
+            Expr::Bin(BinOp::Eq | BinOp::Ne, ..) => ResultType::Operand,
+            Expr::Bin(op, ..) if op.is_comparison() => ResultType::Bool,
+            Expr::Num(_)
+            | Expr::Neg(_)
+            | Expr::Bin(..)
+            | Expr::Call(..)
+            | Expr::Sum(_)
+            | Expr::Count(_) => ResultType::Number,
+            Expr::Str(_) | Expr::Ref(_) => ResultType::Operand,
+        }
     }
-    match typed(expr, env) {
-        Typed::Num(e) => quote! { Ok(__lang::calc::Operand::Num(#e)) },
+
+    /// The statement that stores `outcome` (a `CalcResult` of this type) into `out` (a
+    /// `&mut NodeOutput`) and evaluates to the branch, `true` for `yes`.
+    pub fn store(self, out: TokenStream, outcome: TokenStream) -> TokenStream {
+        match self {
+            ResultType::Number => quote! { __lang::nodes::store_calc_number(#out, #outcome) },
+            ResultType::Bool => quote! { __lang::nodes::store_calc_bool(#out, #outcome) },
+            ResultType::Operand => {
+                quote! { __lang::nodes::store_calc(#out, __lang::calc::finish(#outcome)) }
+            }
+        }
+    }
+}
+
+/// The result type and a `CalcResult` expression of it for the whole expression.
+fn result(expr: &Expr, env: &Env) -> (TokenStream, TokenStream) {
+    let ty = ResultType::of(expr);
+    if ty == ResultType::Operand {
+        if let Expr::Bin(op @ (BinOp::Eq | BinOp::Ne), a, b) = expr {
+            let (op, a, b) = (bin_op(*op), as_operand(a, env), as_operand(b, env));
+            let body = quote! { __lang::calc::binary(#op, #a, #b) };
+            return (quote! { __lang::calc::Operand }, body);
+        }
+    }
+    let body = match typed(expr, env) {
+        Typed::Num(e) | Typed::Bool(e) => quote! { Ok(#e) },
         Typed::Ref(e) => quote! {{ let v = #e; Ok(__lang::calc::operand(v.as_deref())) }},
         Typed::Operand(e) => quote! { Ok(#e) },
-    }
+    };
+    let ty = match ty {
+        ResultType::Number => quote! { __lang::Number },
+        ResultType::Bool => quote! { bool },
+        ResultType::Operand => quote! { __lang::calc::Operand },
+    };
+    (ty, body)
 }
 
 /// A sub-expression as Rust, by the type it has. Arithmetic, functions, `sum` and `count`
 /// are plain `Number`s, so a chain like `round(a * b / 100, 2)` passes decimals from one
-/// operator to the next; only `=`/`!=`, string literals and comparisons carry an
-/// [`Operand`](flowc_lang::calc::Operand). Errors leave through `?`.
+/// operator to the next; comparisons are `bool`s; only `=`/`!=` and string literals carry
+/// an [`Operand`](flowc_lang::calc::Operand). Errors leave through `?`.
 enum Typed {
     /// `Number`.
     Num(TokenStream),
+    /// `bool`: a comparison.
+    Bool(TokenStream),
     /// `Option<Cow<'_, Value>>`: a reference, converted by the operator that takes it.
     Ref(TokenStream),
     /// `Operand`.
@@ -71,10 +126,7 @@ fn typed(expr: &Expr, env: &Env) -> Typed {
             let (bind, nums) = bind_all([&**a, &**b], env);
             let code = bin_op(*op);
             if op.is_comparison() {
-                Typed::Operand(quote! {{
-                    #bind
-                    __lang::calc::Operand::Bool(__lang::calc::compare(#code, #(#nums),*))
-                }})
+                Typed::Bool(quote! {{ #bind __lang::calc::compare(#code, #(#nums),*) }})
             } else {
                 Typed::Num(quote! {{ #bind __lang::calc::arith(#code, #(#nums),*)? }})
             }
@@ -109,7 +161,7 @@ fn bind_all<'e>(
 impl Typed {
     fn code(&self) -> &TokenStream {
         match self {
-            Typed::Num(e) | Typed::Ref(e) | Typed::Operand(e) => e,
+            Typed::Num(e) | Typed::Bool(e) | Typed::Ref(e) | Typed::Operand(e) => e,
         }
     }
 
@@ -117,6 +169,9 @@ impl Typed {
     fn number(&self, local: &Ident) -> TokenStream {
         match self {
             Typed::Num(_) => quote! { #local },
+            Typed::Bool(_) => {
+                quote! { __lang::calc::to_number(&__lang::calc::Operand::Bool(#local))? }
+            }
             Typed::Ref(_) => quote! { __lang::calc::ref_number(#local.as_deref())? },
             Typed::Operand(_) => quote! { __lang::calc::to_number(&#local)? },
         }
@@ -127,6 +182,7 @@ impl Typed {
 fn as_operand(expr: &Expr, env: &Env) -> TokenStream {
     match typed(expr, env) {
         Typed::Num(e) => quote! { __lang::calc::Operand::Num(#e) },
+        Typed::Bool(e) => quote! { __lang::calc::Operand::Bool(#e) },
         Typed::Ref(e) => quote! {{ let v = #e; __lang::calc::operand(v.as_deref()) }},
         Typed::Operand(e) => e,
     }

@@ -1,6 +1,7 @@
 //! One `match` arm per step: the node's behaviour as calls into the runtime, and the
 //! branch it takes as the next `Step` variant.
 
+use super::calc::ResultType;
 use super::formats;
 use super::groups::Group;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
@@ -46,13 +47,20 @@ impl StepCtx<'_> {
         match kind {
             StepKind::Start { next } => self.goto(next, "next"),
             StepKind::SetVariable { assign, next } => self.set_variable(assign, next),
-            StepKind::Calculate { name, yes, no, .. } => {
+            StepKind::Calculate {
+                name,
+                expr,
+                yes,
+                no,
+            } => {
                 let field = node_field(name);
                 let f = calc_ident(self.at);
                 let branch = self.branch(quote! { ok }, yes, no);
+                let store = ResultType::of(expr)
+                    .store(quote! { s.#field.output_mut() }, quote! { outcome });
                 quote! {
-                    let outcome = __lang::calc::finish(#f(&s, &call));
-                    let ok = __lang::nodes::store_calc(s.#field.output_mut(), outcome);
+                    let outcome = #f(&s, &call);
+                    let ok = #store;
                     #branch
                 }
             }
