@@ -406,7 +406,7 @@ impl ValueTemplate {
             ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => false,
             ValueTemplate::Str(t) => t.single_ref().is_some_and(|r| match r {
                 Ref::Call(call) => call.func == Func::Default,
-                _ => true,
+                r => !r.reads_shallow(),
             }),
             ValueTemplate::Array(items) => items.iter().any(ValueTemplate::copies_values),
             ValueTemplate::Positions(item) => item.copies_values(),
@@ -416,6 +416,21 @@ impl ValueTemplate {
 }
 
 impl Ref {
+    /// Whether this reference always reads a value nested at most one level deep, so a
+    /// copy of it cannot pass the session's depth limit: the node parts made as text or
+    /// numbers (`error`, `count`, `message_id`, `HTTP_RESPONSE_CODE`, headers, regex
+    /// groups), everything of the request but its body (the query is an object of
+    /// strings), and the session's facts. Variables, node results and the body can hold
+    /// anything.
+    pub fn reads_shallow(&self) -> bool {
+        match self {
+            Ref::Node { part, .. } => !matches!(part, NodePart::Result(_) | NodePart::Other(_)),
+            Ref::Request(r) => !matches!(r, RequestRef::Body(_)),
+            Ref::Session(_) => true,
+            Ref::Var { .. } | Ref::Call(_) => false,
+        }
+    }
+
     /// Visits the references whose own path holds `#`: this one, or, for a function call,
     /// those among its arguments. These decide where a position list, `sum` or `count`
     /// stops; a call itself is never absent, so it is never one of them.
@@ -485,8 +500,9 @@ mod tests {
         ValueTemplate::from_value(&value).expect("test template")
     }
 
-    /// Only a lone reference (or `default`, which may return one) copies a value whole;
-    /// text, rendered references and other functions make strings or numbers.
+    /// Only a lone reference (or `default`, which may return one) to what may nest copies
+    /// a value whole; text, rendered references, other functions and references to
+    /// what is always text or a number make strings or numbers.
     #[test]
     fn only_typed_references_copy_values() {
         for copies in [
@@ -496,6 +512,8 @@ mod tests {
             r#""[[default:none:[[x]]]]""#,
             r#"{"a":[1,{"b":"[[x]]"}]}"#,
             r#"["[[request:body.items.#]]"]"#,
+            r#""[[n:result.a]]""#,
+            r#""[[n:other]]""#,
         ] {
             assert!(template(copies).copies_values(), "{copies}");
         }
@@ -507,6 +525,11 @@ mod tests {
             r#""[[upper:[[x]]]]""#,
             r#""[[length:[[x]]]]""#,
             r#"{"a":[1,{"b":"x [[x]]"}],"c":true}"#,
+            r#""[[n:error]]""#,
+            r#""[[n:HTTP_RESPONSE_CODE]]""#,
+            r#""[[request:method]]""#,
+            r#""[[request:header.x-a]]""#,
+            r#"{"q":"[[request:query]]","s":"[[session:id]]"}"#,
         ] {
             assert!(!template(scalar).copies_values(), "{scalar}");
         }
