@@ -34,6 +34,22 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
 }
 
+/// The IR of an in-memory bundle of `(file name, text)` pairs that must check.
+#[cfg(test)]
+pub(crate) fn test_ir(files: &[(&str, &str)]) -> ir::Bundle {
+    let source = BundleSource {
+        origin: "test".into(),
+        files: files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    };
+    let checked = check(&source);
+    checked
+        .ir
+        .unwrap_or_else(|| panic!("{}", checked.diagnostics.render()))
+}
+
 /// Runs parse → validate → lower on an in-memory bundle.
 pub fn check(source: &BundleSource) -> Checked {
     let mut diags = Diagnostics::default();

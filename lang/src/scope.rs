@@ -258,6 +258,16 @@ impl NodeSlot {
         &mut self.0
     }
 
+    /// Moves `result` out, leaving it absent (the step read it for the last time).
+    pub fn take_result(&mut self) -> Option<Value> {
+        self.0.result.take()
+    }
+
+    /// Moves regex group `i` out, leaving it absent (the step read it for the last time).
+    pub fn take_group(&mut self, i: usize) -> Option<Value> {
+        self.0.groups.get_mut(i).and_then(Option::take)
+    }
+
     /// The slot of a stored output ([`NodeOutput::from_value`]).
     pub fn from_value(value: &Value) -> NodeSlot {
         NodeSlot(NodeOutput::from_value(value))
@@ -287,6 +297,16 @@ impl BoxedNodeSlot {
     /// The output to write into, made empty first if the node had not run.
     pub fn output_mut(&mut self) -> &mut NodeOutput {
         self.0.get_or_insert_with(Box::default)
+    }
+
+    /// Moves `result` out, leaving it absent (the step read it for the last time).
+    pub fn take_result(&mut self) -> Option<Value> {
+        self.0.as_mut()?.result.take()
+    }
+
+    /// Moves regex group `i` out, leaving it absent (the step read it for the last time).
+    pub fn take_group(&mut self, i: usize) -> Option<Value> {
+        self.0.as_mut()?.groups.get_mut(i).and_then(Option::take)
     }
 
     /// The slot of a stored output ([`NodeOutput::from_value`]).
@@ -474,6 +494,24 @@ mod tests {
                         (slot.result.clone(), slot.error.clone()),
                         (Some(Value::str("ok")), None)
                     );
+                }
+
+                #[test]
+                fn a_slot_moves_out_a_result_or_a_group_once() {
+                    let mut slot = <$slot>::default();
+                    assert_eq!((slot.take_result(), slot.take_group(1)), (None, None));
+                    assert_eq!(slot, <$slot>::default());
+                    slot.set(NodeOutput {
+                        result: Some(Value::str("whole")),
+                        groups: vec![Some(Value::str("whole")), Some(Value::str("g1"))],
+                        ..NodeOutput::default()
+                    });
+                    assert_eq!(slot.take_group(1), Some(Value::str("g1")));
+                    assert_eq!(slot.take_group(1), None);
+                    assert_eq!(slot.take_group(9), None);
+                    assert_eq!(slot.take_result(), Some(Value::str("whole")));
+                    assert_eq!(slot.result, None);
+                    assert_eq!(slot.groups, [Some(Value::str("whole")), None]);
                 }
 
                 #[test]

@@ -648,13 +648,7 @@ mod group_2 {
                             ::std::vec::Vec::from([
                                 (
                                     ::std::string::String::from("customer"),
-                                    s
-                                        .n_cid
-                                        .groups
-                                        .get(1usize)
-                                        .and_then(|g| g.as_ref())
-                                        .cloned()
-                                        .unwrap_or_default(),
+                                    s.n_cid.take_group(1usize).unwrap_or_default(),
                                 ),
                                 (
                                     ::std::string::String::from("lines"),

@@ -13,7 +13,8 @@
 //! a shared error flow say, makes one large group again; splitting by what each route
 //! reaches would avoid that, at the price of one session type per route.)
 
-use crate::ir::{Bundle, StepKind, Target};
+use super::moves::{last_reads, Slot};
+use crate::ir::{Bundle, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
 use flowc_lang::template::{NodePart, Ref};
 use proc_macro2::{Ident, TokenStream};
@@ -37,6 +38,9 @@ pub struct Group {
     pub has_waits: bool,
     /// The parts of each node's output its steps read (only regex nodes use it).
     pub parts_read: BTreeMap<String, RegexParts>,
+    /// The fields each `set_variable` and `remap` step reads for the last time
+    /// ([`super::moves`]).
+    pub last_reads: BTreeMap<StepRef, BTreeSet<Slot>>,
 }
 
 impl Group {
@@ -74,8 +78,8 @@ impl Group {
     }
 }
 
-/// Up to this many node outputs a session keeps them inline: 64 outputs of a couple of
-/// hundred bytes each make a session of a dozen kilobytes.
+/// Up to this many node outputs a session keeps them inline: 64 outputs of about a hundred
+/// bytes each make a session of six kilobytes.
 const INLINE_SLOTS: usize = 64;
 
 /// The bundle's groups, ordered by their first flow (so by flow id): the same bundle
@@ -141,6 +145,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
             _ => {}
         });
     }
+    let last_reads = last_reads(bundle, &flows, has_waits);
     Group {
         index,
         flows,
@@ -148,6 +153,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         nodes: nodes.into_iter().collect(),
         has_waits,
         parts_read,
+        last_reads,
     }
 }
 
@@ -180,21 +186,8 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::BundleSource;
 
-    fn ir(files: &[(&str, &str)]) -> Bundle {
-        let source = BundleSource {
-            origin: "test".into(),
-            files: files
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-        };
-        let checked = crate::check(&source);
-        checked
-            .ir
-            .unwrap_or_else(|| panic!("{}", checked.diagnostics.render()))
-    }
+    use crate::test_ir as ir;
 
     const ROUTES: &str = r#"{"routes": [
         {"id": "r1", "name": "r1", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "a"},
@@ -290,6 +283,7 @@ mod tests {
             nodes: (0..nodes).map(|i| format!("n{i:03}")).collect(),
             has_waits: false,
             parts_read: BTreeMap::new(),
+            last_reads: BTreeMap::new(),
         };
         let inline = quote! { __lang::scope::NodeSlot }.to_string();
         let boxed = quote! { __lang::scope::BoxedNodeSlot }.to_string();

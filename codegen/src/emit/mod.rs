@@ -12,6 +12,7 @@ mod calc;
 mod formats;
 mod groups;
 mod json_out;
+mod moves;
 mod names;
 mod outbound;
 mod pieces;

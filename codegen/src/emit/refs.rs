@@ -5,6 +5,7 @@
 //! expression has, so each use site (render into a string, take a typed value, test for
 //! presence) adapts it without a detour through a generic lookup.
 
+use super::moves::Slot;
 use super::names::{node_field, var_field};
 use super::number_tokens;
 use flowc_lang::path::{Path, Seg};
@@ -13,6 +14,7 @@ use flowc_lang::template::{
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::BTreeSet;
 
 /// What the emitted code can see while a step runs.
 pub struct Env<'a> {
@@ -23,6 +25,10 @@ pub struct Env<'a> {
     /// `#` references already read at `pos` into locals (`Option<&Value>`) by a
     /// [`PositionReads`]: a use reads the local instead of walking the path again.
     pub at_pos: &'a [(&'a Ref, Ident)],
+    /// The fields the step reads for the last time ([`super::moves`]): a whole-value
+    /// copy of one moves it out of the session. Never set inside a position loop, whose
+    /// body runs once per position.
+    pub moves: Option<&'a BTreeSet<Slot>>,
 }
 
 impl<'a> Env<'a> {
@@ -32,7 +38,13 @@ impl<'a> Env<'a> {
             flow,
             has_pos: false,
             at_pos: &[],
+            moves: None,
         }
+    }
+
+    /// This environment, with the fields the step reads for the last time.
+    pub fn moving(self, moves: Option<&'a BTreeSet<Slot>>) -> Env<'a> {
+        Env { moves, ..self }
     }
 
     /// Inside a position loop whose `#` references are read where they are used.
@@ -41,6 +53,7 @@ impl<'a> Env<'a> {
             flow,
             has_pos: true,
             at_pos: &[],
+            moves: None,
         }
     }
 }
@@ -143,6 +156,7 @@ impl<'r> PositionReads<'r> {
             flow,
             has_pos: true,
             at_pos: &self.bound,
+            moves: None,
         }
     }
 }
@@ -509,12 +523,42 @@ pub(super) fn template_option(t: &Template, env: &Env) -> TokenStream {
 /// null; otherwise a string).
 pub fn template_value(t: &Template, env: &Env) -> TokenStream {
     match t.single_ref() {
-        Some(r) => reference(r, env).value(),
+        Some(r) => match moved(r, env) {
+            Some(take) => quote! { #take.unwrap_or_default() },
+            None => reference(r, env).value(),
+        },
         None => {
             let s = render(t, env);
             quote! { __lang::Value::String(#s) }
         }
     }
+}
+
+/// An `Option<Value>` expression taking what `r` reads out of the session, when this is
+/// the step's last read of its field and `r` reads it whole.
+fn moved(r: &Ref, env: &Env) -> Option<TokenStream> {
+    let slot = Slot::read_whole_by(r)?;
+    if !env.moves?.contains(&slot) {
+        return None;
+    }
+    Some(match r {
+        Ref::Var { name, .. } => {
+            let field = var_field(name);
+            quote! { s.#field.take() }
+        }
+        Ref::Node {
+            node,
+            part: NodePart::Group(i),
+        } => {
+            let field = node_field(node);
+            quote! { s.#field.take_group(#i) }
+        }
+        Ref::Node { node, .. } => {
+            let field = node_field(node);
+            quote! { s.#field.take_result() }
+        }
+        Ref::Request(_) | Ref::Session(_) | Ref::Call(_) => return None,
+    })
 }
 
 /// A `Value` expression for a value template, position lists expanded (§3).

@@ -28,7 +28,7 @@ pub fn arm(bundle: &Bundle, group: &Group, flow_index: usize, step: &Step) -> To
         group,
         flow,
         at,
-        env: Env::step(&flow.id),
+        env: Env::step(&flow.id).moving(group.last_reads.get(&at)),
     };
     let body = ctx.body(&step.kind);
     quote! { Step::#variant => { #body } }

@@ -1,0 +1,162 @@
+//! Last reads: where a `set_variable` or `remap` step copies a variable or a node's output
+//! that no later step of the session can read, the emitted code moves the value out of the
+//! session instead of cloning it (W4's `remap` cloned seven strings nothing read again).
+//!
+//! A read is a last read when the step reads the field exactly once, does not write it,
+//! and no step reachable from the step's branches reads it (a liveness analysis without
+//! kills, so a loop back to the step keeps the copy). Groups whose sessions can be stored
+//! at a wait are left alone: a stored session carries every field, and it is read back by
+//! whichever backend resumes it. (A route's msisdn template, the one template read outside
+//! the steps, may read only the request and the session's facts.)
+
+use crate::ir::{step_refs, Bundle, StepKind, StepRef, Target};
+use flowc_lang::template::{NodePart, Ref};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A session field a step reads: a variable or a node's output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slot {
+    /// `v_<name>`.
+    Var(String),
+    /// `n_<name>`.
+    Node(String),
+}
+
+impl Slot {
+    /// The field a reference reads, if it reads one.
+    fn read_by(r: &Ref) -> Option<Slot> {
+        match r {
+            Ref::Var { name, .. } => Some(Slot::Var(name.clone())),
+            Ref::Node { node, .. } => Some(Slot::Node(node.clone())),
+            Ref::Request(_) | Ref::Session(_) | Ref::Call(_) => None,
+        }
+    }
+
+    /// The field a reference reads whole, the kind of read a move replaces: a variable
+    /// without a path, a node's `result` without a path, or one of its regex groups.
+    pub fn read_whole_by(r: &Ref) -> Option<Slot> {
+        match r {
+            Ref::Var { name, path } if path.segs.is_empty() => Some(Slot::Var(name.clone())),
+            Ref::Node {
+                node,
+                part: NodePart::Group(_),
+            } => Some(Slot::Node(node.clone())),
+            Ref::Node {
+                node,
+                part: NodePart::Result(path),
+            } if path.segs.is_empty() => Some(Slot::Node(node.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// The fields each `set_variable` and `remap` step of a group's flows may move out of the
+/// session; steps with none are left out.
+pub fn last_reads(
+    bundle: &Bundle,
+    flows: &[usize],
+    has_waits: bool,
+) -> BTreeMap<StepRef, BTreeSet<Slot>> {
+    if has_waits {
+        return BTreeMap::new();
+    }
+    let steps: Vec<(StepRef, &StepKind)> = flows
+        .iter()
+        .flat_map(|&fi| {
+            bundle.flows[fi].steps.iter().map(move |s| {
+                let at = StepRef {
+                    flow: fi,
+                    step: s.number,
+                };
+                (at, &s.kind)
+            })
+        })
+        .collect();
+    let reads: BTreeMap<StepRef, BTreeMap<Slot, usize>> = steps
+        .iter()
+        .map(|&(at, kind)| (at, reads_of(bundle, kind)))
+        .collect();
+    let live_after = live_after(&steps, &reads);
+    let mut moves = BTreeMap::new();
+    for &(at, kind) in &steps {
+        if !matches!(kind, StepKind::SetVariable { .. } | StepKind::Remap { .. }) {
+            continue;
+        }
+        let written = writes_of(kind);
+        let movable: BTreeSet<Slot> = reads[&at]
+            .iter()
+            .filter(|&(slot, &count)| {
+                count == 1 && !written.contains(slot) && !live_after[&at].contains(slot)
+            })
+            .map(|(slot, _)| slot.clone())
+            .collect();
+        if !movable.is_empty() {
+            moves.insert(at, movable);
+        }
+    }
+    moves
+}
+
+/// How many references of the step read each field.
+fn reads_of(bundle: &Bundle, kind: &StepKind) -> BTreeMap<Slot, usize> {
+    let mut counts = BTreeMap::new();
+    step_refs(bundle, kind, &mut |r| {
+        if let Some(slot) = Slot::read_by(r) {
+            *counts.entry(slot).or_insert(0) += 1;
+        }
+    });
+    counts
+}
+
+/// The fields the step writes.
+fn writes_of(kind: &StepKind) -> BTreeSet<Slot> {
+    let mut written: BTreeSet<Slot> = kind
+        .node_name()
+        .map(|n| Slot::Node(n.to_owned()))
+        .into_iter()
+        .collect();
+    if let StepKind::SetVariable { assign, .. } = kind {
+        written.extend(assign.iter().map(|(name, _)| Slot::Var(name.clone())));
+    }
+    written
+}
+
+/// For each step, every field some step reachable from its branches reads: the least
+/// fixpoint of `after(s) = ∪ over successors t of (reads(t) ∪ after(t))`.
+fn live_after(
+    steps: &[(StepRef, &StepKind)],
+    reads: &BTreeMap<StepRef, BTreeMap<Slot, usize>>,
+) -> BTreeMap<StepRef, BTreeSet<Slot>> {
+    let successors: BTreeMap<StepRef, Vec<StepRef>> = steps
+        .iter()
+        .map(|&(at, kind)| {
+            let next = kind.targets().into_iter().filter_map(|t| match t {
+                Target::Step(to) if reads.contains_key(&to) => Some(to),
+                _ => None,
+            });
+            (at, next.collect())
+        })
+        .collect();
+    let mut after: BTreeMap<StepRef, BTreeSet<Slot>> =
+        steps.iter().map(|&(at, _)| (at, BTreeSet::new())).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        // Backwards, so a chain of steps settles in one pass.
+        for &(at, _) in steps.iter().rev() {
+            let mut live = BTreeSet::new();
+            for to in &successors[&at] {
+                live.extend(reads[to].keys().cloned());
+                live.extend(after[to].iter().cloned());
+            }
+            if live.len() != after[&at].len() {
+                after.insert(at, live);
+                changed = true;
+            }
+        }
+    }
+    after
+}
+
+#[cfg(test)]
+mod tests;
