@@ -400,7 +400,9 @@ impl ValueTemplate {
     /// reference (a typed single reference, §3, or `default`'s typed fallback), whose depth
     /// is known only at run time. Anything else is at most as deep as the template's own
     /// literal nesting, which the bundle's JSON reader already bounds below the session's
-    /// depth limit, so generated code checks only these.
+    /// depth limit, so generated code checks only these. A reference that always reads a
+    /// value at most one level deep ([`Ref::reads_shallow`]) adds at most one level, which
+    /// that margin absorbs.
     pub fn copies_values(&self) -> bool {
         match self {
             ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => false,

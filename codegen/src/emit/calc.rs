@@ -66,25 +66,26 @@ impl ResultType {
     }
 }
 
-/// The result type and a `CalcResult` expression of it for the whole expression.
+/// The result type and a `CalcResult` expression of it for the whole expression. The type
+/// is read off the variant [`typed`] gives, so the function's signature always matches its
+/// body; the step's store is chosen by [`ResultType::of`], which must agree (a unit test
+/// holds them together over every kind of expression).
 fn result(expr: &Expr, env: &Env) -> (TokenStream, TokenStream) {
-    let ty = ResultType::of(expr);
-    if ty == ResultType::Operand {
-        if let Expr::Bin(op @ (BinOp::Eq | BinOp::Ne), a, b) = expr {
-            let (op, a, b) = (bin_op(*op), as_operand(a, env), as_operand(b, env));
-            let body = quote! { __lang::calc::binary(#op, #a, #b) };
-            return (quote! { __lang::calc::Operand }, body);
-        }
+    if let Expr::Bin(op @ (BinOp::Eq | BinOp::Ne), a, b) = expr {
+        let (op, a, b) = (bin_op(*op), as_operand(a, env), as_operand(b, env));
+        let body = quote! { __lang::calc::binary(#op, #a, #b) };
+        return (quote! { __lang::calc::Operand }, body);
     }
-    let body = match typed(expr, env) {
-        Typed::Num(e) | Typed::Bool(e) => quote! { Ok(#e) },
-        Typed::Ref(e) => quote! {{ let v = #e; Ok(__lang::calc::operand(v.as_deref())) }},
-        Typed::Operand(e) => quote! { Ok(#e) },
-    };
-    let ty = match ty {
+    let typed = typed(expr, env);
+    debug_assert_eq!(typed.result_type(), ResultType::of(expr), "{expr:?}");
+    let ty = match typed.result_type() {
         ResultType::Number => quote! { __lang::Number },
         ResultType::Bool => quote! { bool },
         ResultType::Operand => quote! { __lang::calc::Operand },
+    };
+    let body = match typed {
+        Typed::Num(e) | Typed::Bool(e) | Typed::Operand(e) => quote! { Ok(#e) },
+        Typed::Ref(e) => quote! {{ let v = #e; Ok(__lang::calc::operand(v.as_deref())) }},
     };
     (ty, body)
 }
@@ -159,6 +160,15 @@ fn bind_all<'e>(
 }
 
 impl Typed {
+    /// What a whole expression of this variant is stored as.
+    fn result_type(&self) -> ResultType {
+        match self {
+            Typed::Num(_) => ResultType::Number,
+            Typed::Bool(_) => ResultType::Bool,
+            Typed::Ref(_) | Typed::Operand(_) => ResultType::Operand,
+        }
+    }
+
     fn code(&self) -> &TokenStream {
         match self {
             Typed::Num(e) | Typed::Bool(e) | Typed::Ref(e) | Typed::Operand(e) => e,
@@ -248,4 +258,45 @@ fn calc_fn_name(f: CalcFn) -> TokenStream {
         CalcFn::Max => quote! { Max },
     };
     quote! { __lang::calc::CalcFn::#name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store a step picks from the expression's shape is the type its function
+    /// returns, for every kind of expression, nested comparisons and `=` included.
+    #[test]
+    fn result_type_of_an_expression_is_what_its_function_returns() {
+        let env = Env::step("f");
+        for source in [
+            "1",
+            "-1",
+            "-(1 < 2)",
+            "(1 < 2) > 0",
+            "1 + 2 * 3",
+            "[[x]] / 2",
+            "round([[x]], 2)",
+            "sum([[items.#]])",
+            "count([[items.#]])",
+            "sum([[items.#]] > 1)",
+            "[[x]] >= 18",
+            "[[x]] < 1 = [[y]] > 2",
+            "[[x]] = 'a'",
+            "[[x]] != 2",
+            "'5'",
+            "[[x]]",
+        ] {
+            let expr = flowc_lang::calc::parse(source).expect(source);
+            if let Expr::Bin(BinOp::Eq | BinOp::Ne, ..) = expr {
+                assert_eq!(ResultType::of(&expr), ResultType::Operand, "{source}");
+            } else {
+                assert_eq!(
+                    typed(&expr, &env).result_type(),
+                    ResultType::of(&expr),
+                    "{source}"
+                );
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use super::calc::ResultType;
 use super::formats;
 use super::groups::Group;
+use super::moves::Slot;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{
     reads_node, ref_text, reference, render, template_cow, text_cow, value, Env, RefText,
@@ -14,6 +15,7 @@ use flowc_lang::nodes::RegexParts;
 use flowc_lang::template::Template;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeSet;
 
 /// The arm `Step::X => { … }` of one step.
 pub fn arm(bundle: &Bundle, group: &Group, flow_index: usize, step: &Step) -> TokenStream {
@@ -28,10 +30,20 @@ pub fn arm(bundle: &Bundle, group: &Group, flow_index: usize, step: &Step) -> To
         group,
         flow,
         at,
-        env: Env::step(&flow.id).moving(group.last_reads.get(&at)),
+        env: Env::step(&flow.id).moving(moves(group, at, &step.kind)),
     };
     let body = ctx.body(&step.kind);
     quote! { Step::#variant => { #body } }
+}
+
+/// The fields the step may move out of the session: only a `set_variable` or a `remap`
+/// copies values in the step's own arm, where `s` is mutable; every other kind reads
+/// through borrows or in functions that take `&Session`.
+fn moves<'g>(group: &'g Group, at: StepRef, kind: &StepKind) -> Option<&'g BTreeSet<Slot>> {
+    match kind {
+        StepKind::SetVariable { .. } | StepKind::Remap { .. } => group.last_reads.get(&at),
+        _ => None,
+    }
 }
 
 struct StepCtx<'a> {
