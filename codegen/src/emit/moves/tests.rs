@@ -102,3 +102,30 @@ fn waits_keep_every_field() {
         [(3, vec![var("v")])]
     );
 }
+
+/// A later read by any kind of step keeps the field: here through `switch_case`,
+/// `is_empty`, `calculate`, `regex` and an integration's URL template, each the only later
+/// reader of one variable.
+#[test]
+fn every_kind_of_later_read_keeps_the_field() {
+    let integrations = r#"{"integrations": [
+        {"name": "api", "url": "http://127.0.0.1:9/x/[[e]]", "method": "GET", "timeout_ms": 100}
+    ]}"#;
+    let a = r#"{"flow": "a", "steps": [
+        {"step": 1, "type": "start", "next": 2},
+        {"step": 2, "type": "set_variable", "assign": {"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6"}, "next": 3},
+        {"step": 3, "type": "remap", "name": "m", "mapping": ["[[a]]", "[[b]]", "[[c]]", "[[d]]", "[[e]]", "[[f]]"], "next": 4},
+        {"step": 4, "type": "switch_case", "input": "[[a]]", "cases": [{"value": "1", "next": 5}], "default": 5},
+        {"step": 5, "type": "is_empty", "input": "[[b]]", "yes": 6, "no": 6},
+        {"step": 6, "type": "calculate", "name": "n", "expression": "[[c]] + 1", "yes": 7, "no": 7},
+        {"step": 7, "type": "regex", "name": "r", "input": "[[d]]", "pattern": "^4$", "yes": 8, "no": 8},
+        {"step": 8, "type": "api_integration", "name": "i", "integration": "api", "branches": {"200": 9}, "other": 9},
+        {"step": 9, "type": "api_end", "body": {"m": "[[m:result]]", "n": "[[n:result]]"}}
+    ]}"#;
+    let files = [
+        ("routes.json", ROUTE),
+        ("integrations.json", integrations),
+        ("a.flow.json", a),
+    ];
+    assert_eq!(moves_of(&files), [(3, vec![var("f")])]);
+}
