@@ -13,7 +13,7 @@
 /// Every server of the benchmark, the limit included, runs on the allocator the
 /// generated server (`flowc-server`) uses, so the comparison stays like for like.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: flowc_alloc::MiMalloc = flowc_alloc::MiMalloc;
 
 mod affinity;
 #[cfg(test)]

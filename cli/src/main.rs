@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// `flowc serve` runs on the allocator of built servers (`flowc-server`), so the two
 /// backends of one bundle compare like for like.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: flowc_alloc::MiMalloc = flowc_alloc::MiMalloc;
 
 /// flowc: the flow compiler.
 #[derive(Parser)]

@@ -12,7 +12,7 @@ mod flows {
 /// mimalloc rather than the system allocator: sessions allocate many small strings and
 /// maps, and mimalloc serves those several times faster than glibc's malloc (BENCHMARKS.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: flowc_alloc::MiMalloc = flowc_alloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     flowc_runtime::serve::main(flows::app)
