@@ -13,7 +13,7 @@
 //! a shared error flow say, makes one large group again; splitting by what each route
 //! reaches would avoid that, at the price of one session type per route.)
 
-use super::moves::{last_reads, Slot};
+use super::moves::{last_reads, Field};
 use crate::ir::{Bundle, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
 use flowc_lang::template::{NodePart, Ref};
@@ -40,7 +40,7 @@ pub struct Group {
     pub parts_read: BTreeMap<String, RegexParts>,
     /// The fields each `set_variable` and `remap` step reads for the last time
     /// ([`super::moves`]).
-    pub last_reads: BTreeMap<StepRef, BTreeSet<Slot>>,
+    pub last_reads: BTreeMap<StepRef, BTreeSet<Field>>,
 }
 
 impl Group {

@@ -15,36 +15,36 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A session field a step reads: a variable or a node's output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Slot {
+pub enum Field {
     /// `v_<name>`.
     Var(String),
     /// `n_<name>`.
     Node(String),
 }
 
-impl Slot {
+impl Field {
     /// The field a reference reads, if it reads one.
-    fn read_by(r: &Ref) -> Option<Slot> {
+    fn read_by(r: &Ref) -> Option<Field> {
         match r {
-            Ref::Var { name, .. } => Some(Slot::Var(name.clone())),
-            Ref::Node { node, .. } => Some(Slot::Node(node.clone())),
+            Ref::Var { name, .. } => Some(Field::Var(name.clone())),
+            Ref::Node { node, .. } => Some(Field::Node(node.clone())),
             Ref::Request(_) | Ref::Session(_) | Ref::Call(_) => None,
         }
     }
 
     /// The field a reference reads whole, the kind of read a move replaces: a variable
     /// without a path, a node's `result` without a path, or one of its regex groups.
-    pub fn read_whole_by(r: &Ref) -> Option<Slot> {
+    pub fn read_whole_by(r: &Ref) -> Option<Field> {
         match r {
-            Ref::Var { name, path } if path.segs.is_empty() => Some(Slot::Var(name.clone())),
+            Ref::Var { name, path } if path.segs.is_empty() => Some(Field::Var(name.clone())),
             Ref::Node {
                 node,
                 part: NodePart::Group(_),
-            } => Some(Slot::Node(node.clone())),
+            } => Some(Field::Node(node.clone())),
             Ref::Node {
                 node,
                 part: NodePart::Result(path),
-            } if path.segs.is_empty() => Some(Slot::Node(node.clone())),
+            } if path.segs.is_empty() => Some(Field::Node(node.clone())),
             _ => None,
         }
     }
@@ -56,7 +56,7 @@ pub fn last_reads(
     bundle: &Bundle,
     flows: &[usize],
     has_waits: bool,
-) -> BTreeMap<StepRef, BTreeSet<Slot>> {
+) -> BTreeMap<StepRef, BTreeSet<Field>> {
     if has_waits {
         return BTreeMap::new();
     }
@@ -72,7 +72,7 @@ pub fn last_reads(
             })
         })
         .collect();
-    let reads: BTreeMap<StepRef, BTreeMap<Slot, usize>> = steps
+    let reads: BTreeMap<StepRef, BTreeMap<Field, usize>> = steps
         .iter()
         .map(|&(at, kind)| (at, reads_of(bundle, kind)))
         .collect();
@@ -83,12 +83,12 @@ pub fn last_reads(
             continue;
         }
         let written = writes_of(kind);
-        let movable: BTreeSet<Slot> = reads[&at]
+        let movable: BTreeSet<Field> = reads[&at]
             .iter()
-            .filter(|&(slot, &count)| {
-                count == 1 && !written.contains(slot) && !live_after[&at].contains(slot)
+            .filter(|&(field, &count)| {
+                count == 1 && !written.contains(field) && !live_after[&at].contains(field)
             })
-            .map(|(slot, _)| slot.clone())
+            .map(|(field, _)| field.clone())
             .collect();
         if !movable.is_empty() {
             moves.insert(at, movable);
@@ -98,25 +98,25 @@ pub fn last_reads(
 }
 
 /// How many references of the step read each field.
-fn reads_of(bundle: &Bundle, kind: &StepKind) -> BTreeMap<Slot, usize> {
+fn reads_of(bundle: &Bundle, kind: &StepKind) -> BTreeMap<Field, usize> {
     let mut counts = BTreeMap::new();
     step_refs(bundle, kind, &mut |r| {
-        if let Some(slot) = Slot::read_by(r) {
-            *counts.entry(slot).or_insert(0) += 1;
+        if let Some(field) = Field::read_by(r) {
+            *counts.entry(field).or_insert(0) += 1;
         }
     });
     counts
 }
 
 /// The fields the step writes.
-fn writes_of(kind: &StepKind) -> BTreeSet<Slot> {
-    let mut written: BTreeSet<Slot> = kind
+fn writes_of(kind: &StepKind) -> BTreeSet<Field> {
+    let mut written: BTreeSet<Field> = kind
         .node_name()
-        .map(|n| Slot::Node(n.to_owned()))
+        .map(|n| Field::Node(n.to_owned()))
         .into_iter()
         .collect();
     if let StepKind::SetVariable { assign, .. } = kind {
-        written.extend(assign.iter().map(|(name, _)| Slot::Var(name.clone())));
+        written.extend(assign.iter().map(|(name, _)| Field::Var(name.clone())));
     }
     written
 }
@@ -125,8 +125,8 @@ fn writes_of(kind: &StepKind) -> BTreeSet<Slot> {
 /// fixpoint of `after(s) = ∪ over successors t of (reads(t) ∪ after(t))`.
 fn live_after(
     steps: &[(StepRef, &StepKind)],
-    reads: &BTreeMap<StepRef, BTreeMap<Slot, usize>>,
-) -> BTreeMap<StepRef, BTreeSet<Slot>> {
+    reads: &BTreeMap<StepRef, BTreeMap<Field, usize>>,
+) -> BTreeMap<StepRef, BTreeSet<Field>> {
     let successors: BTreeMap<StepRef, Vec<StepRef>> = steps
         .iter()
         .map(|&(at, kind)| {
@@ -137,7 +137,7 @@ fn live_after(
             (at, next.collect())
         })
         .collect();
-    let mut after: BTreeMap<StepRef, BTreeSet<Slot>> =
+    let mut after: BTreeMap<StepRef, BTreeSet<Field>> =
         steps.iter().map(|&(at, _)| (at, BTreeSet::new())).collect();
     let mut changed = true;
     while changed {

@@ -5,7 +5,7 @@
 //! expression has, so each use site (render into a string, take a typed value, test for
 //! presence) adapts it without a detour through a generic lookup.
 
-use super::moves::Slot;
+use super::moves::Field;
 use super::names::{node_field, var_field};
 use super::number_tokens;
 use flowc_lang::path::{Path, Seg};
@@ -28,7 +28,7 @@ pub struct Env<'a> {
     /// The fields the step reads for the last time ([`super::moves`]): a whole-value
     /// copy of one moves it out of the session. Never set inside a position loop, whose
     /// body runs once per position.
-    pub moves: Option<&'a BTreeSet<Slot>>,
+    pub moves: Option<&'a BTreeSet<Field>>,
 }
 
 impl<'a> Env<'a> {
@@ -43,7 +43,7 @@ impl<'a> Env<'a> {
     }
 
     /// This environment, with the fields the step reads for the last time.
-    pub fn moving(self, moves: Option<&'a BTreeSet<Slot>>) -> Env<'a> {
+    pub fn moving(self, moves: Option<&'a BTreeSet<Field>>) -> Env<'a> {
         Env { moves, ..self }
     }
 
@@ -537,8 +537,8 @@ pub fn template_value(t: &Template, env: &Env) -> TokenStream {
 /// An `Option<Value>` expression taking what `r` reads out of the session, when this is
 /// the step's last read of its field and `r` reads it whole.
 fn moved(r: &Ref, env: &Env) -> Option<TokenStream> {
-    let slot = Slot::read_whole_by(r)?;
-    if !env.moves?.contains(&slot) {
+    let field = Field::read_whole_by(r)?;
+    if !env.moves?.contains(&field) {
         return None;
     }
     Some(match r {

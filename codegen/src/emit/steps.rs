@@ -4,7 +4,7 @@
 use super::calc::ResultType;
 use super::formats;
 use super::groups::Group;
-use super::moves::Slot;
+use super::moves::Field;
 use super::names::{calc_ident, node_field, regex_static, step_variant, var_field};
 use super::refs::{
     reads_node, ref_text, reference, render, template_cow, text_cow, value, Env, RefText,
@@ -39,7 +39,7 @@ pub fn arm(bundle: &Bundle, group: &Group, flow_index: usize, step: &Step) -> To
 /// The fields the step may move out of the session: only a `set_variable` or a `remap`
 /// copies values in the step's own arm, where `s` is mutable; every other kind reads
 /// through borrows or in functions that take `&Session`.
-fn moves<'g>(group: &'g Group, at: StepRef, kind: &StepKind) -> Option<&'g BTreeSet<Slot>> {
+fn moves<'g>(group: &'g Group, at: StepRef, kind: &StepKind) -> Option<&'g BTreeSet<Field>> {
     match kind {
         StepKind::SetVariable { .. } | StepKind::Remap { .. } => group.last_reads.get(&at),
         _ => None,

@@ -6,7 +6,7 @@ const ROUTE: &str = r#"{"routes": [
 ]}"#;
 
 /// The last reads of each step of the one group holding flow `a`, as `(step, fields)`.
-fn moves_of(files: &[(&str, &str)]) -> Vec<(u64, Vec<Slot>)> {
+fn moves_of(files: &[(&str, &str)]) -> Vec<(u64, Vec<Field>)> {
     let bundle = test_ir(files);
     let group = super::super::groups::groups(&bundle)
         .into_iter()
@@ -15,16 +15,16 @@ fn moves_of(files: &[(&str, &str)]) -> Vec<(u64, Vec<Slot>)> {
     group
         .last_reads
         .iter()
-        .map(|(at, slots)| (at.step, slots.iter().cloned().collect()))
+        .map(|(at, fields)| (at.step, fields.iter().cloned().collect()))
         .collect()
 }
 
-fn var(name: &str) -> Slot {
-    Slot::Var(name.to_owned())
+fn var(name: &str) -> Field {
+    Field::Var(name.to_owned())
 }
 
-fn node(name: &str) -> Slot {
-    Slot::Node(name.to_owned())
+fn node(name: &str) -> Field {
+    Field::Node(name.to_owned())
 }
 
 /// Straight on: each field moves at the step that reads it last; one read later, by an
