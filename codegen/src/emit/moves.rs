@@ -10,7 +10,7 @@
 //! the steps, may read only the request and the session's facts.)
 
 use crate::ir::{step_refs, Bundle, StepKind, StepRef, Target};
-use flowc_lang::template::{NodePart, Ref};
+use flowc_lang::template::Ref;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A session field a step reads: a variable or a node's output.
@@ -29,23 +29,6 @@ impl Field {
             Ref::Var { name, .. } => Some(Field::Var(name.clone())),
             Ref::Node { node, .. } => Some(Field::Node(node.clone())),
             Ref::Request(_) | Ref::Session(_) | Ref::Call(_) => None,
-        }
-    }
-
-    /// The field a reference reads whole, the kind of read a move replaces: a variable
-    /// without a path, a node's `result` without a path, or one of its regex groups.
-    pub fn read_whole_by(r: &Ref) -> Option<Field> {
-        match r {
-            Ref::Var { name, path } if path.segs.is_empty() => Some(Field::Var(name.clone())),
-            Ref::Node {
-                node,
-                part: NodePart::Group(_),
-            } => Some(Field::Node(node.clone())),
-            Ref::Node {
-                node,
-                part: NodePart::Result(path),
-            } if path.segs.is_empty() => Some(Field::Node(node.clone())),
-            _ => None,
         }
     }
 }

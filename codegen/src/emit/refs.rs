@@ -534,31 +534,36 @@ pub fn template_value(t: &Template, env: &Env) -> TokenStream {
     }
 }
 
-/// An `Option<Value>` expression taking what `r` reads out of the session, when this is
-/// the step's last read of its field and `r` reads it whole.
+/// An `Option<Value>` expression taking what `r` reads out of the session, when `r` reads
+/// its field whole (a variable or a node's `result` without a path, a regex group) and
+/// this is the step's last read of that field.
 fn moved(r: &Ref, env: &Env) -> Option<TokenStream> {
-    let field = Field::read_whole_by(r)?;
-    if !env.moves?.contains(&field) {
-        return None;
-    }
-    Some(match r {
-        Ref::Var { name, .. } => {
+    let moves = env.moves?;
+    let (read, take) = match r {
+        Ref::Var { name, path } if path.segs.is_empty() => {
             let field = var_field(name);
-            quote! { s.#field.take() }
+            (Field::Var(name.clone()), quote! { s.#field.take() })
         }
         Ref::Node {
             node,
             part: NodePart::Group(i),
         } => {
             let field = node_field(node);
-            quote! { s.#field.take_group(#i) }
+            (
+                Field::Node(node.clone()),
+                quote! { s.#field.take_group(#i) },
+            )
         }
-        Ref::Node { node, .. } => {
+        Ref::Node {
+            node,
+            part: NodePart::Result(path),
+        } if path.segs.is_empty() => {
             let field = node_field(node);
-            quote! { s.#field.take_result() }
+            (Field::Node(node.clone()), quote! { s.#field.take_result() })
         }
-        Ref::Request(_) | Ref::Session(_) | Ref::Call(_) => return None,
-    })
+        _ => return None,
+    };
+    moves.contains(&read).then_some(take)
 }
 
 /// A `Value` expression for a value template, position lists expanded (§3).
