@@ -1,8 +1,10 @@
 //! One session's execution alone, without HTTP: the route's [`FlowFn`] called directly
-//! with a prepared [`Call`], compiled vs interpreter. Only the workloads that compute
-//! alone ([`Kind::Compute`]): W3's session waits on its upstream, and W5's is W1's.
+//! with a prepared [`Call`], compiled vs interpreter; and, for scale, the hand-written
+//! limit's logic on its own prepared input ([`limit::Prepared`]). Only the workloads that
+//! compute alone ([`Kind::Compute`]): W3's session waits on its upstream, and W5's is W1's.
 
 use crate::backends;
+use crate::limit;
 use crate::workloads::{Kind, Workload};
 use flowc_lang::scope::{RequestData, SessionData};
 use flowc_runtime::session::Outcome;
@@ -23,6 +25,8 @@ pub struct MicroResult {
     pub interp_ns: f64,
     /// Cloning the prepared call, ns (measured separately and taken off both figures).
     pub clone_ns: f64,
+    /// The hand-written limit: ns per session, its input's clone taken off.
+    pub limit_ns: f64,
 }
 
 /// Measures every workload that computes alone for about `time` per backend (median of
@@ -48,13 +52,16 @@ pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult
                 std::hint::black_box(call.clone());
             });
             let net = |ns: f64| (ns - clone_ns).max(1.0);
+            let compiled_ns = net(time_per_iteration(time, || {
+                run_session(&compiled_fn, &call)
+            }));
+            let interp_ns = net(time_per_iteration(time, || run_session(&interp_fn, &call)));
             Ok(MicroResult {
                 workload: *w,
-                compiled_ns: net(time_per_iteration(time, || {
-                    run_session(&compiled_fn, &call)
-                })),
-                interp_ns: net(time_per_iteration(time, || run_session(&interp_fn, &call))),
+                compiled_ns,
+                interp_ns,
                 clone_ns,
+                limit_ns: limit_ns(w, time)?,
             })
         })
         .collect()
@@ -90,6 +97,22 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
         is_async: false,
         resume: None,
     })
+}
+
+/// The hand-written limit's session on the workload's input, its input's clone taken off.
+fn limit_ns(w: &Workload, time: Duration) -> Result<f64, String> {
+    let prepared = limit::Prepared::new(w)?
+        .ok_or_else(|| format!("{}: the limit has no session alone", w.key))?;
+    prepared
+        .run()
+        .map_err(|message| format!("{}: the limit answered {message:?}", w.key))?;
+    let clone_ns = time_per_iteration(time / 4, || {
+        std::hint::black_box(prepared.clone_input());
+    });
+    let ns = time_per_iteration(time, || {
+        let _ = std::hint::black_box(prepared.run());
+    });
+    Ok((ns - clone_ns).max(1.0))
 }
 
 /// The session must answer the workload's status, or the timing means nothing.

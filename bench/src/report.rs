@@ -187,18 +187,21 @@ pub fn ratios(results: &[Measured]) -> String {
 pub fn micro_table(results: &[MicroResult]) -> String {
     let mut out = String::from(
         "\n#### One session alone (no HTTP)\n\n\
-         | workload | compiled ns/session | interp ns/session | interp/compiled (≥ 10) | cloning the call (taken off), ns |\n\
-         |---|---:|---:|---|---:|\n",
+         | workload | compiled ns/session | interp ns/session | interp/compiled (≥ 10) | cloning the call (taken off), ns | limit ns/session | interp/limit | compiled/limit |\n\
+         |---|---:|---:|---|---:|---:|---:|---:|\n",
     );
     for m in results {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             m.workload.key.to_uppercase(),
             num(m.compiled_ns, 0),
             num(m.interp_ns, 0),
             marked(ratio(m.interp_ns, m.compiled_ns), 10.0, true),
             num(m.clone_ns, 0),
+            num(m.limit_ns, 0),
+            num(ratio(m.interp_ns, m.limit_ns), 2),
+            num(ratio(m.compiled_ns, m.limit_ns), 2),
         );
     }
     out

@@ -12,20 +12,20 @@ static CUSTOMER_ID: LazyLock<regex::Regex> =
 
 const INVALID_ID: &str = "invalid customer id";
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 pub(super) struct OrderIn {
     customer: Option<Customer>,
     #[serde(default)]
     items: Vec<Item>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Customer {
     id: Option<String>,
     tier: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Item {
     qty: Dec,
     price: Dec,

@@ -23,7 +23,7 @@ const INVALID_EMAIL: &str = "invalid email";
 const NOT_ADULT: &str = "the user must be an adult";
 const CALC_FAILED: &str = "a calculation failed";
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 pub(super) struct ProfileIn {
     user: Option<User>,
     #[serde(default)]
@@ -34,7 +34,7 @@ pub(super) struct ProfileIn {
     tags: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct User {
     id: Option<String>,
     name: Option<String>,
