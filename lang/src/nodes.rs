@@ -1,6 +1,7 @@
 //! Node semantics that need no I/O (§4, §13 rules 10, 16 and 18).
 
 use crate::calc::{CalcResult, Outcome};
+use crate::pattern::Matcher;
 use crate::scope::NodeOutput;
 use crate::value::Value;
 use crate::Number;
@@ -110,7 +111,7 @@ fn store_calc_error(out: &mut NodeOutput, message: String) -> bool {
 /// Runs a regex node on its rendered input (`None` when the input is absent), replacing the
 /// node's output (§4.2): the match as `result`, every group (absent when it took no part).
 /// Returns whether it matched.
-pub fn store_regex(out: &mut NodeOutput, re: &regex::Regex, input: Option<&str>) -> bool {
+pub fn store_regex(out: &mut NodeOutput, re: &Matcher, input: Option<&str>) -> bool {
     store_regex_parts(out, re, input, RegexParts::ALL)
 }
 
@@ -142,7 +143,7 @@ impl RegexParts {
 /// reads the same wherever it is read.
 pub fn store_regex_parts(
     out: &mut NodeOutput,
-    re: &regex::Regex,
+    re: &Matcher,
     input: Option<&str>,
     parts: RegexParts,
 ) -> bool {
@@ -162,11 +163,11 @@ pub fn store_regex_parts(
     let mut groups = Vec::with_capacity(len);
     for i in 0..len {
         let group = captures.get(i).filter(|_| wanted(i));
-        groups.push(group.map(|m| Value::str(m.as_str())));
+        groups.push(group.map(Value::str));
     }
     out.groups = groups;
     if parts.result {
-        out.result = captures.get(0).map(|m| Value::str(m.as_str()));
+        out.result = captures.get(0).map(Value::str);
     }
     true
 }
@@ -260,7 +261,7 @@ mod tests {
     /// Every part a step reads reads as [`store_regex`] makes it; the others are left out.
     #[test]
     fn regex_parts_read_as_the_full_output() {
-        let re = regex::Regex::new("^(a)(x)?(c)$").expect("a pattern");
+        let re = Matcher::new("^(a)(x)?(c)$").expect("a pattern");
         let mut full = NodeOutput::default();
         assert!(store_regex(&mut full, &re, Some("ac")));
         for groups in 0..16u64 {
@@ -281,7 +282,7 @@ mod tests {
                 assert_eq!(some.result, expected);
             }
         }
-        let wide = regex::Regex::new(&format!("^{}$", "(a)".repeat(70))).expect("a pattern");
+        let wide = Matcher::new(&format!("^{}$", "(a)".repeat(70))).expect("a pattern");
         let mut all = NodeOutput::default();
         assert!(store_regex_parts(
             &mut all,

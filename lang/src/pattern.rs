@@ -12,6 +12,10 @@ use std::fmt::Write as _;
 
 mod class;
 mod escape;
+mod matcher;
+pub mod walk;
+
+pub use matcher::{Found, Matcher};
 
 /// A checked, translated pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]

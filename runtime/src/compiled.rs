@@ -5,8 +5,8 @@
 /// Generated code calls this once per pattern, when the router is built, so a pattern the
 /// `regex` crate still refuses (its size limits are the only thing the build-time check
 /// cannot see) stops the server at start-up with the pattern named, never on a request.
-pub fn compile_regex(pattern: &str) -> regex::Regex {
-    match regex::Regex::new(pattern) {
+pub fn compile_regex(pattern: &str) -> flowc_lang::pattern::Matcher {
+    match flowc_lang::pattern::Matcher::new(pattern) {
         Ok(re) => re,
         Err(e) => {
             panic!("pattern `{pattern}` passed the build-time check but does not compile: {e}")

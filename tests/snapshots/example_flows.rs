@@ -2,9 +2,9 @@
 
 #[allow(unused_imports)]
 use ::flowc_runtime::deps::lang as __lang;
-static RE_F0_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
+static RE_F0_2: ::std::sync::LazyLock<::flowc_runtime::deps::lang::pattern::Matcher> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C[0-9]{6}$"));
-static RE_F2_2: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> = ::std::sync::LazyLock::new(||
+static RE_F2_2: ::std::sync::LazyLock<::flowc_runtime::deps::lang::pattern::Matcher> = ::std::sync::LazyLock::new(||
 ::flowc_runtime::compiled::compile_regex("^C(?P<digits>[0-9]{6})$"));
 static FMT_F5_2: ::std::sync::LazyLock<
     (__lang::datefmt::InputFormat, __lang::datefmt::OutputFormat, __lang::datefmt::Zone),

@@ -66,7 +66,7 @@ pub fn routes(bundle: &Bundle, groups: &[Group]) -> TokenStream {
 pub fn regex_decls(bundle: &Bundle) -> TokenStream {
     let decls = regex_statics(bundle).map(|(name, pattern)| {
         quote! {
-            static #name: ::std::sync::LazyLock<::flowc_runtime::deps::regex::Regex> =
+            static #name: ::std::sync::LazyLock<::flowc_runtime::deps::lang::pattern::Matcher> =
                 ::std::sync::LazyLock::new(|| ::flowc_runtime::compiled::compile_regex(#pattern));
         }
     });

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::http::{Call, FlowFn, RouteSpec};
 use crate::session::SessionResult;
 use flowc_codegen::ir::{self, StepKind, StepRef};
+use flowc_lang::pattern::Matcher;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -182,7 +183,7 @@ fn flow_fn(program: &Arc<Program>, index: usize) -> FlowFn {
 
 /// The compiled pattern of every `regex` step, by step.
 #[derive(Debug, Default)]
-pub(crate) struct Regexes(HashMap<StepRef, regex::Regex>);
+pub(crate) struct Regexes(HashMap<StepRef, Matcher>);
 
 impl Regexes {
     /// Compiles every pattern of the bundle. Lowering checked them, so a failure cannot
@@ -192,7 +193,7 @@ impl Regexes {
         for (fi, flow) in bundle.flows.iter().enumerate() {
             for s in &flow.steps {
                 if let StepKind::Regex { pattern, .. } = &s.kind {
-                    if let Ok(re) = regex::Regex::new(&pattern.translated) {
+                    if let Ok(re) = Matcher::new(&pattern.translated) {
                         map.insert(
                             StepRef {
                                 flow: fi,
@@ -208,7 +209,7 @@ impl Regexes {
     }
 
     /// The pattern of a step.
-    fn get(&self, at: StepRef) -> Option<&regex::Regex> {
+    fn get(&self, at: StepRef) -> Option<&Matcher> {
         self.0.get(&at)
     }
 }

@@ -8,6 +8,7 @@ use flowc_codegen::ir::{self, Case, EndBody, StepKind, StepRef, Target};
 use flowc_lang::calc::{self, Expr};
 use flowc_lang::eval;
 use flowc_lang::nodes;
+use flowc_lang::pattern::Matcher;
 use flowc_lang::scope::NodeOutput;
 use flowc_lang::template::{Template, ValueTemplate};
 use flowc_lang::value::Value;
@@ -335,7 +336,7 @@ fn switch_case(
 fn regex(
     name: &str,
     input: &Template,
-    re: &regex::Regex,
+    re: &Matcher,
     (yes, no): (Target, Target),
     state: &mut State,
     w: &mut Writes,

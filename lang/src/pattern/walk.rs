@@ -1,0 +1,451 @@
+//! A walk over the text for the shape most flow patterns have: anchored at the start, a
+//! sequence of character sets each taken a bounded or unbounded number of times, capture
+//! groups around runs of them, and at most an end anchor — `^U([0-9]{5})$`,
+//! `^\+?([0-9 ]{7,20})$`, `^[a-z0-9._%+-]+@([a-z0-9.-]+\.[a-z]{2,})$`.
+//!
+//! Most such patterns are **one-pass**: for every run that may take more or fewer
+//! characters, its set shares no character with any set that could come right after it
+//! (the following runs up to the first one that must take a character). Then taking, at
+//! each run, as many characters as it may is the only choice that can lead to a match, or,
+//! where several can (only optional runs follow and there is no end anchor), the one the
+//! `regex` crate's leftmost-first semantics prefers; one loop over the text finds it.
+//!
+//! The others (an e-mail address's domain run must give back the `.` before the top-level
+//! domain) are walked by a **bounded backtracker**: the same greedy order, trying fewer
+//! characters when more fail, with every (state, position) pair tried at most once, so the
+//! work is linear in the text times the pattern's states — the same guarantee, and the same
+//! method, as the `regex` crate's own bounded backtracker. Past [`VISITED_BITS`] pairs
+//! the walk declines ([`TooLong`]) and the `regex` crate runs instead ([`super::Matcher`]).
+//!
+//! Why: the `regex` crate's capture search costs about 1,100 instructions per call on the
+//! one-pass patterns of the benchmark's W4 and 3,500 on its e-mail pattern (a cache from its
+//! pool, an input configuration, a lazy DFA scan before the capture engine, the slots);
+//! these walks cost a few instructions per character.
+
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// The most capture groups, group 0 (the whole match) included, a [`Walk`] has.
+pub const MAX_GROUPS: usize = 8;
+
+/// The most (state, position) pairs the backtracker marks; a longer text declines.
+pub const VISITED_BITS: usize = 1 << 15;
+
+/// A pattern of the walk's shape, ready to match.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    items: Box<[Item]>,
+    /// Capture groups, group 0 included.
+    groups: usize,
+    /// Whether no run ever has to give characters back (see the module's comment).
+    one_pass: bool,
+    /// What the backtracker needs of each item, by index.
+    places: Box<[Place]>,
+    /// The backtracker's states: an item with the count its run has taken so far.
+    states: usize,
+}
+
+/// An item's place in the backtracker.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    /// The item's first state: its states are `base ..= base + cap`.
+    base: usize,
+    /// The counts the backtracker tells apart at this item: a run's count up to its
+    /// maximum, or, with no maximum, up to its minimum (every count past it behaves alike).
+    cap: u32,
+    /// Whether this run may have to give characters back; the others always take as many
+    /// as they may, and leave no way back.
+    gives_back: bool,
+}
+
+/// One element of the flattened pattern.
+#[derive(Debug, Clone)]
+enum Item {
+    /// Between `min` and `max` characters of `set`, as many as there are.
+    Run { set: Set, min: u32, max: u32 },
+    /// Capture group `.0` starts here.
+    Open(usize),
+    /// Capture group `.0` ends here.
+    Close(usize),
+    /// The end of the text (`$` without the `m` flag).
+    End,
+}
+
+/// The byte spans of every group of a match, group 0 first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spans {
+    at: [(usize, usize); MAX_GROUPS],
+    len: usize,
+}
+
+impl Spans {
+    /// The number of groups, group 0 included.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no groups (never: group 0 is always there).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The span of group `i`. Every group of a walked pattern takes part in its match.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        (i < self.len).then(|| self.at[i])
+    }
+}
+
+/// The backtracker declined: the text times the pattern's states is over [`VISITED_BITS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
+
+impl Walk {
+    /// The pattern (in `regex` crate syntax) as a walk, or `None` when it has another shape.
+    pub fn new(pattern: &str) -> Option<Walk> {
+        let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+        let mut flat = Flattener::default();
+        flat.item(&hir)?;
+        let groups = hir.properties().explicit_captures_len() + 1;
+        if !flat.anchored || groups > MAX_GROUPS {
+            return None;
+        }
+        let items = flat.items;
+        let mut places = Vec::with_capacity(items.len());
+        let mut states = 0usize;
+        for (i, item) in items.iter().enumerate() {
+            let place = Place::of(item, &items[i + 1..], states);
+            states = states.checked_add(usize::try_from(place.cap).ok()? + 1)?;
+            places.push(place);
+        }
+        Some(Walk {
+            one_pass: places.iter().all(|p| !p.gives_back),
+            items: items.into_boxed_slice(),
+            groups,
+            places: places.into_boxed_slice(),
+            states,
+        })
+    }
+
+    /// Whether one greedy loop finds every match ([`TooLong`] never comes back).
+    pub fn is_one_pass(&self) -> bool {
+        self.one_pass
+    }
+
+    /// The groups' spans when `text` matches; [`TooLong`] when the pattern needs the
+    /// backtracker and the text is too long for it.
+    pub fn captures(&self, text: &str) -> Result<Option<Spans>, TooLong> {
+        if self.one_pass {
+            return Ok(self.greedy(text));
+        }
+        let pairs = self.states.saturating_mul(text.len() + 1);
+        if pairs > VISITED_BITS {
+            return Err(TooLong);
+        }
+        Ok(self.backtrack(text, pairs))
+    }
+
+    fn empty_spans(&self) -> Spans {
+        Spans {
+            at: [(0, 0); MAX_GROUPS],
+            len: self.groups,
+        }
+    }
+
+    /// The one-pass loop: every run takes as many characters as it may.
+    fn greedy(&self, text: &str) -> Option<Spans> {
+        let mut spans = self.empty_spans();
+        let mut pos = 0;
+        for item in self.items.iter() {
+            match item {
+                Item::Run { set, min, max } => pos = set.take(text, pos, *min, *max)?,
+                Item::Open(g) => spans.at[*g].0 = pos,
+                Item::Close(g) => spans.at[*g].1 = pos,
+                Item::End => {
+                    if pos != text.len() {
+                        return None;
+                    }
+                }
+            }
+        }
+        // Anchored at the start: group 0 is the text up to where the walk stopped.
+        spans.at[0] = (0, pos);
+        Some(spans)
+    }
+
+    /// The bounded backtracker: depth first in the greedy order (one more character
+    /// before moving on), each (state, position) pair explored at most once — a pair seen
+    /// before has already failed, since the first success ends the search. A failed branch
+    /// needs no undoing of the groups it set: the pattern is one sequence, so the path that
+    /// succeeds passes every group's start and end again after the branch point.
+    fn backtrack(&self, text: &str, pairs: usize) -> Option<Spans> {
+        // Marks for short texts on the stack: most walks need a few hundred.
+        let mut small = [0u64; 16];
+        let mut large = Vec::new();
+        let visited: &mut [u64] = if pairs <= small.len() * 64 {
+            &mut small
+        } else {
+            large.resize(pairs.div_ceil(64), 0);
+            &mut large
+        };
+        let stride = text.len() + 1;
+        let mut spans = self.empty_spans();
+        // The (item, position, count) to go on from when the current branch fails.
+        let mut resume: Vec<(usize, usize, u32)> = Vec::new();
+        let mut next = Some((0, 0, 0));
+        while let Some((mut item, mut pos, mut count)) = next.take().or_else(|| resume.pop()) {
+            loop {
+                let (Some(current), Some(place)) = (self.items.get(item), self.places.get(item))
+                else {
+                    spans.at[0] = (0, pos);
+                    return Some(spans);
+                };
+                let pair = (place.base + count as usize) * stride + pos;
+                let (word, bit) = (pair / 64, 1u64 << (pair % 64));
+                if visited[word] & bit != 0 {
+                    break;
+                }
+                visited[word] |= bit;
+                match current {
+                    Item::Open(g) => {
+                        spans.at[*g].0 = pos;
+                        item += 1;
+                    }
+                    Item::Close(g) => {
+                        spans.at[*g].1 = pos;
+                        item += 1;
+                    }
+                    Item::End if pos == text.len() => item += 1,
+                    Item::End => break,
+                    Item::Run { set, min, max } => {
+                        let step = if count < *max {
+                            set.step(text, pos)
+                        } else {
+                            None
+                        };
+                        match step {
+                            Some(after) => {
+                                if place.gives_back && count >= *min {
+                                    // The way on, tried when taking more fails.
+                                    if resume.capacity() == 0 {
+                                        resume.reserve(stride);
+                                    }
+                                    resume.push((item + 1, pos, 0));
+                                }
+                                pos = after;
+                                count = (count + 1).min(place.cap);
+                            }
+                            None if count >= *min => {
+                                item += 1;
+                                count = 0;
+                            }
+                            None => break,
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Place {
+    /// The place of `item`, followed by `rest`, its states starting at `base`.
+    fn of(item: &Item, rest: &[Item], base: usize) -> Place {
+        match item {
+            Item::Run { set, min, max } => Place {
+                base,
+                cap: if *max == u32::MAX { *min } else { *max },
+                gives_back: min != max && !first_required_disjoint(set, rest),
+            },
+            _ => Place {
+                base,
+                cap: 0,
+                gives_back: false,
+            },
+        }
+    }
+}
+
+/// Flattens the pattern's syntax tree into [`Item`]s; `None` for anything outside the
+/// walk's shape.
+#[derive(Default)]
+struct Flattener {
+    items: Vec<Item>,
+    /// Whether the pattern starts with `^` (before any character is taken).
+    anchored: bool,
+    /// Whether `$` was seen: nothing may take a character after it.
+    ended: bool,
+}
+
+impl Flattener {
+    fn item(&mut self, hir: &Hir) -> Option<()> {
+        match hir.kind() {
+            HirKind::Empty => {}
+            HirKind::Literal(literal) => {
+                for c in std::str::from_utf8(&literal.0).ok()?.chars() {
+                    self.run(Set::one(c), 1, 1)?;
+                }
+            }
+            HirKind::Class(class) => self.run(Set::of(class)?, 1, 1)?,
+            HirKind::Look(Look::Start) if !self.takes_any() => self.anchored = true,
+            HirKind::Look(Look::End) => {
+                self.ended = true;
+                self.items.push(Item::End);
+            }
+            HirKind::Repetition(rep) => {
+                let max = rep.max.unwrap_or(u32::MAX);
+                // A lazy run prefers fewer characters; only a fixed count is the same.
+                if !rep.greedy && rep.min != max {
+                    return None;
+                }
+                self.run(Set::single(&rep.sub)?, rep.min, max)?;
+            }
+            HirKind::Capture(cap) => {
+                let group = usize::try_from(cap.index).ok()?;
+                self.items.push(Item::Open(group));
+                self.item(&cap.sub)?;
+                self.items.push(Item::Close(group));
+            }
+            HirKind::Concat(subs) => subs.iter().try_for_each(|sub| self.item(sub))?,
+            HirKind::Look(_) | HirKind::Alternation(_) => return None,
+        }
+        Some(())
+    }
+
+    fn run(&mut self, set: Set, min: u32, max: u32) -> Option<()> {
+        if self.ended {
+            return None;
+        }
+        self.items.push(Item::Run { set, min, max });
+        Some(())
+    }
+
+    fn takes_any(&self) -> bool {
+        self.items.iter().any(|i| matches!(i, Item::Run { .. }))
+    }
+}
+
+/// Whether `set` shares nothing with the runs after it up to and including the first one
+/// that must take a character (and nothing further can follow an end anchor).
+fn first_required_disjoint(set: &Set, rest: &[Item]) -> bool {
+    for next in rest {
+        match next {
+            Item::Run {
+                set: other, min, ..
+            } => {
+                if !set.disjoint(other) {
+                    return false;
+                }
+                if *min > 0 {
+                    return true;
+                }
+            }
+            Item::End => return true,
+            Item::Open(_) | Item::Close(_) => {}
+        }
+    }
+    true
+}
+
+/// A set of characters: ASCII as a bit set, the rest as sorted inclusive ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Set {
+    ascii: u128,
+    wide: Box<[(char, char)]>,
+}
+
+impl Set {
+    fn one(c: char) -> Set {
+        Set::from_ranges([(c, c)])
+    }
+
+    /// The set a class matches; `None` for a byte class that reaches beyond ASCII (it
+    /// could match part of a character).
+    fn of(class: &Class) -> Option<Set> {
+        match class {
+            Class::Unicode(u) => Some(Set::from_ranges(u.iter().map(|r| (r.start(), r.end())))),
+            Class::Bytes(b) => {
+                let ranges: Option<Vec<_>> = b
+                    .iter()
+                    .map(|r| (r.end() < 0x80).then(|| (char::from(r.start()), char::from(r.end()))))
+                    .collect();
+                Some(Set::from_ranges(ranges?))
+            }
+        }
+    }
+
+    /// The set of a repeated single character or class.
+    fn single(hir: &Hir) -> Option<Set> {
+        match hir.kind() {
+            HirKind::Class(class) => Set::of(class),
+            HirKind::Literal(literal) => {
+                let mut chars = std::str::from_utf8(&literal.0).ok()?.chars();
+                let c = chars.next()?;
+                chars.next().is_none().then(|| Set::one(c))
+            }
+            _ => None,
+        }
+    }
+
+    fn from_ranges(ranges: impl IntoIterator<Item = (char, char)>) -> Set {
+        let mut ascii = 0u128;
+        let mut wide = Vec::new();
+        for (start, end) in ranges {
+            for c in start..=end.min('\x7f') {
+                ascii |= 1 << u32::from(c);
+            }
+            if end > '\x7f' {
+                wide.push((start.max('\u{80}'), end));
+            }
+        }
+        Set {
+            ascii,
+            wide: wide.into_boxed_slice(),
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let code = u32::from(c);
+        if code < 128 {
+            self.ascii & (1 << code) != 0
+        } else {
+            self.wide.iter().any(|&(start, end)| start <= c && c <= end)
+        }
+    }
+
+    fn disjoint(&self, other: &Set) -> bool {
+        self.ascii & other.ascii == 0
+            && self
+                .wide
+                .iter()
+                .all(|&(a, b)| other.wide.iter().all(|&(c, d)| b < c || d < a))
+    }
+
+    /// The position after the character at byte `pos` of `text` when the set has it.
+    /// `pos` is always on a character boundary: every step moves by whole characters.
+    #[inline]
+    fn step(&self, text: &str, pos: usize) -> Option<usize> {
+        let &b = text.as_bytes().get(pos)?;
+        if b < 0x80 {
+            return (self.ascii & (1 << b) != 0).then_some(pos + 1);
+        }
+        let c = text[pos..].chars().next()?;
+        self.contains(c).then(|| pos + c.len_utf8())
+    }
+
+    /// Takes between `min` and `max` characters of the set from `text` at byte `pos`, as
+    /// many as there are; the position after them, or `None` when fewer than `min` are.
+    fn take(&self, text: &str, mut pos: usize, min: u32, max: u32) -> Option<usize> {
+        let mut taken = 0;
+        while taken < max {
+            let Some(after) = self.step(text, pos) else {
+                break;
+            };
+            pos = after;
+            taken += 1;
+        }
+        (taken >= min).then_some(pos)
+    }
+}
+
+#[cfg(test)]
+mod tests;
