@@ -16,13 +16,16 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
         }
         at += 8;
     }
-    // The last few bytes padded with plain ones: a padding byte is never flagged unless a
-    // tail byte below it is, so the lowest flag, if any, is the answer.
+    // The last few bytes one at a time: padding them into a word took a copy of a
+    // variable length (a `memcpy` call), dearer than testing seven bytes.
     let tail = &bytes[at..];
-    let mut eight = [b'a'; 8];
-    eight[..tail.len()].copy_from_slice(tail);
-    let first = special_mask(u64::from_le_bytes(eight)).trailing_zeros() / 8;
-    at + (first as usize).min(tail.len())
+    at + tail.iter().position(|&b| is_special(b)).unwrap_or(tail.len())
+}
+
+/// Whether a JSON string cannot hold `b` as it is.
+#[inline]
+fn is_special(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
 }
 
 /// A mask with the high bit set in the lowest byte of `word` (little-endian order) that is
@@ -43,10 +46,6 @@ fn special_mask(word: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn is_special(b: u8) -> bool {
-        b == b'"' || b == b'\\' || b < 0x20
-    }
 
     /// The run ends exactly at the first special byte, wherever it falls and whatever
     /// follows it, and covers everything when there is none.

@@ -18,11 +18,22 @@ pub fn write_string(s: &str, out: &mut String) {
 
 /// Appends `s` escaped as the inside of a JSON string literal, without the quotes.
 pub fn write_escaped(s: &str, out: &mut String) {
+    // Most strings need no escape at all: skip plain text eight bytes at a time.
+    let plain = super::scan::plain_run(s.as_bytes());
+    if plain == s.len() {
+        out.push_str(s);
+    } else {
+        write_escaped_from(s, plain, out);
+    }
+}
+
+/// [`write_escaped`] of a string whose first byte to escape is at `first`.
+#[cold]
+fn write_escaped_from(s: &str, first: usize, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let mut run = 0;
-    // Most strings need no escape at all: skip plain text eight bytes at a time.
-    for (i, &b) in bytes.iter().enumerate().skip(super::scan::plain_run(bytes)) {
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
         let short = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
