@@ -59,7 +59,7 @@ pub const W1: Workload = Workload {
     kind: Kind::Compute,
 };
 
-/// W2: regex, `sum` over the items, `switch_case`, `round`, `[[now]]`.
+/// W2: regex, `sum` over the items, `switch_case`, `round`, `number_format`, `[[now]]`.
 pub const W2: Workload = Workload {
     key: "w2",
     title: "order triage",

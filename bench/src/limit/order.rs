@@ -2,7 +2,7 @@
 
 use super::num::Dec;
 use super::to_json;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
@@ -37,6 +37,7 @@ struct OrderOut<'a> {
     subtotal: Dec,
     discount_pct: Dec,
     total: Dec,
+    total_text: String,
     priced_at: String,
 }
 
@@ -59,8 +60,30 @@ pub(super) fn triage(input: Option<OrderIn>) -> Result<Vec<u8>, &'static str> {
         subtotal: Dec(subtotal),
         discount_pct: Dec(discount_pct),
         total: Dec(total),
+        total_text: grouped(total),
         priced_at: flowc_lang::time::now_iso(),
     })
+}
+
+/// `#,##0.00`: two decimals, half-even as Java's `DecimalFormat`, thousands grouped by
+/// commas.
+fn grouped(value: Decimal) -> String {
+    let rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+    let fixed = format!("{:.2}", rounded.abs());
+    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, "00"));
+    let mut out = String::with_capacity(fixed.len() + int.len() / 3 + 1);
+    if rounded.is_sign_negative() {
+        out.push('-');
+    }
+    for (i, digit) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out.push('.');
+    out.push_str(frac);
+    out
 }
 
 /// The discount in percent for a tier, case-insensitively.
@@ -71,5 +94,28 @@ fn discount(tier: &str) -> Decimal {
         Decimal::from(5)
     } else {
         Decimal::ZERO
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `#,##0.00` as the flow's `number_format` writes it (§4.4).
+    #[test]
+    fn totals_are_grouped_with_two_decimals() {
+        for (value, text) in [
+            ("60.51", "60.51"),
+            ("0.5", "0.50"),
+            ("1234567.5", "1,234,567.50"),
+            ("999.995", "1,000.00"),
+            ("2.675", "2.68"),
+            ("2.665", "2.66"),
+            ("-1234.5", "-1,234.50"),
+            ("100", "100.00"),
+        ] {
+            let value: Decimal = value.parse().unwrap();
+            assert_eq!(grouped(value), text, "{value}");
+        }
     }
 }
