@@ -19,7 +19,10 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     // The last few bytes one at a time: padding them into a word took a copy of a
     // variable length (a `memcpy` call), dearer than testing seven bytes.
     let tail = &bytes[at..];
-    at + tail.iter().position(|&b| is_special(b)).unwrap_or(tail.len())
+    at + tail
+        .iter()
+        .position(|&b| is_special(b))
+        .unwrap_or(tail.len())
 }
 
 /// Whether a JSON string cannot hold `b` as it is.
