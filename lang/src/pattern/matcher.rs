@@ -8,7 +8,7 @@ use super::walk::{Spans, Walk};
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub enum Matcher {
-    /// A one-pass walk: one loop over the text, whatever its length.
+    /// A one-pass walk (anchored, unambiguous): one loop over the text, whatever its length.
     OnePass(Walk),
     /// A walk that may backtrack, and the `regex` crate for texts too long for it.
     Walk(Walk, regex::Regex),

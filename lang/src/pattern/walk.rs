@@ -1,9 +1,9 @@
-//! A walk over the text for the shape most flow patterns have: anchored at the start, a
-//! sequence of character sets each taken a bounded or unbounded number of times, capture
-//! groups around runs of them, and at most an end anchor — `^U([0-9]{5})$`,
-//! `^\+?([0-9 ]{7,20})$`, `^[a-z0-9._%+-]+@([a-z0-9.-]+\.[a-z]{2,})$`.
+//! A walk over the text for the shape most flow patterns have: a sequence of character
+//! sets each taken a bounded or unbounded number of times, capture groups around runs of
+//! them, a start anchor or none, and at most an end anchor — `^U([0-9]{5})$`,
+//! `^\+?([0-9 ]{7,20})$`, `^[a-z0-9._%+-]+@([a-z0-9.-]+\.[a-z]{2,})$`, `([0-9]{4})-`.
 //!
-//! Most such patterns are **one-pass**: for every run that may take more or fewer
+//! Most anchored patterns of this shape are **one-pass**: for every run that may take more or fewer
 //! characters, its set shares no character with any set that could come right after it
 //! (the following runs up to the first one that must take a character). Then taking, at
 //! each run, as many characters as it may is the only choice that can lead to a match, or,
@@ -11,7 +11,8 @@
 //! `regex` crate's leftmost-first semantics prefers; one loop over the text finds it.
 //!
 //! The others (an e-mail address's domain run must give back the `.` before the top-level
-//! domain) are walked by a **bounded backtracker**: the same greedy order, trying fewer
+//! domain), and every pattern without a start anchor (searched from each start in turn),
+//! are walked by a **bounded backtracker**: the same greedy order, trying fewer
 //! characters when more fail, with every (state, position) pair tried at most once, so the
 //! work is linear in the text times the pattern's states — the same guarantee, and the same
 //! method, as the `regex` crate's own bounded backtracker. Past [`VISITED_BITS`] pairs
@@ -38,6 +39,8 @@ pub struct Walk {
     groups: usize,
     /// Whether no run ever has to give characters back (see the module's comment).
     one_pass: bool,
+    /// Whether the pattern starts with `^`; otherwise the walk searches from every start.
+    anchored: bool,
     /// What the backtracker needs of each item, by index.
     places: Box<[Place]>,
     /// The backtracker's states: an item with the count its run has taken so far.
@@ -105,7 +108,7 @@ impl Walk {
         let mut flat = Flattener::default();
         flat.item(&hir)?;
         let groups = hir.properties().explicit_captures_len() + 1;
-        if !flat.anchored || groups > MAX_GROUPS {
+        if groups > MAX_GROUPS {
             return None;
         }
         let items = flat.items;
@@ -118,6 +121,7 @@ impl Walk {
         }
         Some(Walk {
             one_pass: places.iter().all(|p| !p.gives_back),
+            anchored: flat.anchored,
             items: items.into_boxed_slice(),
             groups,
             places: places.into_boxed_slice(),
@@ -125,15 +129,16 @@ impl Walk {
         })
     }
 
-    /// Whether one greedy loop finds every match ([`TooLong`] never comes back).
+    /// Whether one greedy loop from the start finds every match: the pattern is anchored
+    /// and one-pass, and [`TooLong`] never comes back.
     pub fn is_one_pass(&self) -> bool {
-        self.one_pass
+        self.one_pass && self.anchored
     }
 
-    /// The groups' spans when `text` matches; [`TooLong`] when the pattern needs the
-    /// backtracker and the text is too long for it.
+    /// The groups' spans of the leftmost-first match in `text`; [`TooLong`] when the
+    /// pattern needs the backtracker and the text is too long for it.
     pub fn captures(&self, text: &str) -> Result<Option<Spans>, TooLong> {
-        if self.one_pass {
+        if self.is_one_pass() {
             return Ok(self.greedy(text));
         }
         let pairs = self.states.saturating_mul(text.len() + 1);
@@ -176,6 +181,10 @@ impl Walk {
     /// before has already failed, since the first success ends the search. A failed branch
     /// needs no undoing of the groups it set: the pattern is one sequence, so the path that
     /// succeeds passes every group's start and end again after the branch point.
+    ///
+    /// Unanchored, it tries every start from the left (the leftmost match wins) and keeps
+    /// the marks from one start to the next: whether a pair can reach the end does not
+    /// depend on where the match started, so the whole search stays linear.
     fn backtrack(&self, text: &str, pairs: usize) -> Option<Spans> {
         // Marks for short texts on the stack: most walks need a few hundred.
         let mut small = [0u64; 16];
@@ -190,12 +199,20 @@ impl Walk {
         let mut spans = self.empty_spans();
         // The (item, position, count) to go on from when the current branch fails.
         let mut resume: Vec<(usize, usize, u32)> = Vec::new();
-        let mut next = Some((0, 0, 0));
-        while let Some((mut item, mut pos, mut count)) = next.take().or_else(|| resume.pop()) {
+        let mut starts = text
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([text.len()])
+            .take(if self.anchored { 1 } else { usize::MAX });
+        let mut start = 0;
+        while let Some((mut item, mut pos, mut count)) = resume.pop().or_else(|| {
+            start = starts.next()?;
+            Some((0, start, 0))
+        }) {
             loop {
                 let (Some(current), Some(place)) = (self.items.get(item), self.places.get(item))
                 else {
-                    spans.at[0] = (0, pos);
+                    spans.at[0] = (start, pos);
                     return Some(spans);
                 };
                 let pair = (place.base + count as usize) * stride + pos;

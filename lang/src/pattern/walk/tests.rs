@@ -85,6 +85,10 @@ fn patterns_whose_runs_give_back_take_the_backtracking_walk() {
         "^a*a",
         "^a?[ab]",
         "^(a+)(a+)$",
+        // No start anchor: searched from every start.
+        "[0-9]+",
+        "([0-9]{4})-",
+        "a*$",
     ] {
         assert!(
             Walk::new(pattern).is_some_and(|w| !w.is_one_pass()),
@@ -93,10 +97,32 @@ fn patterns_whose_runs_give_back_take_the_backtracking_walk() {
     }
 }
 
+/// Without a start anchor the leftmost match wins, and within it the greedy one.
+#[test]
+fn unanchored_patterns_find_the_leftmost_match() {
+    for (pattern, text, expected) in [
+        ("[0-9]+", "ab123c45", Some((2, 5))),
+        ("a*", "baa", Some((0, 0))),
+        ("(b+)$", "abbab", Some((4, 5))),
+        ("é([0-9]{2})", "xé1é23", Some((4, 8))),
+        ("x", "", None),
+        ("[0-9]{3}", "12a45", None),
+    ] {
+        let walk = Walk::new(pattern).expect("a walk");
+        let found = walk.captures(text).expect("walked");
+        assert_eq!(
+            found.and_then(|s| s.get(0)),
+            expected,
+            "{pattern} on {text:?}"
+        );
+        let re = regex::Regex::new(pattern).expect("a pattern");
+        agree(pattern, &walk, &re, text);
+    }
+}
+
 #[test]
 fn other_patterns_run_on_the_regex_crate() {
     for pattern in [
-        "[0-9]+",
         "a^",
         // `a|b` alone would be simplified to the set `[ab]`.
         "^(ab|cd)$",
@@ -190,9 +216,9 @@ fn ambiguous_runs_stay_bounded() {
     }
 }
 
-/// Random patterns of runs, groups and anchors over a three-letter alphabet: every one the
-/// walk accepts, one-pass or backtracking, finds exactly what the `regex` crate finds, on
-/// random texts.
+/// Random patterns of runs, groups and anchors over a three-letter alphabet, with a start
+/// anchor or none: every one the walk accepts, one-pass or backtracking, finds exactly what
+/// the `regex` crate finds, on random texts.
 #[test]
 fn random_patterns_the_walk_accepts_agree_with_the_regex_crate() {
     const ATOMS: &[&str] = &["a", "b", "c", "[ab]", "[^a]", ".", "[bc]", "é"];
@@ -200,7 +226,7 @@ fn random_patterns_the_walk_accepts_agree_with_the_regex_crate() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let (mut one_pass, mut backtracking) = (0, 0);
     for _ in 0..4000 {
-        let mut pattern = String::from("^");
+        let mut pattern = String::from(if rng.below(2) == 0 { "^" } else { "" });
         let mut open = 0;
         for _ in 0..1 + rng.below(5) {
             if open < 3 && rng.below(4) == 0 {
