@@ -15,8 +15,9 @@
 //! are walked by a **bounded backtracker**: the same greedy order, trying fewer
 //! characters when more fail, with every (state, position) pair tried at most once, so the
 //! work is linear in the text times the pattern's states — the same guarantee, and the same
-//! method, as the `regex` crate's own bounded backtracker. Past [`VISITED_BITS`] pairs
-//! the walk declines ([`TooLong`]) and the `regex` crate runs instead ([`super::Matcher`]).
+//! method, as the `regex` crate's own bounded backtracker. Past [`VISITED_BITS`] pairs,
+//! or past [`SEARCH_BYTES`] of text to search without a start anchor, the walk declines
+//! ([`TooLong`]) and the `regex` crate runs instead ([`super::Matcher`]).
 //!
 //! Why: the `regex` crate's capture search costs about 1,100 instructions per call on the
 //! one-pass patterns of the benchmark's W4 and 3,500 on its e-mail pattern (a cache from its
@@ -30,6 +31,12 @@ pub const MAX_GROUPS: usize = 8;
 
 /// The most (state, position) pairs the backtracker marks; a longer text declines.
 pub const VISITED_BITS: usize = 1 << 15;
+
+/// The longest text a pattern without a start anchor is searched in: trying every start
+/// costs a few dozen instructions per start where no match begins, while the `regex`
+/// crate skips such stretches with its DFA and prefilters once past its set-up (about a
+/// thousand instructions), so longer texts decline ([`TooLong`]) and go to the crate.
+pub const SEARCH_BYTES: usize = 128;
 
 /// A pattern of the walk's shape, ready to match.
 #[derive(Debug, Clone)]
@@ -142,7 +149,7 @@ impl Walk {
             return Ok(self.greedy(text));
         }
         let pairs = self.states.saturating_mul(text.len() + 1);
-        if pairs > VISITED_BITS {
+        if pairs > VISITED_BITS || !self.anchored && text.len() > SEARCH_BYTES {
             return Err(TooLong);
         }
         Ok(self.backtrack(text, pairs))

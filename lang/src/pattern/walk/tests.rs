@@ -181,8 +181,9 @@ fn the_benchmarks_patterns_agree_with_the_regex_crate() {
     }
 }
 
-/// A text too long for the backtracker's marks is declined, and the matcher answers it
-/// with the `regex` crate instead; a one-pass walk takes any length.
+/// A text too long for the backtracker's marks, or too long to search from every start,
+/// is declined, and the matcher answers it with the `regex` crate instead; a one-pass
+/// walk takes any length.
 #[test]
 fn long_texts_fall_back_to_the_regex_crate() {
     let pattern = r"^[a-z0-9._%+-]+@([a-z0-9.-]+\.[a-z]{2,})$";
@@ -195,6 +196,13 @@ fn long_texts_fall_back_to_the_regex_crate() {
     assert_eq!(found.get(1).map(str::len), Some(VISITED_BITS + 4));
     let short = matcher.captures("ada@example.com").expect("a match");
     assert!(matches!(short, super::super::Found::Walk(..)));
+    let search = Walk::new("([0-9]+)$").expect("a walk");
+    let text = "x".repeat(SEARCH_BYTES) + "7";
+    assert_eq!(search.captures(&text), Err(TooLong));
+    let matcher = super::super::Matcher::new("([0-9]+)$").expect("a pattern");
+    let found = matcher.captures(&text).expect("a match");
+    assert!(matches!(found, super::super::Found::Regex(_)));
+    assert_eq!(found.get(1), Some("7"));
     let digits = Walk::new("^[0-9]+$").expect("a walk");
     let spans = digits
         .captures(&"7".repeat(VISITED_BITS * 2))
