@@ -103,9 +103,11 @@ pub fn prepared_call(workload: &Workload) -> Result<Call, String> {
 fn limit_ns(w: &Workload, time: Duration) -> Result<f64, String> {
     let prepared = limit::Prepared::new(w)?
         .ok_or_else(|| format!("{}: the limit has no session alone", w.key))?;
-    prepared
-        .run()
-        .map_err(|message| format!("{}: the limit answered {message:?}", w.key))?;
+    // The limit answers 200 with its JSON, or 422 with the flow's error message.
+    let status = if prepared.run().is_ok() { 200 } else { 422 };
+    if status != w.status {
+        return Err(format!("{}: the limit answered {status}", w.key));
+    }
     let clone_ns = time_per_iteration(time / 4, || {
         std::hint::black_box(prepared.clone_input());
     });

@@ -66,13 +66,13 @@ pub(super) fn triage(input: Option<OrderIn>) -> Result<Vec<u8>, &'static str> {
 }
 
 /// `#,##0.00`: two decimals, half-even as Java's `DecimalFormat`, thousands grouped by
-/// commas.
+/// commas; a negative value that rounds to zero keeps its sign (`-0.00`, §13 rule 22).
 fn grouped(value: Decimal) -> String {
     let rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
     let fixed = format!("{:.2}", rounded.abs());
     let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, "00"));
     let mut out = String::with_capacity(fixed.len() + int.len() / 3 + 1);
-    if rounded.is_sign_negative() {
+    if value.is_sign_negative() && !value.is_zero() {
         out.push('-');
     }
     for (i, digit) in int.chars().enumerate() {
@@ -113,6 +113,9 @@ mod tests {
             ("2.665", "2.66"),
             ("-1234.5", "-1,234.50"),
             ("100", "100.00"),
+            ("-0.001", "-0.00"),
+            ("-0.005", "-0.00"),
+            ("0", "0.00"),
         ] {
             let value: Decimal = value.parse().unwrap();
             assert_eq!(grouped(value), text, "{value}");

@@ -26,13 +26,17 @@ pub enum Found<'t> {
 }
 
 impl Matcher {
-    /// Compiles a pattern in `regex` crate syntax (a translated [`super::Pattern`]).
+    /// Compiles a pattern in `regex` crate syntax (a translated [`super::Pattern`]). The
+    /// `regex` crate compiles every pattern, walked or not: its limits stay the ones a
+    /// pattern must pass, and its group count is the one the walk must have.
     pub fn new(pattern: &str) -> Result<Matcher, regex::Error> {
-        match Walk::new(pattern) {
-            Some(walk) if walk.is_one_pass() => Ok(Matcher::OnePass(walk)),
-            Some(walk) => regex::Regex::new(pattern).map(|re| Matcher::Walk(walk, re)),
-            None => regex::Regex::new(pattern).map(Matcher::Regex),
-        }
+        let re = regex::Regex::new(pattern)?;
+        Ok(match Walk::new(pattern) {
+            Some(walk) if walk.group_count() != re.captures_len() => Matcher::Regex(re),
+            Some(walk) if walk.is_one_pass() => Matcher::OnePass(walk),
+            Some(walk) => Matcher::Walk(walk, re),
+            None => Matcher::Regex(re),
+        })
     }
 
     /// Whether `text` holds a match (when no step reads the node's groups).

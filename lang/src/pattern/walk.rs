@@ -115,10 +115,10 @@ impl Walk {
         let mut flat = Flattener::default();
         flat.item(&hir)?;
         let groups = hir.properties().explicit_captures_len() + 1;
-        if groups > MAX_GROUPS {
+        let items = flat.items;
+        if groups > MAX_GROUPS || !numbers_every_group(&items, groups) {
             return None;
         }
-        let items = flat.items;
         let mut places = Vec::with_capacity(items.len());
         let mut states = 0usize;
         for (i, item) in items.iter().enumerate() {
@@ -134,6 +134,11 @@ impl Walk {
             places: places.into_boxed_slice(),
             states,
         })
+    }
+
+    /// The capture groups, group 0 included.
+    pub fn group_count(&self) -> usize {
+        self.groups
     }
 
     /// Whether one greedy loop from the start finds every match: the pattern is anchored
@@ -193,81 +198,129 @@ impl Walk {
     /// the marks from one start to the next: whether a pair can reach the end does not
     /// depend on where the match started, so the whole search stays linear.
     fn backtrack(&self, text: &str, pairs: usize) -> Option<Spans> {
-        // Marks for short texts on the stack: most walks need a few hundred.
-        let mut small = [0u64; 16];
-        let mut large = Vec::new();
-        let visited: &mut [u64] = if pairs <= small.len() * 64 {
-            &mut small
-        } else {
-            large.resize(pairs.div_ceil(64), 0);
-            &mut large
-        };
+        let mut marks = Marks::new(pairs);
         let stride = text.len() + 1;
         let mut spans = self.empty_spans();
-        // The (item, position, count) to go on from when the current branch fails.
-        let mut resume: Vec<(usize, usize, u32)> = Vec::new();
+        // Where to go on from when the current branch fails.
+        let mut resume: Vec<State> = Vec::new();
         let mut starts = text
             .char_indices()
             .map(|(at, _)| at)
             .chain([text.len()])
             .take(if self.anchored { 1 } else { usize::MAX });
         let mut start = 0;
-        while let Some((mut item, mut pos, mut count)) = resume.pop().or_else(|| {
+        while let Some(mut state) = resume.pop().or_else(|| {
             start = starts.next()?;
-            Some((0, start, 0))
+            Some(State {
+                item: 0,
+                count: 0,
+                pos: start,
+            })
         }) {
             loop {
-                let (Some(current), Some(place)) = (self.items.get(item), self.places.get(item))
-                else {
-                    spans.at[0] = (start, pos);
+                let Some(place) = self.places.get(state.item) else {
+                    spans.at[0] = (start, state.pos);
                     return Some(spans);
                 };
-                let pair = (place.base + count as usize) * stride + pos;
-                let (word, bit) = (pair / 64, 1u64 << (pair % 64));
-                if visited[word] & bit != 0 {
+                if !marks.first_visit((place.base + state.count as usize) * stride + state.pos) {
                     break;
                 }
-                visited[word] |= bit;
-                match current {
-                    Item::Open(g) => {
-                        spans.at[*g].0 = pos;
-                        item += 1;
-                    }
-                    Item::Close(g) => {
-                        spans.at[*g].1 = pos;
-                        item += 1;
-                    }
-                    Item::End if pos == text.len() => item += 1,
-                    Item::End => break,
-                    Item::Run { set, min, max } => {
-                        let step = if count < *max {
-                            set.step(text, pos)
-                        } else {
-                            None
-                        };
-                        match step {
-                            Some(after) => {
-                                if place.gives_back && count >= *min {
-                                    // The way on, tried when taking more fails.
-                                    if resume.capacity() == 0 {
-                                        resume.reserve(stride);
-                                    }
-                                    resume.push((item + 1, pos, 0));
-                                }
-                                pos = after;
-                                count = (count + 1).min(place.cap);
-                            }
-                            None if count >= *min => {
-                                item += 1;
-                                count = 0;
-                            }
-                            None => break,
-                        }
-                    }
+                match self.step(state, text, &mut spans, &mut resume) {
+                    Some(next) => state = next,
+                    None => break,
                 }
             }
         }
         None
+    }
+
+    /// One move of the backtracker from `s`: the next state, or `None` when the branch
+    /// fails. A run that may give characters back leaves the way on in `resume`, to be
+    /// tried when taking one more fails.
+    #[inline]
+    fn step(
+        &self,
+        s: State,
+        text: &str,
+        spans: &mut Spans,
+        resume: &mut Vec<State>,
+    ) -> Option<State> {
+        let on = State {
+            item: s.item + 1,
+            count: 0,
+            pos: s.pos,
+        };
+        match &self.items[s.item] {
+            Item::Open(g) => {
+                spans.at[*g].0 = s.pos;
+                Some(on)
+            }
+            Item::Close(g) => {
+                spans.at[*g].1 = s.pos;
+                Some(on)
+            }
+            Item::End => (s.pos == text.len()).then_some(on),
+            Item::Run { set, min, max } => {
+                let place = &self.places[s.item];
+                let taken = if s.count < *max {
+                    set.step(text, s.pos)
+                } else {
+                    None
+                };
+                let Some(after) = taken else {
+                    return (s.count >= *min).then_some(on);
+                };
+                if place.gives_back && s.count >= *min {
+                    if resume.capacity() == 0 {
+                        resume.reserve(text.len() + 1);
+                    }
+                    resume.push(on);
+                }
+                Some(State {
+                    item: s.item,
+                    count: (s.count + 1).min(place.cap),
+                    pos: after,
+                })
+            }
+        }
+    }
+}
+
+/// Where the backtracker is: an item, what its run has taken so far (up to the item's
+/// `cap`), and a position in the text.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    item: usize,
+    count: u32,
+    pos: usize,
+}
+
+/// The backtracker's marks, a bit per (state, position) pair: on the stack for the few
+/// hundred most walks need.
+enum Marks {
+    Small([u64; 16]),
+    Large(Vec<u64>),
+}
+
+impl Marks {
+    fn new(pairs: usize) -> Marks {
+        if pairs <= 16 * 64 {
+            Marks::Small([0; 16])
+        } else {
+            Marks::Large(vec![0; pairs.div_ceil(64)])
+        }
+    }
+
+    /// Marks `pair`; whether it was not marked before.
+    fn first_visit(&mut self, pair: usize) -> bool {
+        let words: &mut [u64] = match self {
+            Marks::Small(words) => words,
+            Marks::Large(words) => words,
+        };
+        let (word, bit) = (pair / 64, 1u64 << (pair % 64));
+        let fresh = words[word] & bit == 0;
+        words[word] |= bit;
+        fresh
     }
 }
 
@@ -346,6 +399,21 @@ impl Flattener {
     fn takes_any(&self) -> bool {
         self.items.iter().any(|i| matches!(i, Item::Run { .. }))
     }
+}
+
+/// Whether the groups the items open are exactly 1 to `groups - 1`. A group under `{0}`
+/// leaves the syntax tree but keeps its number (the `regex` crate reports it as absent),
+/// which the walk, whose groups all take part, cannot say.
+fn numbers_every_group(items: &[Item], groups: usize) -> bool {
+    let mut opened: Vec<usize> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Open(g) => Some(*g),
+            _ => None,
+        })
+        .collect();
+    opened.sort_unstable();
+    opened.iter().copied().eq(1..groups)
 }
 
 /// Whether `set` shares nothing with the runs after it up to and including the first one

@@ -97,6 +97,26 @@ fn patterns_whose_runs_give_back_take_the_backtracking_walk() {
     }
 }
 
+/// Groups under `{0}` leave the syntax tree: the matcher reports the same groups as the
+/// `regex` crate, whichever way it runs them (reviewer's find: the walk once numbered them
+/// wrong, and indexed past its spans with seven groups after one).
+#[test]
+fn groups_under_a_zero_count_read_as_the_regex_crate_reads_them() {
+    for pattern in ["(b)(a){0}", "(a){0}(b)", "^(a){0}(b)(c)(d)(e)(f)(g)(h)$"] {
+        let matcher = super::super::Matcher::new(pattern).expect("a pattern");
+        let re = regex::Regex::new(pattern).expect("a pattern");
+        for text in ["", "b", "ab", "bcdefgh"] {
+            let ours = matcher
+                .captures(text)
+                .map(|f| (0..f.len()).map(|i| f.get(i)).collect::<Vec<_>>());
+            let theirs = re
+                .captures(text)
+                .map(|c| c.iter().map(|m| m.map(|m| m.as_str())).collect::<Vec<_>>());
+            assert_eq!(ours, theirs, "{pattern} on {text:?}");
+        }
+    }
+}
+
 /// Without a start anchor the leftmost match wins, and within it the greedy one.
 #[test]
 fn unanchored_patterns_find_the_leftmost_match() {
@@ -133,6 +153,9 @@ fn other_patterns_run_on_the_regex_crate() {
         "^a$b",
         "^(a)(b)(c)(d)(e)(f)(g)(h)$",
         "^(a)?$",
+        // A group under `{0}` keeps its number but leaves the tree (reviewer's find).
+        "(a){0}(b)",
+        "^(a){0}(b)(c)(d)(e)(f)(g)(h)$",
         r"(?-u)^[\x00-\xff]$",
     ] {
         assert!(Walk::new(pattern).is_none(), "{pattern}");
