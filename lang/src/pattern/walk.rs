@@ -198,7 +198,15 @@ impl Walk {
     /// the marks from one start to the next: whether a pair can reach the end does not
     /// depend on where the match started, so the whole search stays linear.
     fn backtrack(&self, text: &str, pairs: usize) -> Option<Spans> {
-        let mut marks = Marks::new(pairs);
+        // Marks for short texts on the stack: most walks need a few hundred.
+        let mut small = [0u64; 16];
+        let mut large = Vec::new();
+        let marks: &mut [u64] = if pairs <= small.len() * 64 {
+            &mut small
+        } else {
+            large.resize(pairs.div_ceil(64), 0);
+            &mut large
+        };
         let stride = text.len() + 1;
         let mut spans = self.empty_spans();
         // Where to go on from when the current branch fails.
@@ -218,14 +226,19 @@ impl Walk {
             })
         }) {
             loop {
-                let Some(place) = self.places.get(state.item) else {
+                let (Some(item), Some(place)) =
+                    (self.items.get(state.item), self.places.get(state.item))
+                else {
                     spans.at[0] = (start, state.pos);
                     return Some(spans);
                 };
-                if !marks.first_visit((place.base + state.count as usize) * stride + state.pos) {
+                if !first_visit(
+                    marks,
+                    (place.base + state.count as usize) * stride + state.pos,
+                ) {
                     break;
                 }
-                match self.step(state, text, &mut spans, &mut resume) {
+                match step(item, place, state, text, &mut spans, &mut resume) {
                     Some(next) => state = next,
                     None => break,
                 }
@@ -233,55 +246,55 @@ impl Walk {
         }
         None
     }
+}
 
-    /// One move of the backtracker from `s`: the next state, or `None` when the branch
-    /// fails. A run that may give characters back leaves the way on in `resume`, to be
-    /// tried when taking one more fails.
-    #[inline]
-    fn step(
-        &self,
-        s: State,
-        text: &str,
-        spans: &mut Spans,
-        resume: &mut Vec<State>,
-    ) -> Option<State> {
-        let on = State {
-            item: s.item + 1,
-            count: 0,
-            pos: s.pos,
-        };
-        match &self.items[s.item] {
-            Item::Open(g) => {
-                spans.at[*g].0 = s.pos;
-                Some(on)
-            }
-            Item::Close(g) => {
-                spans.at[*g].1 = s.pos;
-                Some(on)
-            }
-            Item::End => (s.pos == text.len()).then_some(on),
-            Item::Run { set, min, max } => {
-                let place = &self.places[s.item];
-                let taken = if s.count < *max {
-                    set.step(text, s.pos)
-                } else {
-                    None
-                };
-                let Some(after) = taken else {
-                    return (s.count >= *min).then_some(on);
-                };
-                if place.gives_back && s.count >= *min {
-                    if resume.capacity() == 0 {
-                        resume.reserve(text.len() + 1);
-                    }
-                    resume.push(on);
+/// One move of the backtracker from `s`, at `item` (whose place is `place`): the next
+/// state, or `None` when the branch fails. A run that may give characters back leaves
+/// the way on in `resume`, to be tried when taking one more fails.
+#[inline]
+fn step(
+    item: &Item,
+    place: &Place,
+    s: State,
+    text: &str,
+    spans: &mut Spans,
+    resume: &mut Vec<State>,
+) -> Option<State> {
+    let on = State {
+        item: s.item + 1,
+        count: 0,
+        pos: s.pos,
+    };
+    match item {
+        Item::Open(g) => {
+            spans.at[*g].0 = s.pos;
+            Some(on)
+        }
+        Item::Close(g) => {
+            spans.at[*g].1 = s.pos;
+            Some(on)
+        }
+        Item::End => (s.pos == text.len()).then_some(on),
+        Item::Run { set, min, max } => {
+            let taken = if s.count < *max {
+                set.step(text, s.pos)
+            } else {
+                None
+            };
+            let Some(after) = taken else {
+                return (s.count >= *min).then_some(on);
+            };
+            if place.gives_back && s.count >= *min {
+                if resume.capacity() == 0 {
+                    resume.reserve(text.len() + 1);
                 }
-                Some(State {
-                    item: s.item,
-                    count: (s.count + 1).min(place.cap),
-                    pos: after,
-                })
+                resume.push(on);
             }
+            Some(State {
+                item: s.item,
+                count: (s.count + 1).min(place.cap),
+                pos: after,
+            })
         }
     }
 }
@@ -295,33 +308,14 @@ struct State {
     pos: usize,
 }
 
-/// The backtracker's marks, a bit per (state, position) pair: on the stack for the few
-/// hundred most walks need.
-enum Marks {
-    Small([u64; 16]),
-    Large(Vec<u64>),
-}
-
-impl Marks {
-    fn new(pairs: usize) -> Marks {
-        if pairs <= 16 * 64 {
-            Marks::Small([0; 16])
-        } else {
-            Marks::Large(vec![0; pairs.div_ceil(64)])
-        }
-    }
-
-    /// Marks `pair`; whether it was not marked before.
-    fn first_visit(&mut self, pair: usize) -> bool {
-        let words: &mut [u64] = match self {
-            Marks::Small(words) => words,
-            Marks::Large(words) => words,
-        };
-        let (word, bit) = (pair / 64, 1u64 << (pair % 64));
-        let fresh = words[word] & bit == 0;
-        words[word] |= bit;
-        fresh
-    }
+/// Marks `pair` in the backtracker's bits (one per (state, position) pair); whether it
+/// was not marked before.
+#[inline]
+fn first_visit(marks: &mut [u64], pair: usize) -> bool {
+    let (word, bit) = (pair / 64, 1u64 << (pair % 64));
+    let fresh = marks[word] & bit == 0;
+    marks[word] |= bit;
+    fresh
 }
 
 impl Place {
