@@ -65,20 +65,21 @@ pub fn translate(pattern: &str, flags: &str, full_match: bool) -> Result<Pattern
 
 /// Runs a compiled pattern: `None` when it does not match, else group 0 (the match) and
 /// every group (`None` when it took no part) as strings.
-pub fn exec(re: &regex::Regex, input: &str) -> Option<Vec<Option<String>>> {
-    let caps = re.captures(input)?;
+pub fn exec(re: &Matcher, input: &str) -> Option<Vec<Option<String>>> {
+    let found = re.captures(input)?;
     Some(
-        caps.iter()
-            .map(|g| g.map(|m| m.as_str().to_owned()))
+        (0..found.len())
+            .map(|i| found.get(i).map(str::to_owned))
             .collect(),
     )
 }
 
 impl Pattern {
-    /// Compiles the translated pattern (it was compiled once by [`translate`], so this
-    /// fails only if the `regex` crate's limits changed in between).
-    pub fn compile(&self) -> Result<regex::Regex, regex::Error> {
-        regex::Regex::new(&self.translated)
+    /// Compiles the translated pattern into the matcher both backends run (it was
+    /// compiled once by [`translate`], so this fails only if the `regex` crate's limits
+    /// changed in between).
+    pub fn compile(&self) -> Result<Matcher, regex::Error> {
+        Matcher::new(&self.translated)
     }
 }
 

@@ -39,6 +39,15 @@ impl Matcher {
         })
     }
 
+    /// The capture groups, group 0 included (the `regex` crate's count: a walk is only
+    /// chosen when its count is the same).
+    pub fn group_count(&self) -> usize {
+        match self {
+            Matcher::OnePass(walk) | Matcher::Walk(walk, _) => walk.group_count(),
+            Matcher::Regex(re) => re.captures_len(),
+        }
+    }
+
     /// Whether `text` holds a match (when no step reads the node's groups).
     pub fn is_match(&self, text: &str) -> bool {
         match self {

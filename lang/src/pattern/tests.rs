@@ -32,7 +32,7 @@ fn check_match(
         "{pattern:?} flags {flags:?} full {full_match} on {input:?}"
     );
     assert_eq!(
-        re.captures_len(),
+        re.group_count(),
         p.group_count + 1,
         "{pattern:?} group count"
     );

@@ -193,7 +193,7 @@ impl Regexes {
         for (fi, flow) in bundle.flows.iter().enumerate() {
             for s in &flow.steps {
                 if let StepKind::Regex { pattern, .. } = &s.kind {
-                    if let Ok(re) = Matcher::new(&pattern.translated) {
+                    if let Ok(re) = pattern.compile() {
                         map.insert(
                             StepRef {
                                 flow: fi,
