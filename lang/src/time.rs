@@ -44,40 +44,49 @@ pub fn now_iso() -> String {
 
 /// Milliseconds since the Unix epoch (negative before it) as ISO-8601 UTC.
 pub fn format_epoch_millis(millis: i64) -> String {
-    let days = millis.div_euclid(86_400_000);
-    let in_day = millis.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
-    let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
-    // Written digit by digit: every session start formats the time, and `format!` with
-    // seven padded fields cost more than the rest of a small session (issue 6).
-    let mut out = String::with_capacity(24);
-    if !(0..=9999).contains(&year) {
-        // Outside four digits (never for a clock reading): as `{:04}` writes it.
-        out.push_str(&format!("{year:04}"));
-    } else {
-        push_digits(&mut out, year, 4);
-    }
-    for (sep, value, width) in [
-        ('-', i64::from(month), 2),
-        ('-', i64::from(day), 2),
-        ('T', hour, 2),
-        (':', minute, 2),
-        (':', second, 2),
-        ('.', milli, 3),
-    ] {
-        out.push(sep);
-        push_digits(&mut out, value, width);
-    }
-    out.push('Z');
+    let mut out = String::with_capacity(STAMP.len());
+    push_epoch_millis(&mut out, millis);
     out
 }
 
-/// Appends `value` (0 to 10^width − 1) as exactly `width` decimal digits.
-fn push_digits(out: &mut String, value: i64, width: u32) {
-    for place in (0..width).rev() {
-        let digit = value / 10_i64.pow(place) % 10;
-        out.push(char::from(b'0' + digit as u8));
+/// The shape of a stamp; the digits are written over its zeros.
+const STAMP: [u8; 24] = *b"0000-00-00T00:00:00.000Z";
+
+/// Appends `millis` as [`format_epoch_millis`] writes it.
+pub fn push_epoch_millis(out: &mut String, millis: i64) {
+    let days = millis.div_euclid(86_400_000);
+    let in_day = millis.rem_euclid(86_400_000) as u32;
+    let (year, month, day) = civil_from_days(days);
+    // Filled in a fixed buffer and appended once: every session start formats the time,
+    // and a push per character cost more than the rest of a small session (issue 6).
+    let mut stamp = STAMP;
+    put_digits(&mut stamp[5..7], month);
+    put_digits(&mut stamp[8..10], day);
+    put_digits(&mut stamp[11..13], in_day / 3_600_000);
+    put_digits(&mut stamp[14..16], in_day / 60_000 % 60);
+    put_digits(&mut stamp[17..19], in_day / 1000 % 60);
+    put_digits(&mut stamp[20..23], in_day % 1000);
+    let rest = match u32::try_from(year) {
+        Ok(year @ 0..=9999) => {
+            put_digits(&mut stamp[0..4], year);
+            &stamp[..]
+        }
+        // Outside four digits (never for a clock reading): as `{:04}` writes it.
+        _ => {
+            out.push_str(&format!("{year:04}"));
+            &stamp[4..]
+        }
+    };
+    // Only ASCII digits and separators are in the buffer, so this never falls back.
+    out.push_str(std::str::from_utf8(rest).unwrap_or_default());
+}
+
+/// Writes `value` into `slot` as exactly `slot.len()` decimal digits (the value is below
+/// 10^len).
+fn put_digits(slot: &mut [u8], mut value: u32) {
+    for digit in slot.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 
@@ -119,6 +128,38 @@ mod tests {
         ] {
             assert_eq!(format_epoch_millis(millis), expected, "{millis}");
         }
+    }
+
+    #[test]
+    fn stamps_agree_with_a_formatted_reference() {
+        let reference = |millis: i64| {
+            let (year, month, day) = civil_from_days(millis.div_euclid(86_400_000));
+            let ms = millis.rem_euclid(86_400_000);
+            format!(
+                "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+                ms / 3_600_000,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000
+            )
+        };
+        // A walk over four millennia either side of the epoch in uneven strides, so every
+        // field takes many values; and the ends of the four-digit range.
+        let mut millis = -70_000_000_000_000_i64;
+        while millis < 300_000_000_000_000 {
+            assert_eq!(format_epoch_millis(millis), reference(millis), "{millis}");
+            millis += 7_777_777_777 + millis.rem_euclid(1_000_003);
+        }
+        for millis in [
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            253_402_300_800_000,
+        ] {
+            assert_eq!(format_epoch_millis(millis), reference(millis), "{millis}");
+        }
+        let mut out = String::from("at ");
+        push_epoch_millis(&mut out, 1);
+        assert_eq!(out, "at 1970-01-01T00:00:00.001Z");
     }
 
     #[test]
