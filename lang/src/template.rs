@@ -236,6 +236,15 @@ impl Template {
         }
     }
 
+    /// Whether this template, as a value, can be a value copied whole from a reference
+    /// whose depth is known only at run time ([`ValueTemplate::copies_values`]).
+    pub fn copies_value(&self) -> bool {
+        self.single_ref().is_some_and(|r| match r {
+            Ref::Call(call) => call.func == Func::Default,
+            r => !r.reads_shallow(),
+        })
+    }
+
     /// The single reference, when the template is exactly one reference (§3: typed).
     pub fn single_ref(&self) -> Option<&Ref> {
         match self.parts.as_slice() {
@@ -406,10 +415,7 @@ impl ValueTemplate {
     pub fn copies_values(&self) -> bool {
         match self {
             ValueTemplate::Null | ValueTemplate::Bool(_) | ValueTemplate::Number(_) => false,
-            ValueTemplate::Str(t) => t.single_ref().is_some_and(|r| match r {
-                Ref::Call(call) => call.func == Func::Default,
-                r => !r.reads_shallow(),
-            }),
+            ValueTemplate::Str(t) => t.copies_value(),
             ValueTemplate::Array(items) => items.iter().any(ValueTemplate::copies_values),
             ValueTemplate::Positions(item) => item.copies_values(),
             ValueTemplate::Object(members) => members.iter().any(|(_, v)| v.copies_values()),

@@ -141,7 +141,15 @@ impl SessionError {
 /// [`flowc_lang::value::MAX_DEPTH`]: a flow that wraps a variable in itself would otherwise
 /// grow it until cloning or dropping it overflows the stack and takes the server down (§7).
 pub fn check_depth(value: &flowc_lang::Value) -> Result<(), SessionError> {
-    if value.deeper_than(flowc_lang::value::MAX_DEPTH) {
+    check_depth_within(value, 0)
+}
+
+/// [`check_depth`] for a value copied `levels` containers deep into a node output written
+/// straight as JSON text (a `remap` whose result is only answered): the tree the
+/// interpreter builds, and checks, would hold it that much deeper.
+pub fn check_depth_within(value: &flowc_lang::Value, levels: usize) -> Result<(), SessionError> {
+    let limit = flowc_lang::value::MAX_DEPTH.saturating_sub(levels);
+    if value.deeper_than(limit) {
         return Err(SessionError::new(
             ErrorCode::Ct21,
             format!(

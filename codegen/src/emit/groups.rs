@@ -13,6 +13,7 @@
 //! a shared error flow say, makes one large group again; splitting by what each route
 //! reaches would avoid that, at the price of one session type per route.)
 
+use super::json_nodes::json_nodes;
 use super::moves::{last_reads, Field};
 use crate::ir::{Bundle, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
@@ -41,6 +42,9 @@ pub struct Group {
     /// The fields each `set_variable` and `remap` step reads for the last time
     /// ([`super::moves`]).
     pub last_reads: BTreeMap<StepRef, BTreeSet<Field>>,
+    /// The `remap` nodes kept as JSON text, their fields `Option<String>`
+    /// ([`super::json_nodes`]).
+    pub json_nodes: BTreeSet<String>,
 }
 
 impl Group {
@@ -146,6 +150,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         });
     }
     let last_reads = last_reads(bundle, &flows, has_waits);
+    let json_nodes = json_nodes(bundle, &flows, has_waits);
     Group {
         index,
         flows,
@@ -154,6 +159,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         has_waits,
         parts_read,
         last_reads,
+        json_nodes,
     }
 }
 
@@ -284,6 +290,7 @@ mod tests {
             has_waits: false,
             parts_read: BTreeMap::new(),
             last_reads: BTreeMap::new(),
+            json_nodes: BTreeSet::new(),
         };
         let inline = quote! { __lang::scope::NodeSlot }.to_string();
         let boxed = quote! { __lang::scope::BoxedNodeSlot }.to_string();

@@ -8,28 +8,44 @@
 //! tree (compact, non-ASCII unescaped): the same writer serialises the literal parts now,
 //! and the run-time parts go through `write_json` and the same string escaping.
 
+use super::names::node_field;
 use super::refs::{reference, visit_hash_refs_vt, Env, PositionReads, RefExpr};
-use flowc_lang::template::{Part, Template, ValueTemplate};
+use flowc_lang::template::{NodePart, Part, Ref, Template, ValueTemplate};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// A `String` expression holding the JSON text of `vt`, or `None` when an object of it
 /// repeats a key: a tree keeps the first position and the last value of a repeated key,
-/// which the caller keeps by building the tree.
-pub fn body(vt: &ValueTemplate, env: &Env) -> Option<TokenStream> {
+/// which the caller keeps by building the tree. `json_nodes` are the group's nodes kept as
+/// JSON text ([`super::groups::Group::json_nodes`]), whose text is copied in.
+pub fn body(vt: &ValueTemplate, env: &Env, json_nodes: &BTreeSet<String>) -> Option<TokenStream> {
     if repeats_a_key(vt) {
         return None;
     }
-    let mut w = Writer::default();
+    let mut w = Writer::new(json_nodes, false);
     w.value(vt, env);
     Some(w.finish())
 }
 
+/// A `String` expression holding the JSON text of a `remap` mapping kept as text, with the
+/// depth check the tree would have had: a value copied in whole ends the session with CT21
+/// when the tree holding it would nest past the limit (`check_depth_within`). The mapping
+/// repeats no key ([`super::groups`] keeps only such remaps as text).
+pub fn node_text(mapping: &ValueTemplate, env: &Env, json_nodes: &BTreeSet<String>) -> TokenStream {
+    let mut w = Writer::new(json_nodes, true);
+    w.value(mapping, env);
+    w.finish()
+}
+
 /// The pieces of the text in order; adjacent literal pieces are merged into one push.
-#[derive(Default)]
-struct Writer {
+struct Writer<'n> {
     pieces: Vec<Piece>,
+    json_nodes: &'n BTreeSet<String>,
+    /// Whether values copied whole are checked against the depth limit.
+    checks_depth: bool,
+    /// How many arrays and objects enclose what is written next.
+    depth: usize,
 }
 
 enum Piece {
@@ -39,7 +55,16 @@ enum Piece {
     Code(TokenStream),
 }
 
-impl Writer {
+impl<'n> Writer<'n> {
+    fn new(json_nodes: &'n BTreeSet<String>, checks_depth: bool) -> Writer<'n> {
+        Writer {
+            pieces: Vec::new(),
+            json_nodes,
+            checks_depth,
+            depth: 0,
+        }
+    }
+
     fn lit(&mut self, text: &str) {
         match self.pieces.last_mut() {
             Some(Piece::Lit(last)) => last.push_str(text),
@@ -59,16 +84,19 @@ impl Writer {
             ValueTemplate::Str(t) => self.template(t, env),
             ValueTemplate::Array(items) => {
                 self.lit("[");
+                self.depth += 1;
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.lit(",");
                     }
                     self.value(item, env);
                 }
+                self.depth -= 1;
                 self.lit("]");
             }
             ValueTemplate::Object(members) => {
                 self.lit("{");
+                self.depth += 1;
                 for (i, (key, v)) in members.iter().enumerate() {
                     let mut text = String::from(if i > 0 { "," } else { "" });
                     flowc_lang::json::write_string(key, &mut text);
@@ -76,6 +104,7 @@ impl Writer {
                     self.lit(&text);
                     self.value(v, env);
                 }
+                self.depth -= 1;
                 self.lit("}");
             }
             ValueTemplate::Positions(item) => self.positions(item, env),
@@ -85,7 +114,13 @@ impl Writer {
     /// §3: a typed value for exactly one reference (absent → `null`), else a string.
     fn template(&mut self, t: &Template, env: &Env) {
         if let Some(r) = t.single_ref() {
-            return self.code(typed(reference(r, env)));
+            if let Some(field) = self.json_node(r) {
+                return self.code(quote! {
+                    json.push_str(s.#field.as_deref().unwrap_or("null"));
+                });
+            }
+            let depth = (self.checks_depth && t.copies_value()).then_some(self.depth);
+            return self.code(typed(reference(r, env), depth));
         }
         self.lit("\"");
         for part in &t.parts {
@@ -105,7 +140,8 @@ impl Writer {
     fn positions(&mut self, item: &ValueTemplate, env: &Env) {
         let reads = PositionReads::new(env.flow, |f| visit_hash_refs_vt(item, f));
         let (before_loop, read_or_break) = (reads.before_loop(), reads.read_or_break());
-        let mut element = Writer::default();
+        let mut element = Writer::new(self.json_nodes, self.checks_depth);
+        element.depth = self.depth + 1;
         element.value(item, &reads.env(env.flow));
         let element = element.statements();
         self.lit("[");
@@ -164,8 +200,44 @@ fn push(text: &str) -> TokenStream {
     }
 }
 
+impl Writer<'_> {
+    /// The session field holding the JSON text `r` reads whole, if it reads a node kept as
+    /// text.
+    fn json_node(&self, r: &Ref) -> Option<proc_macro2::Ident> {
+        match r {
+            Ref::Node {
+                node,
+                part: NodePart::Result(path),
+            } if path.segs.is_empty() && self.json_nodes.contains(node) => Some(node_field(node)),
+            _ => None,
+        }
+    }
+}
+
+/// Statements writing a reference as a typed JSON value, `null` when absent; with a depth,
+/// checked first as a value copied that many containers deep into a node's text.
+fn typed(r: RefExpr, depth: Option<usize>) -> TokenStream {
+    match (r, depth) {
+        (RefExpr::OptRef(e), Some(depth)) => quote! {
+            match #e {
+                Some(v) => {
+                    ::flowc_runtime::session::check_depth_within(v, #depth)?;
+                    v.write_json(&mut json)
+                }
+                None => json.push_str("null"),
+            }
+        },
+        (RefExpr::Owned(e), Some(depth)) => quote! {{
+            let v = #e;
+            ::flowc_runtime::session::check_depth_within(&v, #depth)?;
+            __lang::Value::write_json(&v, &mut json);
+        }},
+        (r, _) => typed_unchecked(r),
+    }
+}
+
 /// Statements writing a reference as a typed JSON value, `null` when absent.
-fn typed(r: RefExpr) -> TokenStream {
+fn typed_unchecked(r: RefExpr) -> TokenStream {
     match r {
         RefExpr::OptRef(e) => quote! {
             match #e {
@@ -205,7 +277,7 @@ fn escaped(r: RefExpr) -> TokenStream {
 }
 
 /// Whether an object anywhere in `vt` names a key twice.
-fn repeats_a_key(vt: &ValueTemplate) -> bool {
+pub fn repeats_a_key(vt: &ValueTemplate) -> bool {
     match vt {
         ValueTemplate::Object(members) => {
             let mut seen = HashSet::new();

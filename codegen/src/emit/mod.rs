@@ -11,6 +11,7 @@
 mod calc;
 mod formats;
 mod groups;
+mod json_nodes;
 mod json_out;
 mod moves;
 mod names;

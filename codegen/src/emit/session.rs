@@ -11,7 +11,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
-/// are slots (empty until the node runs, [`Group::slot_type`]); only those of the group. No map of names is consulted at run time.
+/// are slots (empty until the node runs, [`Group::slot_type`]), or the JSON text of a
+/// remap only answered ([`Group::json_nodes`]); only those of the group. No map of names
+/// is consulted at run time.
 pub fn session_struct(group: &Group) -> TokenStream {
     let vars = group.variables.iter().map(|name| {
         let field = var_field(name);
@@ -21,6 +23,10 @@ pub fn session_struct(group: &Group) -> TokenStream {
     let slot = group.slot_type();
     let nodes = group.nodes.iter().map(|name| {
         let field = node_field(name);
+        if group.json_nodes.contains(name) {
+            let doc = format!(" `[[{name}:result]]`, as JSON text");
+            return quote! { #[doc = #doc] #field: Option<::std::string::String>, };
+        }
         let doc = format!(" `[[{name}:…]]`");
         quote! { #[doc = #doc] #field: #slot, }
     });

@@ -140,6 +140,21 @@ impl StepCtx<'_> {
                 name,
                 mapping,
                 next,
+            } if self.group.json_nodes.contains(name) => {
+                let field = node_field(name);
+                // Borrowed, not moved: writing the text copies what it reads.
+                let env = Env::step(&self.flow.id);
+                let text = super::json_out::node_text(mapping, &env, &self.group.json_nodes);
+                let next = self.goto(next, "next");
+                quote! {
+                    s.#field = Some(#text);
+                    #next
+                }
+            }
+            StepKind::Remap {
+                name,
+                mapping,
+                next,
             } => {
                 let field = node_field(name);
                 let check = depth_check(mapping, &quote::format_ident!("result"));
@@ -264,7 +279,8 @@ impl StepCtx<'_> {
         let headers = quote! { vec![#(#headers),*] };
         let answer = match body {
             EndBody::Empty => quote! { ::flowc_runtime::Answer::empty(#status, #headers) },
-            EndBody::Json(vt) => match super::json_out::body(vt, &self.env) {
+            EndBody::Json(vt) => match super::json_out::body(vt, &self.env, &self.group.json_nodes)
+            {
                 Some(text) => {
                     quote! { ::flowc_runtime::Answer::json_text(#status, #headers, #text) }
                 }
