@@ -209,10 +209,13 @@ pub type SessionResult = Result<Outcome, SessionError>;
 /// outlives `timeout_ms` nor starves other requests.
 #[derive(Debug)]
 pub struct Budget {
+    /// Steps that run before the next call of [`Budget::refill`]: the one counter a step
+    /// pays for.
+    window: u32,
+    /// Steps allowed after this window.
     left: u64,
     max: u64,
     deadline: Option<std::time::Instant>,
-    until_check: u32,
 }
 
 impl Budget {
@@ -221,11 +224,13 @@ impl Budget {
 
     /// A budget of `max_steps` that must be spent before `deadline`.
     pub fn new(max_steps: u64, deadline: Option<std::time::Instant>) -> Budget {
+        // The first window ends before step CHECK_EVERY, which checks the deadline.
+        let window = max_steps.min(u64::from(Budget::CHECK_EVERY - 1));
         Budget {
-            left: max_steps,
+            window: window as u32,
+            left: max_steps - window,
             max: max_steps,
             deadline,
-            until_check: Budget::CHECK_EVERY,
         }
     }
 
@@ -234,16 +239,25 @@ impl Budget {
     /// before the step; the other steps pay a decrement and no future.
     #[inline]
     pub fn spend(&mut self) -> Result<bool, SessionError> {
+        if self.window == 0 {
+            return self.refill();
+        }
+        self.window -= 1;
+        Ok(false)
+    }
+
+    /// The step after a window: a multiple of [`Budget::CHECK_EVERY`] while steps are
+    /// left (windows after the first are whole, but for the last), so it checks the
+    /// deadline; past the budget, CT21.
+    #[cold]
+    fn refill(&mut self) -> Result<bool, SessionError> {
         if self.left == 0 {
             return Err(SessionError::step_budget(self.max));
         }
-        self.left -= 1;
-        self.until_check -= 1;
-        if self.until_check == 0 {
-            self.until_check = Budget::CHECK_EVERY;
-            return Ok(true);
-        }
-        Ok(false)
+        let steps = self.left.min(u64::from(Budget::CHECK_EVERY));
+        self.left -= steps;
+        self.window = steps as u32 - 1;
+        Ok(true)
     }
 
     /// CT12 when the deadline passed; otherwise yields to the scheduler once.
@@ -259,5 +273,43 @@ impl Budget {
         }
         tokio::task::yield_now().await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spends a budget of `max` until it refuses: the steps it allowed, and the steps
+    /// before which it asked for a checkpoint.
+    fn spend_all(max: u64) -> (u64, Vec<u64>) {
+        let mut budget = Budget::new(max, None);
+        let (mut step, mut checkpoints) = (0, Vec::new());
+        loop {
+            match budget.spend() {
+                Ok(checkpoint) => {
+                    step += 1;
+                    if checkpoint {
+                        checkpoints.push(step);
+                    }
+                }
+                Err(e) => {
+                    assert_eq!(e.code, ErrorCode::Ct21);
+                    return (step, checkpoints);
+                }
+            }
+        }
+    }
+
+    /// Exactly `max` steps run (§13 rule 15), with a checkpoint before every 256th.
+    #[test]
+    fn a_budget_allows_its_steps_and_checks_every_256th() {
+        let every = u64::from(Budget::CHECK_EVERY);
+        for max in [
+            0, 1, 2, 254, 255, 256, 257, 300, 511, 512, 513, 1000, 10_000,
+        ] {
+            let expected: Vec<u64> = (1..=max).filter(|k| k % every == 0).collect();
+            assert_eq!(spend_all(max), (max, expected), "max_steps {max}");
+        }
     }
 }
