@@ -110,6 +110,14 @@ pub fn now() -> String {
     crate::time::now_iso()
 }
 
+/// [`now`] as a JSON string, appended: the stamp has nothing to escape, so it is written
+/// in place, with no `String` of its own and no scan for escapes.
+pub fn write_now_json(out: &mut String) {
+    out.push('"');
+    crate::time::push_now(out);
+    out.push('"');
+}
+
 /// An integer argument (N, S, E): the value rendered and read as a number, truncated toward
 /// zero; anything that is not a number counts as 0.
 pub fn int_arg(x: Option<&Value>) -> i64 {
@@ -295,5 +303,17 @@ mod tests {
         let t = now();
         assert_eq!(t.len(), 24);
         assert!(t.ends_with('Z'));
+        // As a JSON string: what the writer makes of `now()`, and as fresh.
+        let mut json = String::new();
+        write_now_json(&mut json);
+        let read = crate::json::parse(&json).ok();
+        let Some(crate::Value::String(written)) = read else {
+            panic!("not a JSON string: {json}")
+        };
+        assert_eq!(written.len(), 24);
+        assert!(written.as_str() >= t.as_str(), "{written} before {t}");
+        let mut expected = String::new();
+        crate::json::write_string(&written, &mut expected);
+        assert_eq!(json, expected);
     }
 }

@@ -24,7 +24,12 @@ impl StartTime {
 
 /// `SystemTime` as `2026-11-25T17:26:42.123Z`.
 pub fn format_iso_millis(t: SystemTime) -> String {
-    let millis = match t.duration_since(UNIX_EPOCH) {
+    format_epoch_millis(epoch_millis(t))
+}
+
+/// Milliseconds since the Unix epoch, negative before it.
+fn epoch_millis(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
         // Before 1970: count backwards, rounding toward the past like the clock does.
         Err(e) => {
@@ -33,13 +38,17 @@ pub fn format_iso_millis(t: SystemTime) -> String {
             let partial = i64::from(d.subsec_nanos() % 1_000_000 != 0);
             -whole - partial
         }
-    };
-    format_epoch_millis(millis)
+    }
 }
 
 /// Now, as [`format_iso_millis`].
 pub fn now_iso() -> String {
     format_iso_millis(SystemTime::now())
+}
+
+/// Appends now, as [`now_iso`] writes it, without a `String` of its own.
+pub fn push_now(out: &mut String) {
+    push_epoch_millis(out, epoch_millis(SystemTime::now()));
 }
 
 /// Milliseconds since the Unix epoch (negative before it) as ISO-8601 UTC.
@@ -170,6 +179,9 @@ mod tests {
         let before = UNIX_EPOCH - Duration::from_micros(1500);
         assert_eq!(format_iso_millis(before), "1969-12-31T23:59:59.998Z");
         assert_eq!(now_iso().len(), 24);
+        let mut out = String::from("[");
+        push_now(&mut out);
+        assert_eq!((out.len(), &out[..1], &out[11..12]), (25, "[", "T"));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::names::node_field;
 use super::refs::{reference, visit_hash_refs_vt, Env, PositionReads, RefExpr};
-use flowc_lang::template::{NodePart, Part, Ref, Template, ValueTemplate};
+use flowc_lang::template::{Func, NodePart, Part, Ref, Template, ValueTemplate};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeSet, HashSet};
@@ -119,6 +119,9 @@ impl<'n> Writer<'n> {
                     json.push_str(s.#field.as_deref().unwrap_or("null"));
                 });
             }
+            if is_now(r) {
+                return self.code(quote! { __lang::func::write_now_json(&mut json); });
+            }
             let depth = (self.checks_depth && t.copies_value()).then_some(self.depth);
             return self.code(typed(reference(r, env), depth));
         }
@@ -129,6 +132,9 @@ impl<'n> Writer<'n> {
                     let mut escaped = String::new();
                     flowc_lang::json::write_escaped(text, &mut escaped);
                     self.lit(&escaped);
+                }
+                Part::Ref(r) if is_now(r) => {
+                    self.code(quote! { __lang::time::push_now(&mut json); })
                 }
                 Part::Ref(r) => self.code(escaped(reference(r, env))),
             }
@@ -212,6 +218,11 @@ impl Writer<'_> {
             _ => None,
         }
     }
+}
+
+/// Whether `r` is `[[now]]`, whose text is written in place: it needs no escaping.
+fn is_now(r: &Ref) -> bool {
+    matches!(r, Ref::Call(call) if call.func == Func::Now)
 }
 
 /// Statements writing a reference as a typed JSON value, `null` when absent; with a depth,
