@@ -101,14 +101,16 @@ mod group_0 {
         /// `customer-lookup` step 92
         F0CustomerLookup_92,
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
-            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
+            Some(_) => {
+                Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) })
+            }
         }
     }
     /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -325,7 +327,7 @@ mod group_0 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("customer-lookup");
-        Box::pin(start(call, Step::F0CustomerLookup_1))
+        start(call, Step::F0CustomerLookup_1)
     }
 }
 /// Sessions of greeting.
@@ -356,14 +358,16 @@ mod group_1 {
         /// `greeting` step 9
         F1Greeting_9,
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
-            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
+            Some(_) => {
+                Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) })
+            }
         }
     }
     /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -476,7 +480,7 @@ mod group_1 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("greeting");
-        Box::pin(start(call, Step::F1Greeting_1))
+        start(call, Step::F1Greeting_1)
     }
 }
 /// Sessions of order-triage.
@@ -531,14 +535,16 @@ mod group_2 {
         /// `order-triage` step 91
         F2OrderTriage_91,
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
-            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
+            Some(_) => {
+                Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) })
+            }
         }
     }
     /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -962,7 +968,7 @@ mod group_2 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("order-triage");
-        Box::pin(start(call, Step::F2OrderTriage_1))
+        start(call, Step::F2OrderTriage_1)
     }
 }
 /// Sessions of payment.
@@ -1030,19 +1036,21 @@ mod group_3 {
             Some((s, at))
         }
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
             Some((state, wake)) => {
-                let Some((mut s, at)) = Session::restore(&state) else {
-                    return Err(::flowc_runtime::waits::unreadable_state());
-                };
-                s.wake = Some(wake);
-                run(call, at, ::std::boxed::Box::new(s)).await
+                Box::pin(async move {
+                    let Some((mut s, at)) = Session::restore(&state) else {
+                        return Err(::flowc_runtime::waits::unreadable_state());
+                    };
+                    s.wake = Some(wake);
+                    run(call, at, ::std::boxed::Box::new(s)).await
+                })
             }
         }
     }
@@ -1177,7 +1185,7 @@ mod group_3 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("payment");
-        Box::pin(start(call, Step::F3Payment_1))
+        start(call, Step::F3Payment_1)
     }
 }
 /// Sessions of preferences.
@@ -1205,14 +1213,16 @@ mod group_4 {
         /// `preferences` step 9
         F4Preferences_9,
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
-            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
+            Some(_) => {
+                Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) })
+            }
         }
     }
     /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -1357,7 +1367,7 @@ mod group_4 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("preferences");
-        Box::pin(start(call, Step::F4Preferences_1))
+        start(call, Step::F4Preferences_1)
     }
 }
 /// Sessions of receipt.
@@ -1402,14 +1412,16 @@ mod group_5 {
         /// `receipt` step 90
         F5Receipt_90,
     }
-    /// Runs a session: from `entry`, or from where a stored one waited.
-    async fn start(
+    /// Starts a session: from `entry`, or from where a stored one waited.
+    fn start(
         mut call: ::flowc_runtime::Call,
         entry: Step,
-    ) -> ::flowc_runtime::session::SessionResult {
+    ) -> ::flowc_runtime::FlowFuture {
         match call.resume.take() {
-            None => run(call, entry, ::std::boxed::Box::default()).await,
-            Some(_) => Err(::flowc_runtime::waits::unreadable_state()),
+            None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
+            Some(_) => {
+                Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) })
+            }
         }
     }
     /// Runs a session from `at` until an `api_end` answers, an asynchronous session
@@ -1668,7 +1680,7 @@ mod group_5 {
         mut call: ::flowc_runtime::Call,
     ) -> ::flowc_runtime::FlowFuture {
         call.session.flow = ::std::borrow::Cow::Borrowed("receipt");
-        Box::pin(start(call, Step::F5Receipt_1))
+        start(call, Step::F5Receipt_1)
     }
 }
 /// The bundle: every route with its entry function, and what it needs at start.

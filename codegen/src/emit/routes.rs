@@ -123,7 +123,7 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
         pub(super) fn #f(mut call: ::flowc_runtime::Call) -> ::flowc_runtime::FlowFuture {
             call.session.flow = ::std::borrow::Cow::Borrowed(#flow);
             #msisdn
-            Box::pin(start(call, Step::#start))
+            start(call, Step::#start)
         }
     }
 }

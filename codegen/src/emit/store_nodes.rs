@@ -161,27 +161,30 @@ pub fn persistence(bundle: &Bundle, group: &Group) -> TokenStream {
     }
 }
 
-/// `async fn start(call, entry)`: a new session from `entry`, or a stored one resumed.
+/// `fn start(call, entry)`: the future of a new session from `entry`, or of a stored one
+/// resumed.
 pub fn start_fn(group: &Group) -> TokenStream {
     let resume = if group.has_waits {
         quote! {
-            Some((state, wake)) => {
+            Some((state, wake)) => Box::pin(async move {
                 let Some((mut s, at)) = Session::restore(&state) else {
                     return Err(::flowc_runtime::waits::unreadable_state());
                 };
                 s.wake = Some(wake);
                 run(call, at, ::std::boxed::Box::new(s)).await
-            }
+            }),
         }
     } else {
         // Without waits nothing is ever parked, so nothing is resumed.
-        quote! { Some(_) => Err(::flowc_runtime::waits::unreadable_state()), }
+        quote! { Some(_) => Box::pin(async { Err(::flowc_runtime::waits::unreadable_state()) }), }
     };
     quote! {
-        /// Runs a session: from `entry`, or from where a stored one waited.
-        async fn start(mut call: ::flowc_runtime::Call, entry: Step) -> ::flowc_runtime::session::SessionResult {
+        /// Starts a session: from `entry`, or from where a stored one waited.
+        fn start(mut call: ::flowc_runtime::Call, entry: Step) -> ::flowc_runtime::FlowFuture {
             match call.resume.take() {
-                None => run(call, entry, ::std::boxed::Box::default()).await,
+                // Boxed as it is: no future around `run`'s, which would be moved whole
+                // into the box and then move the call again into `run`.
+                None => Box::pin(run(call, entry, ::std::boxed::Box::default())),
                 #resume
             }
         }
