@@ -48,14 +48,12 @@ pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult
             check_answer(&interp_fn, &call, w)?;
             // Each session takes its own clone of the call; the router would make it
             // once per request instead, so the clone's time is measured and taken off.
-            let clone_ns = time_per_iteration(time / 4, || {
-                std::hint::black_box(call.clone());
-            });
+            let clone_ns = time_per_iteration(time / 4, || clone_call(&call));
             let net = |ns: f64| (ns - clone_ns).max(1.0);
             let compiled_ns = net(time_per_iteration(time, || {
-                run_session(&compiled_fn, &call)
+                compiled_session(&compiled_fn, &call)
             }));
-            let interp_ns = net(time_per_iteration(time, || run_session(&interp_fn, &call)));
+            let interp_ns = net(time_per_iteration(time, || interp_session(&interp_fn, &call)));
             Ok(MicroResult {
                 workload: *w,
                 compiled_ns,
@@ -108,12 +106,8 @@ fn limit_ns(w: &Workload, time: Duration) -> Result<f64, String> {
     if status != w.status {
         return Err(format!("{}: the limit answered {status}", w.key));
     }
-    let clone_ns = time_per_iteration(time / 4, || {
-        std::hint::black_box(prepared.clone_input());
-    });
-    let ns = time_per_iteration(time, || {
-        let _ = std::hint::black_box(prepared.run());
-    });
+    let clone_ns = time_per_iteration(time / 4, || clone_limit_input(&prepared));
+    let ns = time_per_iteration(time, || limit_session(&prepared));
     Ok((ns - clone_ns).max(1.0))
 }
 
@@ -132,6 +126,43 @@ fn check_answer(f: &FlowFn, call: &Call, w: &Workload) -> Result<(), String> {
 /// Runs one session on a clone of the call.
 fn run_session(f: &FlowFn, call: &Call) {
     let _ = std::hint::black_box(block_on(f(call.clone())));
+}
+
+// What is timed, each in a function of its own that is never inlined, so a profile
+// counts each per call: `bench/callgrind-session.sh` reads these names.
+
+/// A compiled session on a clone of the call.
+#[inline(never)]
+fn compiled_session(f: &FlowFn, call: &Call) {
+    // A mark of its own: the two session functions would otherwise compile to the same
+    // code, which the compiler merges into one symbol.
+    std::hint::black_box("compiled");
+    run_session(f, call);
+}
+
+/// An interpreted session on a clone of the call.
+#[inline(never)]
+fn interp_session(f: &FlowFn, call: &Call) {
+    std::hint::black_box("interpreter");
+    run_session(f, call);
+}
+
+/// A clone of the call, dropped: what both sessions' figures are net of.
+#[inline(never)]
+fn clone_call(call: &Call) {
+    std::hint::black_box(call.clone());
+}
+
+/// The limit's session on a clone of its input.
+#[inline(never)]
+fn limit_session(prepared: &limit::Prepared) {
+    let _ = std::hint::black_box(prepared.run());
+}
+
+/// A clone of the limit's input, dropped.
+#[inline(never)]
+fn clone_limit_input(prepared: &limit::Prepared) {
+    std::hint::black_box(prepared.clone_input());
 }
 
 /// Nanoseconds per call of `body`: the median of three slices of `total / 3` each.
