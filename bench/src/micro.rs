@@ -53,7 +53,9 @@ pub fn run_all(workloads: &[Workload], time: Duration) -> Result<Vec<MicroResult
             let compiled_ns = net(time_per_iteration(time, || {
                 compiled_session(&compiled_fn, &call)
             }));
-            let interp_ns = net(time_per_iteration(time, || interp_session(&interp_fn, &call)));
+            let interp_ns = net(time_per_iteration(time, || {
+                interp_session(&interp_fn, &call)
+            }));
             Ok(MicroResult {
                 workload: *w,
                 compiled_ns,
