@@ -2,7 +2,7 @@
 
 use crate::calc::{CalcResult, Outcome};
 use crate::pattern::Matcher;
-use crate::scope::NodeOutput;
+use crate::scope::{NodeOutput, ResultOrError};
 use crate::value::Value;
 use crate::Number;
 
@@ -70,7 +70,7 @@ pub fn normalize_msisdn(raw: &str) -> Option<String> {
 /// Stores a calculation's outcome as the node's output, replacing what an earlier run left
 /// (§4.1, §13 rule 19), and returns the branch: `true` for `yes`. A number goes `yes`; a
 /// comparison goes `yes` when true; an error sets `error`, leaves `result` absent, goes `no`.
-pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
+pub fn store_calc(out: &mut impl ResultOrError, outcome: Outcome) -> bool {
     match outcome {
         Outcome::Number(n) => store_calc_number(out, Ok(n)),
         Outcome::Bool(b) => store_calc_bool(out, Ok(b)),
@@ -81,10 +81,10 @@ pub fn store_calc(out: &mut NodeOutput, outcome: Outcome) -> bool {
 /// [`store_calc`] for an expression that is a number at build time (compiled code: no
 /// [`Outcome`] in between).
 #[inline]
-pub fn store_calc_number(out: &mut NodeOutput, result: CalcResult<Number>) -> bool {
+pub fn store_calc_number(out: &mut impl ResultOrError, result: CalcResult<Number>) -> bool {
     match result {
         Ok(n) => {
-            out.replace_with(Some(Value::Number(n)), None);
+            out.store(Some(Value::Number(n)), None);
             true
         }
         Err(message) => store_calc_error(out, message),
@@ -93,18 +93,18 @@ pub fn store_calc_number(out: &mut NodeOutput, result: CalcResult<Number>) -> bo
 
 /// [`store_calc`] for a comparison: `yes` when true.
 #[inline]
-pub fn store_calc_bool(out: &mut NodeOutput, result: CalcResult<bool>) -> bool {
+pub fn store_calc_bool(out: &mut impl ResultOrError, result: CalcResult<bool>) -> bool {
     match result {
         Ok(b) => {
-            out.replace_with(Some(Value::Bool(b)), None);
+            out.store(Some(Value::Bool(b)), None);
             b
         }
         Err(message) => store_calc_error(out, message),
     }
 }
 
-fn store_calc_error(out: &mut NodeOutput, message: String) -> bool {
-    out.replace_with(None, Some(Value::String(message)));
+fn store_calc_error(out: &mut impl ResultOrError, message: String) -> bool {
+    out.store(None, Some(Value::String(message)));
     false
 }
 
@@ -174,15 +174,14 @@ pub fn store_regex_parts(
 
 /// Stores a formatting node's outcome (`date_format`, `number_format`): the value as
 /// `result` and `yes`, or the message as `error` and `no`. Replaces the earlier output.
-pub fn store_result(out: &mut NodeOutput, result: Result<Value, String>) -> bool {
-    *out = NodeOutput::default();
+pub fn store_result(out: &mut impl ResultOrError, result: Result<Value, String>) -> bool {
     match result {
         Ok(value) => {
-            out.result = Some(value);
+            out.store(Some(value), None);
             true
         }
         Err(message) => {
-            out.error = Some(Value::String(message));
+            out.store(None, Some(Value::String(message)));
             false
         }
     }
@@ -202,7 +201,7 @@ pub fn store_list(out: &mut NodeOutput, (text, count): (String, usize)) -> bool 
 /// Runs an `encrypt` node (§4.6, §13 rule 24): an absent or null input goes `no`; any
 /// other input is rendered per §3 and encrypted.
 pub fn store_encrypt(
-    out: &mut NodeOutput,
+    out: &mut impl ResultOrError,
     algorithm: crate::crypto::Algorithm,
     key: Option<&crate::crypto::Key>,
     input: Option<&Value>,

@@ -11,6 +11,9 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+mod result_slot;
+pub use result_slot::{ResultOrError, ResultSlot};
+
 /// The caller's address (`203.0.113.9`, `2001:db8::1`), written the first time
 /// something reads it (`[[request:ip]]`, a stored request); empty by default.
 pub type CallerIp = LazyText<IpAddr>;

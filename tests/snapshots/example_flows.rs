@@ -495,14 +495,14 @@ mod group_2 {
         v_discount_pct: Option<__lang::Value>,
         /// `[[cid:…]]`
         n_cid: __lang::scope::NodeSlot,
-        /// `[[item_count:…]]`
-        n_item_count: __lang::scope::NodeSlot,
+        /// `[[item_count:result]]`, the only part read
+        n_item_count: __lang::scope::ResultSlot,
         /// `[[subtotal:…]]`
         n_subtotal: __lang::scope::NodeSlot,
-        /// `[[summary:…]]`
-        n_summary: __lang::scope::NodeSlot,
-        /// `[[total:…]]`
-        n_total: __lang::scope::NodeSlot,
+        /// `[[summary:result]]`, the only part read
+        n_summary: __lang::scope::ResultSlot,
+        /// `[[total:result]]`, the only part read
+        n_total: __lang::scope::ResultSlot,
     }
     /// Where a session is: a step of a flow.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1380,14 +1380,14 @@ mod group_5 {
     struct Session {
         /// `[[amount:…]]`
         n_amount: __lang::scope::NodeSlot,
-        /// `[[digest:…]]`
-        n_digest: __lang::scope::NodeSlot,
+        /// `[[digest:result]]`, the only part read
+        n_digest: __lang::scope::ResultSlot,
         /// `[[lines:…]]`
         n_lines: __lang::scope::NodeSlot,
         /// `[[notify:…]]`
         n_notify: __lang::scope::NodeSlot,
-        /// `[[when:…]]`
-        n_when: __lang::scope::NodeSlot,
+        /// `[[when:result]]`, the only part read
+        n_when: __lang::scope::ResultSlot,
     }
     /// Where a session is: a step of a flow.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,7 @@
 
 use super::json_nodes::json_nodes;
 use super::moves::{last_reads, Field};
+use super::result_slots::result_slots;
 use crate::ir::{Bundle, StepKind, StepRef, Target};
 use flowc_lang::nodes::RegexParts;
 use flowc_lang::template::{NodePart, Ref};
@@ -45,6 +46,9 @@ pub struct Group {
     /// The `remap` nodes kept as JSON text, their fields `Option<String>`
     /// ([`super::json_nodes`]).
     pub json_nodes: BTreeSet<String>,
+    /// The nodes kept as their result alone, their fields `ResultSlot`
+    /// ([`super::result_slots`]).
+    pub result_slots: BTreeSet<String>,
 }
 
 impl Group {
@@ -151,6 +155,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
     }
     let last_reads = last_reads(bundle, &flows, has_waits);
     let json_nodes = json_nodes(bundle, &flows, has_waits);
+    let result_slots = result_slots(bundle, &flows, has_waits, &json_nodes);
     Group {
         index,
         flows,
@@ -160,6 +165,7 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         parts_read,
         last_reads,
         json_nodes,
+        result_slots,
     }
 }
 
@@ -291,6 +297,7 @@ mod tests {
             parts_read: BTreeMap::new(),
             last_reads: BTreeMap::new(),
             json_nodes: BTreeSet::new(),
+            result_slots: BTreeSet::new(),
         };
         let inline = quote! { __lang::scope::NodeSlot }.to_string();
         let boxed = quote! { __lang::scope::BoxedNodeSlot }.to_string();

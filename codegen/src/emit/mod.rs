@@ -18,6 +18,7 @@ mod names;
 mod outbound;
 mod pieces;
 mod refs;
+mod result_slots;
 mod routes;
 mod session;
 mod steps;

@@ -11,8 +11,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// `struct Session { … }`: variables are `Option<Value>` (absent until set), node outputs
-/// are slots (empty until the node runs, [`Group::slot_type`]), or the JSON text of a
-/// remap only answered ([`Group::json_nodes`]); only those of the group. No map of names
+/// are slots (empty until the node runs, [`Group::slot_type`]), the result alone where
+/// only it is read ([`Group::result_slots`]), or the JSON text of a remap only answered
+/// ([`Group::json_nodes`]); only those of the group. No map of names
 /// is consulted at run time.
 pub fn session_struct(group: &Group) -> TokenStream {
     let vars = group.variables.iter().map(|name| {
@@ -26,6 +27,10 @@ pub fn session_struct(group: &Group) -> TokenStream {
         if group.json_nodes.contains(name) {
             let doc = format!(" `[[{name}:result]]`, as JSON text");
             return quote! { #[doc = #doc] #field: Option<::std::string::String>, };
+        }
+        if group.result_slots.contains(name) {
+            let doc = format!(" `[[{name}:result]]`, the only part read");
+            return quote! { #[doc = #doc] #field: __lang::scope::ResultSlot, };
         }
         let doc = format!(" `[[{name}:…]]`");
         quote! { #[doc = #doc] #field: #slot, }
