@@ -12,8 +12,10 @@ workload=${1:?workload: w1, w2 or w4}
 bin=${FLOWC_BENCH_BIN:-$(dirname "$0")/../target/release/flowc-bench}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-valgrind --tool=callgrind --callgrind-out-file="$work/out" \
-  "$bin" --only micro --workloads "$workload" --micro-seconds 1 > "$work/log" 2>&1
+if ! valgrind --tool=callgrind --callgrind-out-file="$work/out" \
+  "$bin" --only micro --workloads "$workload" --micro-seconds 1 > "$work/log" 2>&1; then
+  echo "the micro-benchmark failed:" >&2; cat "$work/log" >&2; exit 1
+fi
 callgrind_annotate --inclusive=yes --tree=calling --threshold=100 "$work/out" \
   > "$work/tree" 2>/dev/null
 # Instructions per call of one of `micro.rs`'s measured functions: its callee lines,
@@ -28,10 +30,14 @@ per_call() {
       c = line; sub(".*:" name " [(]", "", c); sub("x[)].*", "", c); gsub(",", "", c)
       total += n; calls += c
     }
-    END { if (calls == 0) exit 1; printf "%.0f\n", total / calls }' "$work/tree"
+    END {
+      if (calls == 0) { print "no calls of " name " in the profile" > "/dev/stderr"; exit 1 }
+      printf "%.0f\n", total / calls
+    }' "$work/tree"
 }
-compiled=$(( $(per_call compiled_session) - $(per_call clone_call) ))
-interp=$(( $(per_call interp_session) - $(per_call clone_call) ))
+clone=$(per_call clone_call)
+compiled=$(( $(per_call compiled_session) - clone ))
+interp=$(( $(per_call interp_session) - clone ))
 limit=$(( $(per_call limit_session) - $(per_call clone_limit_input) ))
 echo "$workload instructions per session: compiled $compiled, interpreter $interp, limit $limit"
 awk -v c="$compiled" -v i="$interp" -v l="$limit" 'BEGIN {

@@ -97,8 +97,10 @@ async fn run_job(
         return JobResult::Finished(error_value(&e));
     };
     call.resume = job.resume;
-    // A panic in a session fails that job, not the worker.
-    match tokio::spawn(flow(call)).await {
+    // A panic in a session fails that job, not the worker: the route's entry function,
+    // which makes the session's future, runs inside the task too.
+    let flow = flow.clone();
+    match tokio::spawn(async move { flow(call).await }).await {
         Ok(Ok(Outcome::Answered(answer))) => JobResult::Finished(answer_value(&answer)),
         Ok(Ok(Outcome::Parked(p))) => JobResult::Wait {
             reference: p.reference,
@@ -238,6 +240,65 @@ pub fn call_from(payload: &Value, services: &Arc<Services>) -> Option<Call> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A claimed job for `route`, its payload stored as `enqueue` stores one.
+    fn job(route: &str, services: &Arc<Services>) -> ClaimedJob {
+        let call = Call {
+            services: services.clone(),
+            request: RequestData {
+                method: "POST".into(),
+                path: "/dynamic/x".into(),
+                ip: "127.0.0.1".into(),
+                query: Map::default(),
+                headers: Vec::new(),
+                body: None,
+            },
+            session: SessionData {
+                id: "s-1".into(),
+                route: route.into(),
+                flow: Default::default(),
+                started_at: flowc_lang::time::StartTime::now(),
+                msisdn: None,
+            },
+            max_steps: 100,
+            deadline: None,
+            is_async: true,
+            resume: None,
+        };
+        ClaimedJob {
+            id: "s-1".into(),
+            route_id: route.into(),
+            payload: payload(&call),
+            attempt: 1,
+            resume: None,
+        }
+    }
+
+    /// A session that panics fails its job with CT21 and leaves the worker running, also
+    /// when the panic comes from the route's entry function, before any future exists.
+    #[tokio::test]
+    async fn a_panicking_session_fails_only_its_job() {
+        let services = Services::bare(Arc::new(crate::Config::default()));
+        let in_entry: FlowFn = Arc::new(|_call| panic!("in the entry function"));
+        let in_future: FlowFn = Arc::new(|_call| Box::pin(async { panic!("in the session") }));
+        let flows = HashMap::from([
+            ("entry".to_owned(), in_entry),
+            ("future".to_owned(), in_future),
+        ]);
+        for route in ["entry", "future"] {
+            let result = run_job(&services, &flows, job(route, &services)).await;
+            let JobResult::Finished(value) = result else {
+                panic!("{route}: the job did not finish");
+            };
+            let code = value.segment("code", None).map(Value::render);
+            assert_eq!(
+                code.as_deref(),
+                Some("CT21"),
+                "{route}: {}",
+                value.to_json()
+            );
+        }
+    }
 
     #[test]
     fn lease_override() {

@@ -148,8 +148,13 @@ pub fn check_depth(value: &flowc_lang::Value) -> Result<(), SessionError> {
 /// straight as JSON text (a `remap` whose result is only answered): the tree the
 /// interpreter builds, and checks, would hold it that much deeper.
 pub fn check_depth_within(value: &flowc_lang::Value, levels: usize) -> Result<(), SessionError> {
-    let limit = flowc_lang::value::MAX_DEPTH.saturating_sub(levels);
-    if value.deeper_than(limit) {
+    // Past the limit's own depth even a scalar nests too deep (never for a bundle: its
+    // reader bounds a mapping's nesting far below the limit).
+    let too_deep = match flowc_lang::value::MAX_DEPTH.checked_sub(levels) {
+        Some(limit) => value.deeper_than(limit),
+        None => true,
+    };
+    if too_deep {
         return Err(SessionError::new(
             ErrorCode::Ct21,
             format!(
@@ -299,6 +304,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A value copied `levels` containers deep fails when the tree around it would nest
+    /// past the limit, a scalar included once the containers alone pass it.
+    #[test]
+    fn depth_within_counts_the_containers_around_a_value() {
+        use flowc_lang::value::MAX_DEPTH;
+        use flowc_lang::Value;
+        let nested =
+            |depth: usize| (0..depth).fold(Value::Null, |inner, _| Value::Array(vec![inner]));
+        assert!(check_depth_within(&nested(MAX_DEPTH - 3), 3).is_ok());
+        assert!(check_depth_within(&nested(MAX_DEPTH - 2), 3).is_err());
+        assert!(check_depth_within(&Value::Null, MAX_DEPTH).is_ok());
+        assert!(check_depth_within(&Value::Null, MAX_DEPTH + 1).is_err());
     }
 
     /// Exactly `max` steps run (§13 rule 15), with a checkpoint before every 256th.
