@@ -5,7 +5,8 @@
 #   bench/callgrind.sh compiled w2        # or interp, limit; w1, w2, w4
 #
 # Needs valgrind and wrk (Debian packages) and a release build of the benchmark
-# (`cargo build --release -p flowc-bench`); FLOWC_BENCH_BIN names another build.
+# (`cargo build --release -p flowc-bench`); FLOWC_BENCH_BIN names another build, and
+# KEEP_CALLGRIND=FILE keeps the profile.
 set -euo pipefail
 server=${1:?server: compiled, interp or limit}
 workload=${2:?workload: w1, w2 or w4}
@@ -21,7 +22,7 @@ case "$workload" in
   *) echo "unknown workload $workload" >&2; exit 2 ;;
 esac
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_CALLGRIND:-}" ] && cp "$work/out" "$KEEP_CALLGRIND"; rm -rf "$work"' EXIT
 cat > "$work/request.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$body'
