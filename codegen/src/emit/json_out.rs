@@ -1,4 +1,5 @@
-//! An `api_end` JSON body written straight into one `String`.
+//! An `api_end` JSON body, or a `remap` kept as text (`super::json_nodes`), written
+//! straight into one `String`.
 //!
 //! Building the body as a `Value` tree and then serialising it costs a map with owned keys,
 //! a clone of every value read and a walk over the tree, on every answer. Here the body's
@@ -31,7 +32,7 @@ pub fn body(vt: &ValueTemplate, env: &Env, json_nodes: &BTreeSet<String>) -> Opt
 /// A `String` expression holding the JSON text of a `remap` mapping kept as text, with the
 /// depth check the tree would have had: a value copied in whole ends the session with CT21
 /// when the tree holding it would nest past the limit (`check_depth_within`). The mapping
-/// repeats no key ([`super::groups`] keeps only such remaps as text).
+/// repeats no key ([`super::json_nodes`] keeps only such remaps as text).
 pub fn node_text(mapping: &ValueTemplate, env: &Env, json_nodes: &BTreeSet<String>) -> TokenStream {
     let mut w = Writer::new(json_nodes, true);
     w.value(mapping, env);
