@@ -127,14 +127,49 @@ pub fn group_of_flows(bundle: &Bundle, groups: &[Group]) -> Vec<usize> {
     of
 }
 
+/// One step of a group with every reference it reads (its integration's included): the
+/// steps are walked once, and every analysis of the group reads this.
+pub struct StepReads<'b> {
+    /// Where the step is.
+    pub at: StepRef,
+    /// What it does.
+    pub kind: &'b StepKind,
+    /// What it reads, in the order [`crate::ir::step_refs`] reports it.
+    pub refs: Vec<&'b Ref>,
+}
+
+/// The steps of `flows`, in flow and step order, with what each reads.
+fn step_reads<'b>(bundle: &'b Bundle, flows: &[usize]) -> Vec<StepReads<'b>> {
+    let steps = flows
+        .iter()
+        .flat_map(|&fi| bundle.flows[fi].steps.iter().map(move |s| (fi, s)));
+    steps
+        .map(|(fi, step)| {
+            let mut refs = Vec::new();
+            crate::ir::step_refs(bundle, &step.kind, &mut |r| refs.push(r));
+            let at = StepRef {
+                flow: fi,
+                step: step.number,
+            };
+            StepReads {
+                at,
+                kind: &step.kind,
+                refs,
+            }
+        })
+        .collect()
+}
+
 fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
     let mut variables = BTreeSet::new();
     let mut nodes = BTreeSet::new();
     let mut parts_read = BTreeMap::new();
-    let steps = || flows.iter().flat_map(|&fi| &bundle.flows[fi].steps);
-    let has_waits = steps().any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }));
-    for step in steps() {
-        if let StepKind::SetVariable { assign, .. } = &step.kind {
+    let steps = step_reads(bundle, &flows);
+    let has_waits = steps
+        .iter()
+        .any(|s| matches!(s.kind, StepKind::WaitForCallback { .. }));
+    for step in &steps {
+        if let StepKind::SetVariable { assign, .. } = step.kind {
             variables.extend(assign.iter().map(|(name, _)| name.clone()));
         }
         // A regex is the one node kind whose branch does not need its output; stored
@@ -142,20 +177,22 @@ fn group(bundle: &Bundle, index: usize, flows: Vec<usize>) -> Group {
         if has_waits || !matches!(step.kind, StepKind::Regex { .. }) {
             nodes.extend(step.kind.node_name().map(str::to_owned));
         }
-        crate::ir::step_refs(bundle, &step.kind, &mut |r| match r {
-            Ref::Var { name, .. } => {
-                variables.insert(name.clone());
+        for r in &step.refs {
+            match r {
+                Ref::Var { name, .. } => {
+                    variables.insert(name.clone());
+                }
+                Ref::Node { node, part } => {
+                    nodes.insert(node.clone());
+                    note_part_read(parts_read.entry(node.clone()).or_default(), part);
+                }
+                _ => {}
             }
-            Ref::Node { node, part } => {
-                nodes.insert(node.clone());
-                note_part_read(parts_read.entry(node.clone()).or_default(), part);
-            }
-            _ => {}
-        });
+        }
     }
-    let last_reads = last_reads(bundle, &flows, has_waits);
-    let json_nodes = json_nodes(bundle, &flows, has_waits);
-    let result_slots = result_slots(bundle, &flows, has_waits, &json_nodes);
+    let last_reads = last_reads(&steps, has_waits);
+    let json_nodes = json_nodes(&steps, has_waits);
+    let result_slots = result_slots(&steps, has_waits, &json_nodes);
     Group {
         index,
         flows,

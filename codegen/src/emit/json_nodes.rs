@@ -14,37 +14,37 @@
 //! tree), and every node of a group whose sessions can be stored at a wait (a stored
 //! session carries trees, read back by either backend).
 
-use crate::ir::{step_refs, Bundle, EndBody, StepKind};
+use super::groups::StepReads;
+use crate::ir::{EndBody, StepKind};
 use flowc_lang::template::{NodePart, Ref, ValueTemplate};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::json_out::repeats_a_key;
 
 /// The names of the group's nodes kept as JSON text.
-pub fn json_nodes(bundle: &Bundle, flows: &[usize], has_waits: bool) -> BTreeSet<String> {
+pub fn json_nodes(steps: &[StepReads], has_waits: bool) -> BTreeSet<String> {
     if has_waits {
         return BTreeSet::new();
     }
-    let steps = || flows.iter().flat_map(|&fi| &bundle.flows[fi].steps);
     let mut remaps = BTreeSet::new();
     let mut trees = BTreeSet::new();
     let (mut reads, mut whole_reads) = (BTreeMap::new(), BTreeMap::new());
-    for step in steps() {
-        match &step.kind {
+    for step in steps {
+        match step.kind {
             StepKind::Remap { name, mapping, .. } if !repeats_a_key(mapping) => {
                 remaps.insert(name.as_str());
             }
             kind => trees.extend(kind.node_name()),
         }
-        step_refs(bundle, &step.kind, &mut |r| {
+        for r in &step.refs {
             if let Ref::Node { node, .. } = r {
                 *reads.entry(node.clone()).or_insert(0_usize) += 1;
             }
-        });
+        }
         if let StepKind::ApiEnd {
             body: EndBody::Json(body),
             ..
-        } = &step.kind
+        } = step.kind
         {
             if !repeats_a_key(body) {
                 count_whole_reads(body, &mut whole_reads);

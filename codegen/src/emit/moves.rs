@@ -9,7 +9,8 @@
 //! whichever backend resumes it. (A route's msisdn template, the one template read outside
 //! the steps, may read only the request and the session's facts.)
 
-use crate::ir::{step_refs, Bundle, StepKind, StepRef, Target};
+use super::groups::StepReads;
+use crate::ir::{StepKind, StepRef, Target};
 use flowc_lang::template::Ref;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,59 +36,42 @@ impl Field {
 
 /// The fields each `set_variable` and `remap` step of a group's flows may move out of the
 /// session; steps with none are left out.
-pub fn last_reads(
-    bundle: &Bundle,
-    flows: &[usize],
-    has_waits: bool,
-) -> BTreeMap<StepRef, BTreeSet<Field>> {
+pub fn last_reads(steps: &[StepReads], has_waits: bool) -> BTreeMap<StepRef, BTreeSet<Field>> {
     if has_waits {
         return BTreeMap::new();
     }
-    let steps: Vec<(StepRef, &StepKind)> = flows
-        .iter()
-        .flat_map(|&fi| {
-            bundle.flows[fi].steps.iter().map(move |s| {
-                let at = StepRef {
-                    flow: fi,
-                    step: s.number,
-                };
-                (at, &s.kind)
-            })
-        })
-        .collect();
-    let reads: BTreeMap<StepRef, BTreeMap<Field, usize>> = steps
-        .iter()
-        .map(|&(at, kind)| (at, reads_of(bundle, kind)))
-        .collect();
-    let live_after = live_after(&steps, &reads);
+    let reads: BTreeMap<StepRef, BTreeMap<Field, usize>> =
+        steps.iter().map(|s| (s.at, reads_of(&s.refs))).collect();
+    let live_after = live_after(steps, &reads);
     let mut moves = BTreeMap::new();
-    for &(at, kind) in &steps {
-        if !matches!(kind, StepKind::SetVariable { .. } | StepKind::Remap { .. }) {
+    for step in steps {
+        if !matches!(
+            step.kind,
+            StepKind::SetVariable { .. } | StepKind::Remap { .. }
+        ) {
             continue;
         }
-        let written = writes_of(kind);
-        let movable: BTreeSet<Field> = reads[&at]
+        let written = writes_of(step.kind);
+        let movable: BTreeSet<Field> = reads[&step.at]
             .iter()
             .filter(|&(field, &count)| {
-                count == 1 && !written.contains(field) && !live_after[&at].contains(field)
+                count == 1 && !written.contains(field) && !live_after[&step.at].contains(field)
             })
             .map(|(field, _)| field.clone())
             .collect();
         if !movable.is_empty() {
-            moves.insert(at, movable);
+            moves.insert(step.at, movable);
         }
     }
     moves
 }
 
 /// How many references of the step read each field.
-fn reads_of(bundle: &Bundle, kind: &StepKind) -> BTreeMap<Field, usize> {
+fn reads_of(refs: &[&Ref]) -> BTreeMap<Field, usize> {
     let mut counts = BTreeMap::new();
-    step_refs(bundle, kind, &mut |r| {
-        if let Some(field) = Field::read_by(r) {
-            *counts.entry(field).or_insert(0) += 1;
-        }
-    });
+    for field in refs.iter().filter_map(|r| Field::read_by(r)) {
+        *counts.entry(field).or_insert(0) += 1;
+    }
     counts
 }
 
@@ -107,26 +91,26 @@ fn writes_of(kind: &StepKind) -> BTreeSet<Field> {
 /// For each step, every field some step reachable from its branches reads: the least
 /// fixpoint of `after(s) = ∪ over successors t of (reads(t) ∪ after(t))`.
 fn live_after(
-    steps: &[(StepRef, &StepKind)],
+    steps: &[StepReads],
     reads: &BTreeMap<StepRef, BTreeMap<Field, usize>>,
 ) -> BTreeMap<StepRef, BTreeSet<Field>> {
     let successors: BTreeMap<StepRef, Vec<StepRef>> = steps
         .iter()
-        .map(|&(at, kind)| {
-            let next = kind.targets().into_iter().filter_map(|t| match t {
+        .map(|step| {
+            let next = step.kind.targets().into_iter().filter_map(|t| match t {
                 Target::Step(to) if reads.contains_key(&to) => Some(to),
                 _ => None,
             });
-            (at, next.collect())
+            (step.at, next.collect())
         })
         .collect();
     let mut after: BTreeMap<StepRef, BTreeSet<Field>> =
-        steps.iter().map(|&(at, _)| (at, BTreeSet::new())).collect();
+        steps.iter().map(|s| (s.at, BTreeSet::new())).collect();
     let mut changed = true;
     while changed {
         changed = false;
         // Backwards, so a chain of steps settles in one pass.
-        for &(at, _) in steps.iter().rev() {
+        for at in steps.iter().rev().map(|s| s.at) {
             let mut live = BTreeSet::new();
             for to in &successors[&at] {
                 live.extend(reads[to].keys().cloned());

@@ -12,14 +12,14 @@
 //! every node of a group whose sessions can be stored at a wait (a stored session carries
 //! whole outputs, read back by either backend).
 
-use crate::ir::{step_refs, Bundle, StepKind};
+use super::groups::StepReads;
+use crate::ir::StepKind;
 use flowc_lang::template::{NodePart, Ref};
 use std::collections::BTreeSet;
 
 /// The names of the group's nodes kept as their result alone.
 pub fn result_slots(
-    bundle: &Bundle,
-    flows: &[usize],
+    steps: &[StepReads],
     has_waits: bool,
     json_nodes: &BTreeSet<String>,
 ) -> BTreeSet<String> {
@@ -28,28 +28,29 @@ pub fn result_slots(
     }
     let mut results_only = BTreeSet::new();
     let mut whole = BTreeSet::new();
-    for step in flows.iter().flat_map(|&fi| &bundle.flows[fi].steps) {
-        match &step.kind {
+    for step in steps {
+        match step.kind {
             StepKind::Calculate { name, .. }
             | StepKind::Remap { name, .. }
             | StepKind::DateFormat { name, .. }
             | StepKind::NumberFormat { name, .. }
             | StepKind::Encrypt { name, .. } => {
-                results_only.insert(name.clone());
+                results_only.insert(name.as_str());
             }
-            kind => whole.extend(kind.node_name().map(str::to_owned)),
+            kind => whole.extend(kind.node_name()),
         }
-        step_refs(bundle, &step.kind, &mut |r| {
+        for r in &step.refs {
             if let Ref::Node { node, part } = r {
                 if !matches!(part, NodePart::Result(_)) {
-                    whole.insert(node.clone());
+                    whole.insert(node.as_str());
                 }
             }
-        });
+        }
     }
     results_only
         .into_iter()
-        .filter(|name| !whole.contains(name) && !json_nodes.contains(name))
+        .filter(|name| !whole.contains(name) && !json_nodes.contains(*name))
+        .map(str::to_owned)
         .collect()
 }
 

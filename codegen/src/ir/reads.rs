@@ -31,7 +31,7 @@ pub fn headers_read(bundle: &Bundle) -> Vec<String> {
 
 /// Every reference one step reads, its integration's included (an `api_integration`
 /// evaluates the integration's templates in the step's session).
-pub fn step_refs(bundle: &Bundle, kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
+pub fn step_refs<'b>(bundle: &'b Bundle, kind: &'b StepKind, f: &mut dyn FnMut(&'b Ref)) {
     kind_refs(kind, f);
     if let StepKind::ApiIntegration { integration, .. } = kind {
         bundle
@@ -44,7 +44,7 @@ pub fn step_refs(bundle: &Bundle, kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
 
 /// Every reference of one step's own templates. The match lists every kind, so a new kind
 /// with templates cannot be forgotten here.
-fn kind_refs(kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
+fn kind_refs<'b>(kind: &'b StepKind, f: &mut dyn FnMut(&'b Ref)) {
     match kind {
         StepKind::Start { .. } => {}
         StepKind::SetVariable { assign, .. } => assign.iter().for_each(|(_, vt)| value(vt, f)),
@@ -91,7 +91,7 @@ fn kind_refs(kind: &StepKind, f: &mut dyn FnMut(&Ref)) {
     }
 }
 
-fn integration_refs(integration: &super::Integration, f: &mut dyn FnMut(&Ref)) {
+fn integration_refs<'b>(integration: &'b super::Integration, f: &mut dyn FnMut(&'b Ref)) {
     let texts = std::iter::once(&integration.url)
         .chain(integration.headers.iter().map(|(_, p)| p))
         .chain(integration.query.iter().map(|(_, p)| p));
@@ -101,7 +101,7 @@ fn integration_refs(integration: &super::Integration, f: &mut dyn FnMut(&Ref)) {
     }
 }
 
-fn integration_value(v: &IntegrationValue, f: &mut dyn FnMut(&Ref)) {
+fn integration_value<'b>(v: &'b IntegrationValue, f: &mut dyn FnMut(&'b Ref)) {
     match v {
         IntegrationValue::Plain(vt) => value(vt, f),
         IntegrationValue::Text(pieces) => pieces_refs(pieces, f),
@@ -112,7 +112,7 @@ fn integration_value(v: &IntegrationValue, f: &mut dyn FnMut(&Ref)) {
     }
 }
 
-fn pieces_refs(pieces: &[Piece], f: &mut dyn FnMut(&Ref)) {
+fn pieces_refs<'b>(pieces: &'b [Piece], f: &mut dyn FnMut(&'b Ref)) {
     for piece in pieces {
         if let Piece::Ref(r) = piece {
             each_ref(r, f);
@@ -120,17 +120,17 @@ fn pieces_refs(pieces: &[Piece], f: &mut dyn FnMut(&Ref)) {
     }
 }
 
-fn value(vt: &ValueTemplate, f: &mut dyn FnMut(&Ref)) {
+fn value<'b>(vt: &'b ValueTemplate, f: &mut dyn FnMut(&'b Ref)) {
     vt.visit_templates(&mut String::new(), &mut |_, t| template(t, f));
 }
 
-fn template(t: &Template, f: &mut dyn FnMut(&Ref)) {
+fn template<'b>(t: &'b Template, f: &mut dyn FnMut(&'b Ref)) {
     // `visit_refs` already descends into function arguments.
     t.visit_refs(&mut |r| f(r));
 }
 
 /// A reference and, for a function call, every reference in its arguments.
-fn each_ref(r: &Ref, f: &mut dyn FnMut(&Ref)) {
+fn each_ref<'b>(r: &'b Ref, f: &mut dyn FnMut(&'b Ref)) {
     f(r);
     if let Ref::Call(call) = r {
         call.args.iter().for_each(|arg| template(arg, f));
