@@ -13,7 +13,7 @@ use flowc_lang::template::{Template, ValueTemplate};
 mod outbound;
 mod reads;
 pub use outbound::{Integration, IntegrationValue, Piece, DEFAULT_INTEGRATION_TIMEOUT_MS};
-pub use reads::{headers_read, step_refs};
+pub use reads::{body_reads, headers_read, step_refs};
 
 /// A whole bundle.
 #[derive(Debug, Clone, PartialEq)]

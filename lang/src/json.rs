@@ -7,7 +7,10 @@ use std::fmt;
 
 mod reader;
 mod scan;
+mod shape;
 mod write;
+
+pub use shape::{Keyed, Shape};
 
 pub use write::{write_escaped, write_rendered, write_string};
 
@@ -26,6 +29,12 @@ pub struct JsonError {
 /// trailing white space is allowed; anything else after the value is an error.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     reader::Parser::new(text).document::<Value>()
+}
+
+/// [`parse`], keeping only what `shape` reaches: the same errors at the same places (every
+/// part is read and checked), and the same value wherever a path of the shape reads it.
+pub fn parse_shaped(text: &str, shape: &Shape) -> Result<Value, JsonError> {
+    reader::Parser::new(text).document_shaped(shape)
 }
 
 impl fmt::Display for JsonError {

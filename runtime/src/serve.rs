@@ -165,6 +165,7 @@ mod tests {
             timeout_ms: 1000,
             entry: entry.to_owned(),
             headers_read: Vec::new(),
+            body_reads: None,
         }
     }
 

@@ -1699,8 +1699,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("e99317f31c4b9aa3d6341130a7aac1638a34467ab9e4930df65766b31287fa94")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("preferences:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_4::route_0) as ::flowc_runtime::FlowFn),
+            ::std::string::String::from("preferences:1"), headers_read : vec![],
+            body_reads : Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_4::route_0) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("2665789d-0c79-4637-a501-d71144be0545"), name :
             ::std::string::String::from("customer-lookup"), method : "POST", allowed :
@@ -1708,8 +1716,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("50c58aba2cda0357cadec9277aa35fb97f5bab906a2d6eb6a03035865ee35472")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("customer-lookup:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_0::route_1) as ::flowc_runtime::FlowFn),
+            ::std::string::String::from("customer-lookup:1"), headers_read : vec![],
+            body_reads : Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_0::route_1) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("8e18fca2-add3-4e43-bd65-58e2d29e3037"), name :
             ::std::string::String::from("greeting"), method : "POST", allowed :
@@ -1717,8 +1733,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("f5c08c59ae02624b451ecde5ae4075cddaca26a20f6347c7119467caf88511ff")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("greeting:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_1::route_2) as ::flowc_runtime::FlowFn),
+            ::std::string::String::from("greeting:1"), headers_read : vec![], body_reads
+            : Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_1::route_2) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("db9d8d82-3671-48ee-ae71-d47a46048d8b"), name :
             ::std::string::String::from("receipt"), method : "POST", allowed :
@@ -1726,8 +1750,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("a123a935d2cd83384ec9fbd251cf95495eefcdfa2c05f00f7c873898277a12b6")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("receipt:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_5::route_3) as ::flowc_runtime::FlowFn),
+            ::std::string::String::from("receipt:1"), headers_read : vec![], body_reads :
+            Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_5::route_3) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("f514e04e-dd34-47fc-bd7f-a4cee345d438"), name :
             ::std::string::String::from("payment"), method : "POST", allowed :
@@ -1735,8 +1767,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("745a5996d31f293f71db2ae076c23f90cf8ab76bb13821f157728ec421b7edfd")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("payment:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_3::route_4) as ::flowc_runtime::FlowFn),
+            ::std::string::String::from("payment:1"), headers_read : vec![], body_reads :
+            Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_3::route_4) as ::flowc_runtime::FlowFn),
             (::flowc_runtime::RouteSpec { id :
             ::std::string::String::from("fb8248ac-e314-443a-bb19-d0d24ca30288"), name :
             ::std::string::String::from("order-triage"), method : "POST", allowed :
@@ -1744,8 +1784,16 @@ pub fn app() -> ::flowc_runtime::App {
             128u8)], token_sha256 :
             vec![::std::string::String::from("0e627b8ff28c25f85a0792b0ae9332df59cac0fb0f0858a23103b0aaad7a4eb1")],
             is_async : false, timeout_ms : 30000, entry :
-            ::std::string::String::from("order-triage:1"), headers_read : vec![], },
-            ::std::sync::Arc::new(group_2::route_5) as ::flowc_runtime::FlowFn)
+            ::std::string::String::from("order-triage:1"), headers_read : vec![],
+            body_reads : Some(vec![::std::string::String::from("action"),
+            ::std::string::String::from("customer.id"),
+            ::std::string::String::from("customer.tier"),
+            ::std::string::String::from("items.#.price"),
+            ::std::string::String::from("items.#.qty"),
+            ::std::string::String::from("items.#.sku"),
+            ::std::string::String::from("name"), ::std::string::String::from("order_id"),
+            ::std::string::String::from("phone"), ::std::string::String::from("total")]),
+            }, ::std::sync::Arc::new(group_2::route_5) as ::flowc_runtime::FlowFn)
         ],
         needs: ::flowc_runtime::Needs {
             keys: vec![],

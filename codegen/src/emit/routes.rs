@@ -13,9 +13,12 @@ use quote::quote;
 /// module.
 pub fn routes(bundle: &Bundle, groups: &[Group]) -> TokenStream {
     let group_of = group_of_flows(bundle, groups);
-    let headers_read = crate::ir::headers_read(bundle);
+    let reads = Reads {
+        headers: crate::ir::headers_read(bundle),
+        body: crate::ir::body_reads(bundle),
+    };
     let specs = bundle.routes.iter().enumerate().map(|(i, r)| {
-        let spec = route_spec(bundle, r, &headers_read);
+        let spec = route_spec(bundle, r, &reads);
         let module = groups[group_of[r.entry.flow]].module();
         let f = route_fn(i);
         quote! { (#spec, ::std::sync::Arc::new(#module::#f) as ::flowc_runtime::FlowFn) }
@@ -128,7 +131,20 @@ fn entry_fn(bundle: &Bundle, index: usize, route: &Route) -> TokenStream {
     }
 }
 
-fn route_spec(bundle: &Bundle, r: &Route, headers_read: &[String]) -> TokenStream {
+/// What the bundle's flows read of a request ([`crate::ir::headers_read`],
+/// [`crate::ir::body_reads`]), for every route's spec.
+struct Reads {
+    headers: Vec<String>,
+    body: Option<Vec<String>>,
+}
+
+fn route_spec(bundle: &Bundle, r: &Route, reads: &Reads) -> TokenStream {
+    let headers_read = &reads.headers;
+    // An asynchronous route's request is stored whole, for whichever build resumes it.
+    let body_reads = match reads.body.as_ref().filter(|_| !r.is_async) {
+        Some(paths) => quote! { Some(vec![#(::std::string::String::from(#paths)),*]) },
+        None => quote! { None },
+    };
     let (id, name, method) = (&r.id, &r.name, r.method.as_str());
     let allowed = r.allowed.iter().map(ip_net);
     let hashes = r.token_sha256.iter();
@@ -145,6 +161,7 @@ fn route_spec(bundle: &Bundle, r: &Route, headers_read: &[String]) -> TokenStrea
             timeout_ms: #timeout,
             entry: ::std::string::String::from(#entry),
             headers_read: vec![#(::std::string::String::from(#headers_read)),*],
+            body_reads: #body_reads,
         }
     }
 }
@@ -171,4 +188,36 @@ pub fn needs_store(bundle: &Bundle) -> bool {
     steps
         .map(|s| &s.kind)
         .any(|k| matches!(k, StepKind::OptOut { .. } | StepKind::SendTemplate { .. }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A synchronous route's spec names the body paths to keep; an asynchronous one keeps
+    /// the whole body, which is stored for whichever build resumes it.
+    #[test]
+    fn an_asynchronous_route_keeps_its_whole_body() {
+        let routes = r#"{"routes": [
+            {"id": "r1", "name": "s", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "f"},
+            {"id": "r2", "name": "a", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "f", "async": true}
+        ]}"#;
+        let flow = r#"{"flow": "f", "steps": [
+            {"step": 1, "type": "start", "next": 2},
+            {"step": 2, "type": "api_end", "body": {"x": "[[request:body.x]]"}}
+        ]}"#;
+        let bundle = crate::test_ir(&[("routes.json", routes), ("f.flow.json", flow)]);
+        let reads = Reads {
+            headers: Vec::new(),
+            body: crate::ir::body_reads(&bundle),
+        };
+        let spec = |i: usize| route_spec(&bundle, &bundle.routes[i], &reads).to_string();
+        let kept = quote! { body_reads: Some(vec![::std::string::String::from("x")]) };
+        assert!(spec(0).contains(&kept.to_string()), "{}", spec(0));
+        assert!(
+            spec(1).contains(&quote! { body_reads: None }.to_string()),
+            "{}",
+            spec(1)
+        );
+    }
 }

@@ -29,6 +29,31 @@ pub fn headers_read(bundle: &Bundle) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// Every request body path a reference anywhere in the bundle reads, dotted, sorted, once;
+/// `None` when one reads the body whole (`[[request:body]]`), so all of it is kept. The
+/// router builds only what these reach of a synchronous route's body
+/// (`flowc_lang::json::Shape`); like [`headers_read`] it is the bundle's, not the route's.
+pub fn body_reads(bundle: &Bundle) -> Option<Vec<String>> {
+    let mut paths = BTreeSet::new();
+    let mut whole = false;
+    let mut add = |r: &Ref| {
+        if let Ref::Request(RequestRef::Body(path)) = r {
+            whole |= path.segs.is_empty();
+            paths.insert(path.to_dotted());
+        }
+    };
+    for route in &bundle.routes {
+        route.msisdn.iter().for_each(|t| template(t, &mut add));
+    }
+    for step in bundle.flows.iter().flat_map(|f| &f.steps) {
+        kind_refs(&step.kind, &mut add);
+    }
+    for integration in &bundle.integrations {
+        integration_refs(integration, &mut add);
+    }
+    (!whole).then(|| paths.into_iter().collect())
+}
+
 /// Every reference one step reads, its integration's included (an `api_integration`
 /// evaluates the integration's templates in the step's session).
 pub fn step_refs<'b>(bundle: &'b Bundle, kind: &'b StepKind, f: &mut dyn FnMut(&'b Ref)) {

@@ -5,9 +5,11 @@
 //! bytes, copies each string once, and only computes a line and column when a value must
 //! carry one or an error is reported.
 
+use super::shape::Shape;
 use super::{JsonError, Spanned, SpannedNode};
 use crate::number::{Number, NumberError};
 use crate::value::{Map, Value};
+use std::borrow::Cow;
 
 /// Room made for the members of a non-empty object or array when it is opened: request
 /// bodies are mostly objects of up to eight members, which then grow no vector step by
@@ -31,7 +33,7 @@ pub(super) trait Tree: Sized {
     /// A new, empty object with room for `capacity` members.
     fn new_object(capacity: usize) -> Self::Obj;
     /// Adds a member (what a duplicate does is the tree's choice).
-    fn add_member(obj: &mut Self::Obj, key: String, value: Self);
+    fn add_member(obj: &mut Self::Obj, key: Cow<'_, str>, value: Self);
     /// The finished value.
     fn make(node: Node<'_, Self>, loc: Self::Loc) -> Self;
 }
@@ -41,7 +43,7 @@ pub(super) enum Node<'t, T: Tree> {
     Null,
     Bool(bool),
     Number(Number, &'t str),
-    String(String),
+    String(Cow<'t, str>),
     Array(Vec<T>),
     Object(T::Obj),
 }
@@ -56,9 +58,9 @@ impl Tree for Value {
         Map::with_capacity(capacity)
     }
 
-    fn add_member(obj: &mut Map, key: String, value: Value) {
+    fn add_member(obj: &mut Map, key: Cow<'_, str>, value: Value) {
         // Last wins (the key keeps its first position, as in every ordered JSON map).
-        obj.insert(key, value);
+        obj.insert(key.into_owned(), value);
     }
 
     fn make(node: Node<'_, Value>, _: ()) -> Value {
@@ -66,7 +68,7 @@ impl Tree for Value {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(b),
             Node::Number(n, _) => Value::Number(n),
-            Node::String(s) => Value::String(s),
+            Node::String(s) => Value::String(s.into_owned()),
             Node::Array(items) => Value::Array(items),
             Node::Object(map) => Value::Object(map),
         }
@@ -85,9 +87,9 @@ impl Tree for Spanned {
         Vec::with_capacity(capacity)
     }
 
-    fn add_member(obj: &mut Self::Obj, key: String, value: Spanned) {
+    fn add_member(obj: &mut Self::Obj, key: Cow<'_, str>, value: Spanned) {
         // Duplicates are kept: validation reports them with their own location.
-        obj.push((key, value));
+        obj.push((key.into_owned(), value));
     }
 
     fn make(node: Node<'_, Spanned>, (line, column): (u32, u32)) -> Spanned {
@@ -95,11 +97,30 @@ impl Tree for Spanned {
             Node::Null => SpannedNode::Null,
             Node::Bool(b) => SpannedNode::Bool(b),
             Node::Number(n, text) => SpannedNode::Number(n, text.to_owned()),
-            Node::String(s) => SpannedNode::String(s),
+            Node::String(s) => SpannedNode::String(s.into_owned()),
             Node::Array(items) => SpannedNode::Array(items),
             Node::Object(members) => SpannedNode::Object(members),
         };
         Spanned { node, line, column }
+    }
+}
+
+/// A value read only to check it: what a shaped parse skips builds nothing, copies no
+/// string without escapes, and fails exactly where the whole parse would.
+struct Discard;
+
+impl Tree for Discard {
+    type Loc = ();
+    type Obj = ();
+
+    fn locate(_: &mut Parser<'_>) {}
+
+    fn new_object(_: usize) {}
+
+    fn add_member(_: &mut (), _: Cow<'_, str>, _: Discard) {}
+
+    fn make(_: Node<'_, Discard>, _: ()) -> Discard {
+        Discard
     }
 }
 
@@ -142,6 +163,105 @@ impl<'t> Parser<'t> {
             return Err(self.error_here("unexpected text after the JSON value"));
         }
         Ok(value)
+    }
+
+    /// A whole document as [`Parser::document`] reads it, keeping only what `shape`
+    /// reaches: a member no path names is checked and left out; an element no path names is
+    /// checked and kept as `null`, so the others keep their positions.
+    pub(super) fn document_shaped(mut self, shape: &Shape) -> Result<Value, JsonError> {
+        let value = self.value_shaped(shape)?;
+        self.skip_ws();
+        if self.pos < self.bytes.len() {
+            return Err(self.error_here("unexpected text after the JSON value"));
+        }
+        Ok(value)
+    }
+
+    fn value_shaped(&mut self, shape: &Shape) -> Result<Value, JsonError> {
+        if *shape == Shape::Whole {
+            return self.value::<Value>();
+        }
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => self.object_shaped(shape).map(Value::Object),
+            Some(b'[') => self.array_shaped(shape).map(Value::Array),
+            _ => self.value::<Value>(),
+        }
+    }
+
+    /// [`Parser::object`] for a shaped parse.
+    fn object_shaped(&mut self, shape: &Shape) -> Result<Map, JsonError> {
+        self.enter()?;
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Map::default());
+        }
+        let mut obj = Map::with_capacity(self.room());
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(self.unexpected("`:` after the key"));
+            }
+            self.pos += 1;
+            match shape.member(&key) {
+                Some(member) => {
+                    let value = self.value_shaped(member)?;
+                    Value::add_member(&mut obj, key, value);
+                }
+                None => {
+                    self.value::<Discard>()?;
+                }
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => break,
+                _ => return Err(self.unexpected("`,` or `}`")),
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(obj)
+    }
+
+    /// [`Parser::array`] for a shaped parse.
+    fn array_shaped(&mut self, shape: &Shape) -> Result<Vec<Value>, JsonError> {
+        self.enter()?;
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Vec::new());
+        }
+        let mut items = Vec::with_capacity(self.room());
+        loop {
+            let item = match shape.element(items.len() + 1) {
+                Some(element) => self.value_shaped(element)?,
+                None => {
+                    self.value::<Discard>()?;
+                    Value::Null
+                }
+            };
+            items.push(item);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => break,
+                _ => return Err(self.unexpected("`,` or `]`")),
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(items)
     }
 
     fn value<T: Tree>(&mut self) -> Result<T, JsonError> {
@@ -277,14 +397,15 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// A string starting at the opening quote.
-    fn string(&mut self) -> Result<String, JsonError> {
+    /// A string starting at the opening quote: borrowed from the text when it has no
+    /// escape (the tree copies it once; a skipped one is never copied).
+    fn string(&mut self) -> Result<Cow<'t, str>, JsonError> {
         self.pos += 1;
         let start = self.pos;
         let run = self.plain_run();
         if self.peek() == Some(b'"') {
             self.pos += 1;
-            return Ok(self.text[start..start + run].to_owned());
+            return Ok(Cow::Borrowed(&self.text[start..start + run]));
         }
         let mut out = String::with_capacity(run + 16);
         out.push_str(&self.text[start..start + run]);
@@ -292,7 +413,7 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(_) => {

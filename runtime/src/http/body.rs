@@ -5,14 +5,17 @@ use axum::body::Body;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use bytes::Bytes;
+use flowc_lang::json::Shape;
 use flowc_lang::value::Value;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-/// The request body as JSON: `None` for a zero-length body, whatever its content type.
+/// The request body as JSON, keeping what `shape` reaches: `None` for a zero-length body,
+/// whatever its content type.
 pub(super) async fn read_json(
     headers: &HeaderMap,
     body: Body,
     max_body: usize,
+    shape: &Shape,
 ) -> Result<Option<Value>, ApiError> {
     let bytes = read_limited(headers, body, max_body).await?;
     if bytes.is_empty() {
@@ -24,7 +27,7 @@ pub(super) async fn read_json(
     {
         return Err(ApiError::unsupported_media_type());
     }
-    parse_json(&bytes).map(Some)
+    parse_json(&bytes, shape).map(Some)
 }
 
 /// A callback's body (§13 rule 27): `None` when empty; any JSON value, whatever the
@@ -38,7 +41,7 @@ pub(super) async fn read_any_json(
     if bytes.is_empty() {
         return Ok(None);
     }
-    parse_json(&bytes).map(Some)
+    parse_json(&bytes, &Shape::Whole).map(Some)
 }
 
 /// Reads at most `max_body` bytes; one more is 413. A declared `Content-Length` over the
@@ -93,10 +96,10 @@ fn is_token(s: &[u8]) -> bool {
 }
 
 /// Parses the body text; white space alone is invalid JSON (§13 rule 30).
-fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+fn parse_json(bytes: &[u8], shape: &Shape) -> Result<Value, ApiError> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| ApiError::bad_request("the body is not UTF-8"))?;
-    flowc_lang::json::parse(text).map_err(|e| {
+    flowc_lang::json::parse_shaped(text, shape).map_err(|e| {
         ApiError::bad_request(format!(
             "the body is not valid JSON: {} at line {}, column {}",
             e.message, e.line, e.column

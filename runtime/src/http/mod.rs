@@ -59,6 +59,12 @@ pub struct RouteSpec {
     /// case and sorted: the only ones copied into the session's request, since no flow can
     /// read any other. `authorization` is never copied, named here or not (§13 rule 31).
     pub headers_read: Vec<String>,
+    /// The body paths the bundle's flows can read (`[[request:body.a.#.b]]`, dotted), or
+    /// `None` when something reads the body whole or the route is asynchronous (a stored
+    /// request keeps its whole body, for whichever build resumes it). A synchronous
+    /// route's body is parsed keeping only what these reach ([`flowc_lang::json::Shape`]):
+    /// every part is still checked, none of the rest is built.
+    pub body_reads: Option<Vec<String>>,
 }
 
 /// One session's input, made by the router after the checks passed.
@@ -149,7 +155,8 @@ async fn handle(table: &Table, id: &Arc<str>, request: Request) -> Result<Respon
     checks::token(route, request.headers())?;
     checks::method(route, request.method())?;
     let (parts, body) = request.into_parts();
-    let json = body::read_json(&parts.headers, body, table.services.config.max_body).await?;
+    let max_body = table.services.config.max_body;
+    let json = body::read_json(&parts.headers, body, max_body, &route.body_shape).await?;
     let call = request::call(&parts, ip, json, route, id, &table.services);
     answer::run(route, call).await
 }

@@ -4,6 +4,8 @@ use super::{FlowFn, RouteSpec};
 use crate::app::Services;
 use crate::config::Config;
 use axum::http::Method;
+use flowc_lang::json::Shape;
+use flowc_lang::path::Path;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -22,6 +24,8 @@ pub(super) struct Entry {
     pub path: Arc<str>,
     /// The route's name, shared likewise.
     pub name: Arc<str>,
+    /// What of a body to build ([`RouteSpec::body_reads`]).
+    pub body_shape: Shape,
 }
 
 /// Routes by exact path, and the configuration.
@@ -59,7 +63,14 @@ impl Entry {
         // An unknown method cannot come from a checked bundle; matching nothing is the safe
         // reading (every call gets 405).
         let method = Method::from_bytes(spec.method.as_bytes()).ok();
+        let body_shape = match &spec.body_reads {
+            Some(dotted) => {
+                Shape::of_paths(&dotted.iter().map(|p| Path::parse(p)).collect::<Vec<_>>())
+            }
+            None => Shape::Whole,
+        };
         Entry {
+            body_shape,
             path: Arc::from(format!("/dynamic/{}", spec.id)),
             name: Arc::from(spec.name.as_str()),
             spec,

@@ -50,6 +50,7 @@ fn spec() -> RouteSpec {
         ]
         .map(String::from)
         .to_vec(),
+        body_reads: None,
     }
 }
 
@@ -453,6 +454,31 @@ async fn zero_length_body_is_no_body() {
     let calls = app.seen.lock().unwrap();
     assert_eq!(calls.len(), 1);
     assert!(calls[0].request.body.is_none());
+}
+
+/// A synchronous route's body keeps what the flows' paths reach, and every part is still
+/// checked; an asynchronous route's is kept whole (it is stored for a later build).
+#[tokio::test]
+async fn the_body_keeps_what_the_flows_read() {
+    let reads = ["customer.id", "items.#.qty"].map(String::from).to_vec();
+    let shaped = RouteSpec {
+        body_reads: Some(reads),
+        ..spec()
+    };
+    let roomy = Config {
+        max_body: 4096,
+        ..config()
+    };
+    let app = app_with(shaped, roomy);
+    let body =
+        br#"{"customer":{"id":"C1","tier":"gold"},"items":[{"sku":"A","qty":2}],"note":"x"}"#;
+    check(&app, ok().body(body), 200, None).await;
+    let kept = flowc_lang::json::parse(r#"{"customer":{"id":"C1"},"items":[{"qty":2}]}"#).ok();
+    assert_eq!(app.seen.lock().unwrap()[0].request.body, kept);
+    // Broken where no flow reads: still 400, with the same message as a whole parse.
+    let broken = br#"{"customer":{"id":"C1"},"note":"\x"}"#;
+    let resp = check(&app, ok().body(broken), 400, None).await;
+    assert!(resp.body.contains("invalid escape"), "{}", resp.body);
 }
 
 #[tokio::test]

@@ -109,6 +109,8 @@ pub struct Program {
     regexes: Regexes,
     /// [`ir::headers_read`], walked once for every route's spec.
     headers_read: Vec<String>,
+    /// [`ir::body_reads`], likewise.
+    body_reads: Option<Vec<String>>,
 }
 
 impl Program {
@@ -116,10 +118,12 @@ impl Program {
     pub fn new(bundle: Arc<ir::Bundle>) -> Program {
         let regexes = Regexes::compile(&bundle);
         let headers_read = ir::headers_read(&bundle);
+        let body_reads = ir::body_reads(&bundle);
         Program {
             bundle,
             regexes,
             headers_read,
+            body_reads,
         }
     }
 
@@ -168,6 +172,8 @@ impl Program {
             timeout_ms: r.timeout_ms,
             entry: format!("{entry_flow}:{}", r.entry.step),
             headers_read: self.headers_read.clone(),
+            // An asynchronous route's request is stored whole, for whichever build resumes it.
+            body_reads: self.body_reads.clone().filter(|_| !r.is_async),
         }
     }
 }

@@ -69,3 +69,35 @@ fn routes_and_integrations_are_read_too() {
     let call = r#"{"step": 2, "type": "api_integration", "name": "c", "integration": "i", "headers": {"x-n": "[[request:header.x-node]]"}, "other": 9}"#;
     check("", integration, call, &["x-f", "x-k", "x-node", "x-u"]);
 }
+
+/// The body paths of a one-flow bundle whose step 2 is `step`.
+fn body_reads_of(step: &str) -> Option<Vec<String>> {
+    let routes = r#"{"routes": [{"id": "r1", "name": "r", "method": "POST", "allowed_ips": "127.0.0.1", "flow": "f"}]}"#;
+    let flow = format!(
+        r#"{{"flow": "f", "steps": [{{"step": 1, "type": "start", "next": 2}}, {step}, {{"step": 9, "type": "api_end"}}]}}"#
+    );
+    let checked = crate::check(&BundleSource {
+        origin: "test".into(),
+        files: vec![
+            ("routes.json".to_owned(), routes.to_owned()),
+            ("f.flow.json".to_owned(), flow),
+        ],
+    });
+    let Some(ir) = checked.ir else {
+        panic!("{step}: {}", checked.diagnostics.render());
+    };
+    super::body_reads(&ir)
+}
+
+#[test]
+fn body_reads_are_every_body_path_or_none_for_the_whole_body() {
+    let step = r#"{"step": 2, "type": "remap", "name": "m", "mapping": {"l": ["[[request:body.i.#.q]] [[lower:[[request:body.c.id]]]]"], "n": "[[request:body.c.id]]"}, "next": 9}"#;
+    let expected = ["c.id", "i.#.q"].map(String::from).to_vec();
+    assert_eq!(body_reads_of(step), Some(expected));
+    let calc = r#"{"step": 2, "type": "calculate", "name": "c", "expression": "sum([[request:body.items.#.qty]])", "yes": 9, "no": 9}"#;
+    assert_eq!(body_reads_of(calc), Some(vec!["items.#.qty".to_owned()]));
+    let whole = r#"{"step": 2, "type": "set_variable", "assign": {"b": "[[request:body]]", "x": "[[request:body.x]]"}, "next": 9}"#;
+    assert_eq!(body_reads_of(whole), None);
+    let none = r#"{"step": 2, "type": "set_variable", "assign": {"h": "[[request:header.x]]"}, "next": 9}"#;
+    assert_eq!(body_reads_of(none), Some(Vec::new()));
+}
