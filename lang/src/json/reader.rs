@@ -58,6 +58,7 @@ impl Tree for Value {
         Map::with_capacity(capacity)
     }
 
+    #[inline]
     fn add_member(obj: &mut Map, key: Cow<'_, str>, value: Value) {
         // Last wins (the key keeps its first position, as in every ordered JSON map).
         obj.insert(key.into_owned(), value);
@@ -169,7 +170,7 @@ impl<'t> Parser<'t> {
     /// reaches: a member no path names is checked and left out; an element no path names is
     /// checked and kept as `null`, so the others keep their positions.
     pub(super) fn document_shaped(mut self, shape: &Shape) -> Result<Value, JsonError> {
-        let value = self.value_shaped(shape)?;
+        let value = self.value_in(shape)?;
         self.skip_ws();
         if self.pos < self.bytes.len() {
             return Err(self.error_here("unexpected text after the JSON value"));
@@ -177,10 +178,17 @@ impl<'t> Parser<'t> {
         Ok(value)
     }
 
-    fn value_shaped(&mut self, shape: &Shape) -> Result<Value, JsonError> {
-        if *shape == Shape::Whole {
-            return self.value::<Value>();
+    /// A value kept as `shape` says: whole straight away (most members a path reaches are
+    /// read whole), else through [`Parser::value_shaped`].
+    #[inline]
+    fn value_in(&mut self, shape: &Shape) -> Result<Value, JsonError> {
+        match shape {
+            Shape::Whole => self.value::<Value>(),
+            parts => self.value_shaped(parts),
         }
+    }
+
+    fn value_shaped(&mut self, shape: &Shape) -> Result<Value, JsonError> {
         self.skip_ws();
         match self.peek() {
             Some(b'{') => self.object_shaped(shape).map(Value::Object),
@@ -190,6 +198,7 @@ impl<'t> Parser<'t> {
     }
 
     /// [`Parser::object`] for a shaped parse.
+    #[inline(never)]
     fn object_shaped(&mut self, shape: &Shape) -> Result<Map, JsonError> {
         self.enter()?;
         self.pos += 1;
@@ -213,7 +222,7 @@ impl<'t> Parser<'t> {
             self.pos += 1;
             match shape.member(&key) {
                 Some(member) => {
-                    let value = self.value_shaped(member)?;
+                    let value = self.value_in(member)?;
                     Value::add_member(&mut obj, key, value);
                 }
                 None => {
@@ -233,6 +242,7 @@ impl<'t> Parser<'t> {
     }
 
     /// [`Parser::array`] for a shaped parse.
+    #[inline(never)]
     fn array_shaped(&mut self, shape: &Shape) -> Result<Vec<Value>, JsonError> {
         self.enter()?;
         self.pos += 1;
@@ -245,7 +255,7 @@ impl<'t> Parser<'t> {
         let mut items = Vec::with_capacity(self.room());
         loop {
             let item = match shape.element(items.len() + 1) {
-                Some(element) => self.value_shaped(element)?,
+                Some(element) => self.value_in(element)?,
                 None => {
                     self.value::<Discard>()?;
                     Value::Null
