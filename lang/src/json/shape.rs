@@ -46,7 +46,7 @@ impl Shape {
         for path in paths {
             shape.add(&path.segs);
         }
-        shape.spread_any();
+        shape.normalise();
         shape
     }
 
@@ -99,20 +99,30 @@ impl Shape {
         child.add(rest);
     }
 
-    /// Merges `any` into every listed key's shape, below as well: a key is read both by
-    /// its name and as a position.
-    fn spread_any(&mut self) {
+    /// Makes every listed key's shape all that reaches its member or element, here and
+    /// below: keys naming one array element (`1` and `01`) share what each reaches, and
+    /// `any` is merged into every key (a key is read both by its name and as a position).
+    /// Only then does the first key [`Shape::element`] finds say all about its element.
+    fn normalise(&mut self) {
         let Shape::Parts { keys, any } = self else {
             return;
         };
-        if let Some(any) = any.as_deref_mut() {
-            any.spread_any();
+        for i in 0..keys.len() {
+            for j in 0..keys.len() {
+                if i != j && keys[i].index.is_some() && keys[i].index == keys[j].index {
+                    let other = keys[j].shape.clone();
+                    keys[i].shape.merge(&other);
+                }
+            }
         }
         for keyed in keys.iter_mut() {
             if let Some(any) = any.as_deref() {
                 keyed.shape.merge(any);
             }
-            keyed.shape.spread_any();
+            keyed.shape.normalise();
+        }
+        if let Some(any) = any.as_deref_mut() {
+            any.normalise();
         }
     }
 

@@ -5,6 +5,23 @@ fn paths(dotted: &[&str]) -> Vec<Path> {
     dotted.iter().map(|p| Path::parse(p)).collect()
 }
 
+/// Two keys naming one array element (`1` and `01`) each keep what both reach (found by a
+/// review: the element kept only the first key's members).
+#[test]
+fn keys_naming_one_element_keep_what_both_read() {
+    let text = r#"{"x": [{"a": 1, "b": 2, "c": 3}]}"#;
+    for read in [["x.1.a", "x.01.b"], ["x.01.b", "x.1.a"]] {
+        let shape = Shape::of_paths(&paths(&read));
+        let shaped = parse_shaped(text, &shape).ok();
+        let expected = parse(r#"{"x": [{"a": 1, "b": 2}]}"#).ok();
+        assert_eq!(shaped, expected, "{read:?}");
+    }
+    let under_any = Shape::of_paths(&paths(&["x.#.2.a", "x.1.02.b"]));
+    let text = r#"{"x": [[0, {"a": 1, "b": 2, "c": 3}]]}"#;
+    let expected = parse(r#"{"x": [[null, {"a": 1, "b": 2}]]}"#).ok();
+    assert_eq!(parse_shaped(text, &under_any).ok(), expected);
+}
+
 #[test]
 fn paths_make_a_shape_with_positions_spread_over_named_keys() {
     let shape = Shape::of_paths(&paths(&["customer.id", "items.#.qty", "items.02.sku"]));
@@ -42,7 +59,7 @@ impl Rng {
     }
 }
 
-const KEYS: [&str; 6] = ["a", "b", "1", "2", "02", "k\\u0041"];
+const KEYS: [&str; 7] = ["a", "b", "1", "01", "2", "02", "k\\u0041"];
 
 /// A random JSON text, nested up to `depth`.
 fn document(rng: &mut Rng, depth: usize) -> String {
@@ -74,7 +91,7 @@ fn document(rng: &mut Rng, depth: usize) -> String {
 
 /// A random dotted path of up to three segments.
 fn path(rng: &mut Rng) -> String {
-    let segs = ["a", "b", "1", "2", "02", "#", "kA"];
+    let segs = ["a", "b", "1", "01", "2", "02", "#", "kA"];
     let parts: Vec<&str> = (0..rng.below(4))
         .map(|_| segs[rng.below(segs.len())])
         .collect();
