@@ -197,7 +197,6 @@ pub fn ref_number(v: Option<&Value>) -> CalcResult<Number> {
 /// [`ref_number`] for what is not a number already.
 fn ref_number_converted(v: Option<&Value>) -> CalcResult<Number> {
     match v {
-        Some(Value::Number(n)) => Ok(*n),
         Some(Value::String(s)) => {
             Number::parse_numeric_string(s).ok_or_else(|| format!("{} is not a number", quoted(s)))
         }

@@ -12,20 +12,11 @@ use std::collections::BTreeSet;
 /// in step templates, expressions, list patterns, integrations and route msisdn templates.
 pub fn headers_read(bundle: &Bundle) -> Vec<String> {
     let mut names = BTreeSet::new();
-    let mut add = |r: &Ref| {
+    bundle_refs(bundle, &mut |r| {
         if let Ref::Request(RequestRef::Header(name)) = r {
             names.insert(name.clone());
         }
-    };
-    for route in &bundle.routes {
-        route.msisdn.iter().for_each(|t| template(t, &mut add));
-    }
-    for step in bundle.flows.iter().flat_map(|f| &f.steps) {
-        kind_refs(&step.kind, &mut add);
-    }
-    for integration in &bundle.integrations {
-        integration_refs(integration, &mut add);
-    }
+    });
     names.into_iter().collect()
 }
 
@@ -36,22 +27,27 @@ pub fn headers_read(bundle: &Bundle) -> Vec<String> {
 pub fn body_reads(bundle: &Bundle) -> Option<Vec<String>> {
     let mut paths = BTreeSet::new();
     let mut whole = false;
-    let mut add = |r: &Ref| {
+    bundle_refs(bundle, &mut |r| {
         if let Ref::Request(RequestRef::Body(path)) = r {
             whole |= path.segs.is_empty();
             paths.insert(path.to_dotted());
         }
-    };
+    });
+    (!whole).then(|| paths.into_iter().collect())
+}
+
+/// Every reference anywhere in the bundle: route msisdn templates, every step's own
+/// templates, and every integration's.
+fn bundle_refs<'b>(bundle: &'b Bundle, f: &mut dyn FnMut(&'b Ref)) {
     for route in &bundle.routes {
-        route.msisdn.iter().for_each(|t| template(t, &mut add));
+        route.msisdn.iter().for_each(|t| template(t, f));
     }
-    for step in bundle.flows.iter().flat_map(|f| &f.steps) {
-        kind_refs(&step.kind, &mut add);
+    for step in bundle.flows.iter().flat_map(|flow| &flow.steps) {
+        kind_refs(&step.kind, f);
     }
     for integration in &bundle.integrations {
-        integration_refs(integration, &mut add);
+        integration_refs(integration, f);
     }
-    (!whole).then(|| paths.into_iter().collect())
 }
 
 /// Every reference one step reads, its integration's included (an `api_integration`

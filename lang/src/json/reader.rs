@@ -200,78 +200,34 @@ impl<'t> Parser<'t> {
     /// [`Parser::object`] for a shaped parse.
     #[inline(never)]
     fn object_shaped(&mut self, shape: &Shape) -> Result<Map, JsonError> {
-        self.enter()?;
-        self.pos += 1;
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(Map::default());
-        }
-        let mut obj = Map::with_capacity(self.room());
-        loop {
-            self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.unexpected("a string key"));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.unexpected("`:` after the key"));
-            }
-            self.pos += 1;
+        self.members(Map::with_capacity, |p, obj, key| {
             match shape.member(&key) {
                 Some(member) => {
-                    let value = self.value_in(member)?;
-                    Value::add_member(&mut obj, key, value);
+                    let value = p.value_in(member)?;
+                    Value::add_member(obj, key, value);
                 }
                 None => {
-                    self.value::<Discard>()?;
+                    p.value::<Discard>()?;
                 }
             }
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => break,
-                _ => return Err(self.unexpected("`,` or `}`")),
-            }
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(obj)
+            Ok(())
+        })
     }
 
     /// [`Parser::array`] for a shaped parse.
     #[inline(never)]
     fn array_shaped(&mut self, shape: &Shape) -> Result<Vec<Value>, JsonError> {
-        self.enter()?;
-        self.pos += 1;
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(Vec::new());
-        }
-        let mut items = Vec::with_capacity(self.room());
-        loop {
+        self.elements(|p, items| {
             let item = match shape.element(items.len() + 1) {
-                Some(element) => self.value_in(element)?,
+                Some(element) => p.value_in(element)?,
                 None => {
-                    self.value::<Discard>()?;
+                    p.value::<Discard>()?;
                     Value::Null
                 }
             };
             items.push(item);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => break,
-                _ => return Err(self.unexpected("`,` or `]`")),
-            }
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(items)
+            Ok(())
+        })
     }
 
     fn value<T: Tree>(&mut self) -> Result<T, JsonError> {
@@ -295,15 +251,37 @@ impl<'t> Parser<'t> {
     }
 
     fn object<T: Tree>(&mut self) -> Result<T::Obj, JsonError> {
+        self.members(T::new_object, |p, obj, key| {
+            let value = p.value::<T>()?;
+            T::add_member(obj, key, value);
+            Ok(())
+        })
+    }
+
+    fn array<T: Tree>(&mut self) -> Result<Vec<T>, JsonError> {
+        self.elements(|p, items| {
+            items.push(p.value::<T>()?);
+            Ok(())
+        })
+    }
+
+    /// An object's syntax, the parser at its `{`: `new` makes the object with room for
+    /// its members, and `member` reads each member's value (the parser just past its `:`)
+    /// into it under its key. Every way of reading an object shares this grammar.
+    fn members<O>(
+        &mut self,
+        new: impl FnOnce(usize) -> O,
+        mut member: impl FnMut(&mut Self, &mut O, Cow<'t, str>) -> Result<(), JsonError>,
+    ) -> Result<O, JsonError> {
         self.enter()?;
         self.pos += 1;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(T::new_object(0));
+            return Ok(new(0));
         }
-        let mut obj = T::new_object(self.room());
+        let mut obj = new(self.room());
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
@@ -315,8 +293,7 @@ impl<'t> Parser<'t> {
                 return Err(self.unexpected("`:` after the key"));
             }
             self.pos += 1;
-            let value = self.value::<T>()?;
-            T::add_member(&mut obj, key, value);
+            member(self, &mut obj, key)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -329,7 +306,12 @@ impl<'t> Parser<'t> {
         Ok(obj)
     }
 
-    fn array<T: Tree>(&mut self) -> Result<Vec<T>, JsonError> {
+    /// An array's syntax, the parser at its `[`: `element` reads each element into the
+    /// items. Every way of reading an array shares this grammar.
+    fn elements<V>(
+        &mut self,
+        mut element: impl FnMut(&mut Self, &mut Vec<V>) -> Result<(), JsonError>,
+    ) -> Result<Vec<V>, JsonError> {
         self.enter()?;
         self.pos += 1;
         self.skip_ws();
@@ -340,7 +322,7 @@ impl<'t> Parser<'t> {
         }
         let mut items = Vec::with_capacity(self.room());
         loop {
-            items.push(self.value::<T>()?);
+            element(self, &mut items)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,

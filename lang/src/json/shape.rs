@@ -26,9 +26,6 @@ pub struct Keyed {
     pub key: String,
     /// The key as an array index, when it is all digits ([`Seg::Key`]'s).
     pub index: Option<usize>,
-    /// The key's length and first and last bytes, compared before the key itself: a
-    /// body's members are looked up on every request, mostly among keys of similar length.
-    pub tag: u64,
     /// What the path reaches below it.
     pub shape: Shape,
 }
@@ -52,8 +49,7 @@ impl Shape {
 
     /// The shape of an object's member `key`, if any path reaches it.
     pub fn member(&self, key: &str) -> Option<&Shape> {
-        let tag = tag(key);
-        self.find(|k| k.tag == tag && k.key == key)
+        self.find(|k| k.key == key)
     }
 
     /// The shape of an array's element at 1-based `index`, if any path reaches it.
@@ -89,7 +85,6 @@ impl Shape {
                     keys.push(Keyed {
                         key: key.clone(),
                         index: *index,
-                        tag: tag(key),
                         shape: Shape::NOTHING,
                     });
                     &mut keys.last_mut().expect("just pushed").shape
@@ -152,13 +147,6 @@ impl Shape {
             }
         }
     }
-}
-
-/// [`Keyed::tag`] of `key`.
-fn tag(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let (first, last) = (bytes.first().copied(), bytes.last().copied());
-    (key.len() as u64) << 16 | u64::from(first.unwrap_or(0)) << 8 | u64::from(last.unwrap_or(0))
 }
 
 #[cfg(test)]
